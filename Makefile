@@ -1,0 +1,42 @@
+# Every target depends on `install`, so any of them works as the first command on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install generate check-generated lint typecheck test clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+install: $(STAMP) ## Create .venv with the project, the generated package and the dev tools
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]' -e 'generated[server]'
+	@touch $@
+
+generate: $(STAMP) ## Regenerate generated/ from spec/ (upstream + overlays) and templates/
+	$(BIN)/python -m generator generate
+
+check-generated: $(STAMP) ## Fail if generated/ is not exactly what `make generate` would write
+	$(BIN)/python -m generator check
+
+lint: $(STAMP) ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff check generated
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP) ## mypy --strict on the generator, the generated package and the tests
+	$(BIN)/mypy
+
+test: $(STAMP) ## Everything CI runs: generated-output check, lint, mypy, pytest
+	$(BIN)/python -m generator check
+	$(MAKE) --no-print-directory lint typecheck
+	$(BIN)/python -m pytest
+
+clean: ## Remove the virtualenv and caches
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,470 @@
+# Generated from spec/paperspace-deployments-api-openapi.yml by the project's generator: do not edit.
+# Change the spec, its overlays or the templates, then run `make generate`.
+# (hand-owned runtime: templates/runtime/_base_client.py)
+"""The hand-owned runtime under every generated client method: configuration, requests, retries,
+errors, parsing and pages. Generated methods are one call into this module each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import os
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, ClassVar, Generic, TypeVar, cast
+from urllib.parse import quote
+
+import httpx
+import pydantic
+
+from ._version import __version__
+from .errors import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APITimeoutError,
+    status_error_from_response,
+)
+
+T = TypeVar("T")
+PageT = TypeVar("PageT", bound=pydantic.BaseModel)
+ItemT = TypeVar("ItemT")
+
+log = logging.getLogger(__package__)
+
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+DEFAULT_MAX_RETRIES = 2
+INITIAL_RETRY_DELAY = 0.5  # seconds; doubled per retry
+MAX_RETRY_DELAY = 8.0
+MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not honoured: back off normally instead
+RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+
+class NotGiven:
+    """Marks an option the caller did not pass, so ``None`` can still mean "no timeout"."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+Timeout = float | httpx.Timeout | None
+
+
+@dataclass(frozen=True)
+class Paging:
+    """How a paginated operation's answer is read; generated from the spec's ``x-pagination``."""
+
+    cursor_param: str  # wire name of the query parameter that takes the cursor
+    items: str  # attribute names on the page model
+    has_more: str
+    next_cursor: str
+
+
+@dataclass(frozen=True)
+class _Call:
+    method: str
+    url: str
+    params: dict[str, Any]
+    headers: dict[str, str]
+    cookies: dict[str, str]
+    json: Any
+    timeout: Timeout | NotGiven
+    max_retries: int
+    idempotent: bool
+
+
+class BaseClient:
+    """Configuration and everything about a call that does not wait: building, parsing, deciding."""
+
+    _api_key_env: ClassVar[str]
+    _base_url_env: ClassVar[str]
+    _default_base_url: ClassVar[str]
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None,
+        base_url: str | httpx.URL | None,
+        timeout: Timeout,
+        max_retries: int,
+        default_headers: Mapping[str, str] | None,
+    ) -> None:
+        api_key = api_key if api_key is not None else os.environ.get(self._api_key_env)
+        if not api_key:
+            raise APIError(f"No API key: pass api_key= or set the {self._api_key_env} environment variable.")
+        if max_retries < 0:
+            raise ValueError("max_retries must be 0 or more")
+        self._api_key = api_key
+        self.base_url = httpx.URL(str(base_url or os.environ.get(self._base_url_env) or self._default_base_url))
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self._default_headers = dict(default_headers or {})
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={str(self.base_url)!r}, api_key='***')"
+
+    def _copy_settings(self, **changes: Any) -> dict[str, Any]:
+        settings = {
+            "api_key": self._api_key,
+            "base_url": self.base_url,
+            "timeout": self.timeout,
+            "max_retries": self.max_retries,
+            "default_headers": self._default_headers,
+        }
+        settings.update({k: v for k, v in changes.items() if not isinstance(v, NotGiven)})
+        return settings
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, Any] | None = None,
+        cookies: Mapping[str, Any] | None = None,
+        json: Any = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        idempotent: bool = True,
+    ) -> _Call:
+        all_headers = {
+            "Accept": "application/json",
+            "User-Agent": f"{__package__}/{__version__} httpx/{httpx.__version__}",
+            **self._default_headers,
+            **{k: _header_value(v) for k, v in (headers or {}).items() if v is not None},
+            **(extra_headers or {}),
+            "Authorization": f"Bearer {self._api_key}",
+        }
+        return _Call(
+            method=method.upper(),
+            url=str(self.base_url).rstrip("/") + expand_path(path, path_params or {}),
+            params={k: _query_value(v) for k, v in (params or {}).items() if v is not None},
+            headers=all_headers,
+            cookies={k: str(v) for k, v in (cookies or {}).items() if v is not None},
+            json=encode_body(json),
+            timeout=timeout,
+            max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
+            idempotent=idempotent,
+        )
+
+    def _request_arguments(self, call: _Call) -> dict[str, Any]:
+        timeout = self.timeout if isinstance(call.timeout, NotGiven) else call.timeout
+        return {
+            "method": call.method,
+            "url": call.url,
+            "params": call.params,
+            "headers": call.headers,
+            "cookies": call.cookies,
+            "json": call.json,
+            "timeout": timeout,
+        }
+
+    def _after_attempt(
+        self, call: _Call, retries_taken: int, response: httpx.Response | None, error: APIConnectionError | None
+    ) -> httpx.Response | None:
+        """The response to hand back, or None to try again; raises once a failure is final."""
+        log.debug("%s %s -> %s", call.method, call.url, response.status_code if response is not None else error)
+        if response is not None and (response.is_success or not self._should_retry(call, response, retries_taken)):
+            return response
+        if error is not None and not self._should_retry(call, None, retries_taken):
+            raise error
+        return None
+
+    @staticmethod
+    def _should_retry(call: _Call, response: httpx.Response | None, retries_taken: int) -> bool:
+        if retries_taken >= call.max_retries:
+            return False
+        if response is None:
+            return call.idempotent
+        # a 429 was refused before any work was done, so even a non-idempotent call may repeat it
+        return response.status_code == 429 or (call.idempotent and response.status_code in RETRYABLE_STATUSES)
+
+    @staticmethod
+    def _retry_delay(retries_taken: int, response: httpx.Response | None) -> float:
+        retry_after = _retry_after_seconds(response)
+        if retry_after is not None and 0 <= retry_after <= MAX_RETRY_AFTER:
+            return retry_after
+        backoff = min(INITIAL_RETRY_DELAY * 2.0**retries_taken, MAX_RETRY_DELAY)
+        return backoff * (1 - 0.25 * random.random())  # jitter keeps many clients from retrying in step
+
+    @staticmethod
+    def _parse(response: httpx.Response, cast_to: type[T]) -> T:
+        if not response.is_success:
+            raise status_error_from_response(response)
+        if cast_to is type(None):
+            return None
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise APIResponseValidationError("The answer is not JSON.", response=response, body=response.text) from exc
+        try:
+            return cast(T, _adapter(cast_to).validate_python(body))
+        except pydantic.ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or '<body>'}: {e['msg']}" for e in exc.errors())
+            raise APIResponseValidationError(
+                f"The answer does not match {_name(cast_to)}: {problems}", response=response, body=body
+            ) from exc
+
+
+def expand_path(template: str, values: Mapping[str, Any]) -> str:
+    """``/items/{id}`` with each value percent-encoded; an empty value is a caller's mistake."""
+    for name, value in values.items():
+        text = _header_value(value)
+        if not text:
+            raise ValueError(f"Expected a non-empty value for path parameter {name!r}, got {value!r}")
+        template = template.replace("{" + name + "}", quote(text, safe=""))
+    return template
+
+
+def encode_body(value: Any) -> Any:
+    """JSON-ready data; fields of models the caller never set are left out, not sent as null."""
+    if isinstance(value, pydantic.BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, list | tuple):
+        return [encode_body(v) for v in value]
+    if isinstance(value, dict):
+        return {k: encode_body(v) for k, v in value.items()}
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def _header_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _query_value(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return [_header_value(v) for v in value]
+    return _header_value(value)
+
+
+def _retry_after_seconds(response: httpx.Response | None) -> float | None:
+    header: str | None = response.headers.get("retry-after") if response is not None else None
+    if not header:
+        return None
+    try:
+        return float(header)
+    except ValueError:
+        pass
+    try:
+        moment = email.utils.parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return None
+    return moment.timestamp() - time.time()
+
+
+_ADAPTERS: dict[Any, pydantic.TypeAdapter[Any]] = {}
+
+
+def _adapter(cast_to: Any) -> pydantic.TypeAdapter[Any]:
+    """Building an adapter costs far more than a request's parsing; build each once."""
+    adapter = _ADAPTERS.get(cast_to)
+    if adapter is None:
+        adapter = _ADAPTERS[cast_to] = pydantic.TypeAdapter(cast_to)
+    return adapter
+
+
+def _name(cast_to: Any) -> str:
+    return getattr(cast_to, "__name__", None) or str(cast_to)
+
+
+def _connection_error(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
+    error: APIConnectionError
+    if isinstance(exc, httpx.TimeoutException):
+        error = APITimeoutError(request=request)
+    else:
+        error = APIConnectionError(f"Connection error: {exc}", request=request)
+    error.__cause__ = exc
+    return error
+
+
+class SyncAPIClient(BaseClient):
+    """Sends calls with an :class:`httpx.Client`, retrying and sleeping in this thread."""
+
+    def __init__(self, *, http_client: httpx.Client | None, **settings: Any) -> None:
+        super().__init__(**settings)
+        self._owns_http_client = http_client is None
+        self._http = http_client or httpx.Client(timeout=self.timeout)
+
+    def close(self) -> None:
+        """Close the connections, unless the http client was passed in (its owner closes it)."""
+        if self._owns_http_client:
+            self._http.close()
+
+    def __enter__(self: T) -> T:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _send(self, call: _Call) -> httpx.Response:
+        retries_taken = 0
+        while True:
+            request = self._http.build_request(**self._request_arguments(call))
+            response: httpx.Response | None = None
+            error: APIConnectionError | None = None
+            try:
+                response = self._http.send(request)
+                response.read()
+            except httpx.TransportError as exc:
+                error = _connection_error(exc, request)
+            final = self._after_attempt(call, retries_taken, response, error)
+            if final is not None:
+                return final
+            time.sleep(self._retry_delay(retries_taken, response))
+            retries_taken += 1
+
+    def _request(self, cast_to: type[T], method: str, path: str, **options: Any) -> T:
+        return self._parse(self._send(self._call(method, path, **options)), cast_to)
+
+    def _request_page(
+        self, page_type: type[PageT], paging: Paging, method: str, path: str, **options: Any
+    ) -> SyncPage[PageT, Any]:
+        def fetch(cursor: str) -> PageT:
+            params = {**options.get("params", {}), paging.cursor_param: cursor}
+            return self._request(page_type, method, path, **{**options, "params": params})
+
+        return SyncPage(self._request(page_type, method, path, **options), fetch, paging)
+
+
+class AsyncAPIClient(BaseClient):
+    """Sends calls with an :class:`httpx.AsyncClient`; waits between retries without blocking the loop."""
+
+    def __init__(self, *, http_client: httpx.AsyncClient | None, **settings: Any) -> None:
+        super().__init__(**settings)
+        self._owns_http_client = http_client is None
+        self._http = http_client or httpx.AsyncClient(timeout=self.timeout)
+
+    async def close(self) -> None:
+        """Close the connections, unless the http client was passed in (its owner closes it)."""
+        if self._owns_http_client:
+            await self._http.aclose()
+
+    async def __aenter__(self: T) -> T:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def _send(self, call: _Call) -> httpx.Response:
+        retries_taken = 0
+        while True:
+            request = self._http.build_request(**self._request_arguments(call))
+            response: httpx.Response | None = None
+            error: APIConnectionError | None = None
+            try:
+                response = await self._http.send(request)
+                await response.aread()
+            except httpx.TransportError as exc:
+                error = _connection_error(exc, request)
+            final = self._after_attempt(call, retries_taken, response, error)
+            if final is not None:
+                return final
+            await asyncio.sleep(self._retry_delay(retries_taken, response))
+            retries_taken += 1
+
+    async def _request(self, cast_to: type[T], method: str, path: str, **options: Any) -> T:
+        return self._parse(await self._send(self._call(method, path, **options)), cast_to)
+
+    async def _request_page(
+        self, page_type: type[PageT], paging: Paging, method: str, path: str, **options: Any
+    ) -> AsyncPage[PageT, Any]:
+        async def fetch(cursor: str) -> PageT:
+            params = {**options.get("params", {}), paging.cursor_param: cursor}
+            return await self._request(page_type, method, path, **{**options, "params": params})
+
+        return AsyncPage(await self._request(page_type, method, path, **options), fetch, paging)
+
+
+class _PageBase(Generic[PageT, ItemT]):
+    def __init__(self, page: PageT, paging: Paging) -> None:
+        self.page = page
+        self._paging = paging
+
+    def __getattr__(self, name: str) -> Any:
+        # the page's own fields (``has_more``, ``next_page``...) read straight through
+        if name.startswith("_") or name == "page":
+            raise AttributeError(name)
+        return getattr(self.page, name)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.page!r})"
+
+    def _items(self, page: PageT) -> list[ItemT]:
+        return list(getattr(page, self._paging.items) or [])
+
+    def _next_cursor(self, page: PageT, seen: set[str]) -> str | None:
+        if not getattr(page, self._paging.has_more):
+            return None
+        cursor = getattr(page, self._paging.next_cursor)
+        if not cursor:
+            raise APIError("The server said there are more pages but gave no cursor for the next one.")
+        if cursor in seen:
+            raise APIError(f"The server repeated the cursor {cursor!r}; stopping instead of looping forever.")
+        seen.add(cursor)
+        return str(cursor)
+
+
+class SyncPage(_PageBase[PageT, ItemT]):
+    """One page; iterating it yields every item of every page, fetching the next ones lazily."""
+
+    def __init__(self, page: PageT, fetch: Callable[[str], PageT], paging: Paging) -> None:
+        super().__init__(page, paging)
+        self._fetch = fetch
+
+    def iter_pages(self) -> Iterator[PageT]:
+        page: PageT | None = self.page
+        seen: set[str] = set()
+        while page is not None:
+            yield page
+            cursor = self._next_cursor(page, seen)
+            page = self._fetch(cursor) if cursor is not None else None
+
+    def __iter__(self) -> Iterator[ItemT]:
+        for page in self.iter_pages():
+            yield from self._items(page)
+
+
+class AsyncPage(_PageBase[PageT, ItemT]):
+    """One page; ``async for`` over it yields every item of every page, fetching lazily."""
+
+    def __init__(self, page: PageT, fetch: Callable[[str], Awaitable[PageT]], paging: Paging) -> None:
+        super().__init__(page, paging)
+        self._fetch = fetch
+
+    async def iter_pages(self) -> AsyncIterator[PageT]:
+        page: PageT | None = self.page
+        seen: set[str] = set()
+        while page is not None:
+            yield page
+            cursor = self._next_cursor(page, seen)
+            page = await self._fetch(cursor) if cursor is not None else None
+
+    async def __aiter__(self) -> AsyncIterator[ItemT]:
+        async for page in self.iter_pages():
+            for item in self._items(page):
+                yield item
+
+
+__all__ = ["NOT_GIVEN", "AsyncAPIClient", "AsyncPage", "NotGiven", "Paging", "SyncAPIClient", "SyncPage", "Timeout"]

@@ -1,0 +1,403 @@
+# Generated from spec/paperspace-deployments-api-openapi.yml by the project's generator: do not edit.
+# Change the spec, its overlays or the templates, then run `make generate`.
+"""FastAPI server stubs of the Paperspace Deployments API.
+
+Implement :class:`Backend` (or subclass :class:`UnimplementedBackend`, which answers 501 for every
+operation you leave out) and pass it to :func:`create_app`. The stubs authenticate, validate and
+answer errors; the backend only sees valid, typed input.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from importlib import resources
+from typing import Annotated, Any, Protocol
+
+from fastapi import APIRouter, Body, Depends, FastAPI, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from . import models
+from ._server_base import (
+    DEFAULT_MAX_BODY_BYTES,
+    Authenticator,
+    NotImplementedOperation,
+    RequestContext,
+    authenticated_context,
+    new_app,
+    render,
+)
+
+__all__ = ["BASE_PATH", "Backend", "UnimplementedBackend", "create_app"]
+
+BASE_PATH = "/v1"
+
+
+class Backend(Protocol):
+    """What a server of this API implements: one method per operation."""
+
+    async def list_deployments(
+        self,
+        context: RequestContext,
+        *,
+        after: str | None,
+        limit: int,
+    ) -> models.DeploymentList:
+        """List Deployments
+
+        Fetches a list of deployments for the authenticated team.
+        """
+        ...
+
+    async def upsert_deployment(
+        self,
+        context: RequestContext,
+        body: models.DeploymentSpec,
+    ) -> models.Deployment:
+        """Create or Update Deployment
+
+        Submits a new deployment configuration. If the deployment does not exist one is created; otherwise a new run is started against the existing deployment.
+        """
+        ...
+
+    async def get_deployment(
+        self,
+        context: RequestContext,
+        id: str,
+    ) -> models.Deployment:
+        """Get Deployment
+
+        Fetches a single deployment by deployment ID.
+        """
+        ...
+
+    async def delete_deployment(
+        self,
+        context: RequestContext,
+        id: str,
+    ) -> None:
+        """Delete Deployment
+
+        Removes a deployment using its identifier.
+        """
+        ...
+
+    async def list_deployment_runs(
+        self,
+        context: RequestContext,
+        id: str,
+    ) -> list[models.DeploymentRun]:
+        """List Deployment Runs
+
+        Lists the active deployment runs for a deployment.
+        """
+        ...
+
+    async def get_deployment_metrics(
+        self,
+        context: RequestContext,
+        id: str,
+        *,
+        start: datetime | None,
+        end: datetime | None,
+    ) -> models.DeploymentMetrics:
+        """Get Deployment Metrics
+
+        Retrieves performance data for a given deployment over a time range.
+        """
+        ...
+
+    async def get_deployment_logs(
+        self,
+        context: RequestContext,
+        id: str,
+        *,
+        limit: int,
+    ) -> list[models.LogLine]:
+        """Get Deployment Logs
+
+        Obtains log entries associated with a deployment.
+        """
+        ...
+
+    async def get_deployment_history(
+        self,
+        context: RequestContext,
+        id: str,
+    ) -> list[models.DeploymentRevision]:
+        """Get Deployment History
+
+        Accesses configuration change records for a deployment.
+        """
+        ...
+
+    async def list_project_deployments(
+        self,
+        context: RequestContext,
+        id: str,
+        *,
+        after: str | None,
+        limit: int,
+    ) -> models.DeploymentList:
+        """List Project Deployments
+
+        Fetches a list of deployments scoped to a specific project.
+        """
+        ...
+
+
+class UnimplementedBackend:
+    """A backend that answers 501 Not Implemented to every operation; override what you implement."""
+
+    async def list_deployments(
+        self,
+        context: RequestContext,
+        *,
+        after: str | None,
+        limit: int,
+    ) -> models.DeploymentList:
+        raise NotImplementedOperation("listDeployments")
+
+    async def upsert_deployment(
+        self,
+        context: RequestContext,
+        body: models.DeploymentSpec,
+    ) -> models.Deployment:
+        raise NotImplementedOperation("upsertDeployment")
+
+    async def get_deployment(
+        self,
+        context: RequestContext,
+        id: str,
+    ) -> models.Deployment:
+        raise NotImplementedOperation("getDeployment")
+
+    async def delete_deployment(
+        self,
+        context: RequestContext,
+        id: str,
+    ) -> None:
+        raise NotImplementedOperation("deleteDeployment")
+
+    async def list_deployment_runs(
+        self,
+        context: RequestContext,
+        id: str,
+    ) -> list[models.DeploymentRun]:
+        raise NotImplementedOperation("listDeploymentRuns")
+
+    async def get_deployment_metrics(
+        self,
+        context: RequestContext,
+        id: str,
+        *,
+        start: datetime | None,
+        end: datetime | None,
+    ) -> models.DeploymentMetrics:
+        raise NotImplementedOperation("getDeploymentMetrics")
+
+    async def get_deployment_logs(
+        self,
+        context: RequestContext,
+        id: str,
+        *,
+        limit: int,
+    ) -> list[models.LogLine]:
+        raise NotImplementedOperation("getDeploymentLogs")
+
+    async def get_deployment_history(
+        self,
+        context: RequestContext,
+        id: str,
+    ) -> list[models.DeploymentRevision]:
+        raise NotImplementedOperation("getDeploymentHistory")
+
+    async def list_project_deployments(
+        self,
+        context: RequestContext,
+        id: str,
+        *,
+        after: str | None,
+        limit: int,
+    ) -> models.DeploymentList:
+        raise NotImplementedOperation("listProjectDeployments")
+
+
+async def handle_list_deployments(
+    request: Request,
+    *,
+    context: Annotated[RequestContext, Depends(authenticated_context)],
+    after: Annotated[str | None, Query(min_length=1)] = None,
+    limit: Annotated[int, Query(ge=1, le=120)] = 20,
+) -> Response:
+    backend: Backend = request.app.state.backend
+    result = await backend.list_deployments(
+        context,
+        after=after,
+        limit=limit,
+    )
+    return render(result, 200)
+
+
+async def handle_upsert_deployment(
+    request: Request,
+    *,
+    context: Annotated[RequestContext, Depends(authenticated_context)],
+    body: Annotated[models.DeploymentSpec, Body()],
+) -> Response:
+    backend: Backend = request.app.state.backend
+    result = await backend.upsert_deployment(
+        context,
+        body,
+    )
+    return render(result, 200)
+
+
+async def handle_get_deployment(
+    request: Request,
+    *,
+    context: Annotated[RequestContext, Depends(authenticated_context)],
+    id: Annotated[str, Path(min_length=1)],
+) -> Response:
+    backend: Backend = request.app.state.backend
+    result = await backend.get_deployment(
+        context,
+        id,
+    )
+    return render(result, 200)
+
+
+async def handle_delete_deployment(
+    request: Request,
+    *,
+    context: Annotated[RequestContext, Depends(authenticated_context)],
+    id: Annotated[str, Path(min_length=1)],
+) -> Response:
+    backend: Backend = request.app.state.backend
+    await backend.delete_deployment(
+        context,
+        id,
+    )
+    return render(None, 204)
+
+
+async def handle_list_deployment_runs(
+    request: Request,
+    *,
+    context: Annotated[RequestContext, Depends(authenticated_context)],
+    id: Annotated[str, Path(min_length=1)],
+) -> Response:
+    backend: Backend = request.app.state.backend
+    result = await backend.list_deployment_runs(
+        context,
+        id,
+    )
+    return render(result, 200)
+
+
+async def handle_get_deployment_metrics(
+    request: Request,
+    *,
+    context: Annotated[RequestContext, Depends(authenticated_context)],
+    id: Annotated[str, Path(min_length=1)],
+    start: Annotated[datetime | None, Query()] = None,
+    end: Annotated[datetime | None, Query()] = None,
+) -> Response:
+    backend: Backend = request.app.state.backend
+    result = await backend.get_deployment_metrics(
+        context,
+        id,
+        start=start,
+        end=end,
+    )
+    return render(result, 200)
+
+
+async def handle_get_deployment_logs(
+    request: Request,
+    *,
+    context: Annotated[RequestContext, Depends(authenticated_context)],
+    id: Annotated[str, Path(min_length=1)],
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> Response:
+    backend: Backend = request.app.state.backend
+    result = await backend.get_deployment_logs(
+        context,
+        id,
+        limit=limit,
+    )
+    return render(result, 200)
+
+
+async def handle_get_deployment_history(
+    request: Request,
+    *,
+    context: Annotated[RequestContext, Depends(authenticated_context)],
+    id: Annotated[str, Path(min_length=1)],
+) -> Response:
+    backend: Backend = request.app.state.backend
+    result = await backend.get_deployment_history(
+        context,
+        id,
+    )
+    return render(result, 200)
+
+
+async def handle_list_project_deployments(
+    request: Request,
+    *,
+    context: Annotated[RequestContext, Depends(authenticated_context)],
+    id: Annotated[str, Path(min_length=1)],
+    after: Annotated[str | None, Query(min_length=1)] = None,
+    limit: Annotated[int, Query(ge=1, le=120)] = 20,
+) -> Response:
+    backend: Backend = request.app.state.backend
+    result = await backend.list_project_deployments(
+        context,
+        id,
+        after=after,
+        limit=limit,
+    )
+    return render(result, 200)
+
+
+ROUTES: tuple[tuple[str, str, Callable[..., Awaitable[Response]], str], ...] = (
+    ("GET", "/deployments", handle_list_deployments, "listDeployments"),
+    ("POST", "/deployments", handle_upsert_deployment, "upsertDeployment"),
+    ("GET", "/deployments/{id}", handle_get_deployment, "getDeployment"),
+    ("DELETE", "/deployments/{id}", handle_delete_deployment, "deleteDeployment"),
+    ("GET", "/deployments/{id}/runs", handle_list_deployment_runs, "listDeploymentRuns"),
+    ("GET", "/deployments/{id}/metrics", handle_get_deployment_metrics, "getDeploymentMetrics"),
+    ("GET", "/deployments/{id}/logs", handle_get_deployment_logs, "getDeploymentLogs"),
+    ("GET", "/deployments/{id}/history", handle_get_deployment_history, "getDeploymentHistory"),
+    ("GET", "/projects/{id}/deployments", handle_list_project_deployments, "listProjectDeployments"),
+)
+
+
+def create_app(
+    backend: Backend,
+    *,
+    authenticate: Authenticator | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+) -> FastAPI:
+    """A FastAPI app serving every operation under ``BASE_PATH`` and the spec at ``/openapi.json``.
+
+    ``authenticate`` takes a bearer token and returns who it belongs to, or None for a 401; by
+    default any non-empty token is accepted.
+    """
+    app = new_app(
+        title="Paperspace Deployments API", version="v1", authenticate=authenticate, max_body_bytes=max_body_bytes
+    )
+    app.state.backend = backend
+    router = APIRouter(prefix=BASE_PATH)
+    for method, path, endpoint, operation_id in ROUTES:
+        router.add_api_route(path, endpoint, methods=[method], operation_id=operation_id, response_class=Response)
+    app.include_router(router)
+    spec: dict[str, Any] = json.loads(resources.files(__package__).joinpath("openapi.json").read_text("utf-8"))
+
+    async def openapi() -> JSONResponse:
+        return JSONResponse(spec)
+
+    app.add_api_route("/openapi.json", openapi, methods=["GET"], include_in_schema=False)
+    return app

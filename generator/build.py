@@ -1,0 +1,250 @@
+"""Build the IR: turn the effective spec into frozen :mod:`generator.ir` objects.
+
+Also returns the spec that datamodel-code-generator reads: the effective spec with component
+schema names made class names and inline bodies hoisted, so every ``models.<Name>`` the IR
+mentions is a class that the models module will hold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlparse
+
+from . import ir
+from .errors import SpecError, to_pointer
+from .loader import Path_, SourceDocument
+from .naming import snake_case, unique
+from .schema_types import hoist, normalise_schema_names, type_hint
+from .validate import resolve_pointer
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# keyword arguments every generated client method has; parameters must not take these names
+# (and the server stubs' handlers take ``request`` and ``context``)
+RESERVED_PARAMETER_NAMES = {"self", "body", "extra_headers", "timeout", "max_retries", "models", "request", "context"}
+IDEMPOTENT_METHODS = {"get", "head", "put", "delete", "options"}
+_CONSTRAINT_KEYWORDS = {"minimum": "ge", "maximum": "le", "minLength": "min_length", "maxLength": "max_length"}
+
+
+@dataclass
+class BuildResult:
+    api: ir.Api
+    model_spec: dict[str, Any]
+    errors: list[SpecError] = field(default_factory=list)
+    warnings: list[SpecError] = field(default_factory=list)
+
+
+@dataclass
+class _Context:
+    doc: SourceDocument
+    spec: dict[str, Any]  # the model spec: names normalised, bodies hoisted
+    errors: list[SpecError] = field(default_factory=list)
+    warnings: list[SpecError] = field(default_factory=list)
+
+    def problem(self, path: Path_, message: str, *, warning: bool = False) -> None:
+        file, line = self.doc.origin.locate(path)
+        (self.warnings if warning else self.errors).append(SpecError(file, line, to_pointer(path), message))
+
+    def deref(self, value: Any) -> Any:
+        """Follow ``$ref`` chains of parameters, responses and bodies (schemas keep theirs)."""
+        seen = set()
+        while isinstance(value, dict) and isinstance(value.get("$ref"), str) and value["$ref"] not in seen:
+            seen.add(value["$ref"])
+            value = resolve_pointer(self.spec, value["$ref"])
+        return value
+
+
+def build_api(doc: SourceDocument, *, package: str, source: str) -> BuildResult:
+    """The IR of ``doc``, an effective spec that has passed validation."""
+    ctx = _Context(doc, normalise_schema_names(doc.data))
+    ctx.spec.setdefault("components", {}).setdefault("schemas", {})
+    operations = []
+    taken: set[str] = set()
+    for path, item in ctx.spec.get("paths", {}).items():
+        for method in HTTP_METHODS:
+            if isinstance(item.get(method), dict):
+                op = _operation(ctx, path, item, method, taken)
+                if op is not None:
+                    operations.append(op)
+    info = ctx.spec.get("info", {})
+    client_ext = ctx.spec.get("x-client", {})
+    env_prefix = package.upper()
+    server_url = (ctx.spec.get("servers") or [{"url": "/"}])[0].get("url", "/")
+    api = ir.Api(
+        title=info.get("title", package),
+        version=str(info.get("version", "0")),
+        description=info.get("description", "").strip(),
+        package=package,
+        distribution=package.replace("_", "-"),
+        source=source,
+        default_base_url=server_url,
+        base_path=urlparse(server_url).path.rstrip("/"),
+        api_key_env=client_ext.get("apiKeyEnv", f"{env_prefix}_API_KEY"),
+        base_url_env=client_ext.get("baseUrlEnv", f"{env_prefix}_BASE_URL"),
+        operations=tuple(operations),
+        model_names=tuple(sorted(ctx.spec["components"]["schemas"])),
+        package_version=str(client_ext.get("packageVersion", "0.1.0")),
+    )
+    return BuildResult(api, ctx.spec, ctx.errors, ctx.warnings)
+
+
+def _operation(ctx: _Context, path: str, item: dict[str, Any], method: str, taken: set[str]) -> ir.Operation | None:
+    raw = item[method]
+    where: Path_ = ("paths", path, method)
+    operation_id = raw.get("operationId") or f"{method} {path}"
+    python_name = unique(snake_case(operation_id), taken)
+    stem = operation_id if raw.get("operationId") else python_name
+    try:
+        body = _body(ctx, raw, where, stem)
+    except _Unsupported as exc:
+        ctx.problem(exc.path, f"{exc.reason}; operation {operation_id!r} left out", warning=True)
+        return None
+    success_status, return_hint = _success(ctx, raw, where, stem)
+    parameters = _parameters(ctx, item.get("parameters", []) + raw.get("parameters", []), (*where, "parameters"))
+    return ir.Operation(
+        operation_id=operation_id,
+        python_name=python_name,
+        method=method,
+        path=path,
+        summary=(raw.get("summary") or "").strip(),
+        description=(raw.get("description") or "").strip(),
+        parameters=parameters,
+        body=body,
+        success_status=success_status,
+        return_hint=return_hint,
+        errors=_errors(ctx, raw),
+        requires_auth=_requires_auth(ctx, raw),
+        pagination=_pagination(ctx, raw, where, parameters, return_hint),
+        idempotent=bool(raw.get("x-idempotent", method in IDEMPOTENT_METHODS)),
+        deprecated=bool(raw.get("deprecated")),
+    )
+
+
+def _parameters(ctx: _Context, raw_params: list[Any], where: Path_) -> tuple[ir.Parameter, ...]:
+    merged: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
+    for index, raw in enumerate(raw_params):  # operation-level parameters override path-level ones
+        param = ctx.deref(raw)
+        merged[(param["name"], param["in"])] = (index, param)
+    taken = set(RESERVED_PARAMETER_NAMES)
+    result = []
+    for index, param in merged.values():
+        schema = param.get("schema", {})
+        if param["in"] not in {"path", "query", "header", "cookie"}:
+            ctx.problem((*where, index), f"parameters in {param['in']!r} are not supported; left out", warning=True)
+            continue
+        result.append(
+            ir.Parameter(
+                wire_name=param["name"],
+                python_name=unique(snake_case(param["name"]), taken),
+                location=param["in"],
+                required=bool(param.get("required")) or param["in"] == "path",
+                type_hint=type_hint(schema).removesuffix(" | None"),
+                description=" ".join((param.get("description") or "").split()),
+                constraints=_constraints(schema),
+                default=repr(schema["default"]) if "default" in schema else None,
+            )
+        )
+    return tuple(result)
+
+
+def _constraints(schema: Any) -> tuple[ir.Constraint, ...]:
+    if not isinstance(schema, dict):
+        return ()
+    found = [ir.Constraint(kw, repr(schema[key])) for key, kw in _CONSTRAINT_KEYWORDS.items() if key in schema]
+    if "pattern" in schema:
+        found.append(ir.Constraint("pattern", repr(schema["pattern"])))
+    return tuple(found)
+
+
+def _json_media(content: Any) -> tuple[str, Any] | None:
+    for media_type, media in (content or {}).items():
+        base = media_type.split(";")[0].strip()
+        if base == "application/json" or base.endswith("+json"):
+            return media_type, media or {}
+    return None
+
+
+class _Unsupported(Exception):
+    """Something the generator cannot express; the operation is left out with a warning."""
+
+    def __init__(self, path: Path_, reason: str) -> None:
+        super().__init__(reason)
+        self.path, self.reason = path, reason
+
+
+def _body(ctx: _Context, raw: dict[str, Any], where: Path_, stem: str) -> ir.Body | None:
+    if "requestBody" not in raw:
+        return None
+    body = ctx.deref(raw["requestBody"])
+    found = _json_media(body.get("content"))
+    if found is None:
+        raise _Unsupported((*where, "requestBody"), "only JSON request bodies are supported")
+    media_type, media = found
+    media["schema"] = hoist(ctx.spec, media.get("schema", {}), f"{stem}Request")
+    return ir.Body(type_hint(media["schema"]), bool(body.get("required")), media_type, body.get("description", ""))
+
+
+def _success(ctx: _Context, raw: dict[str, Any], where: Path_, stem: str) -> tuple[int, str]:
+    statuses = sorted(int(s) for s in raw.get("responses", {}) if s.isdigit() and s.startswith("2"))
+    if not statuses:
+        ctx.problem((*where, "responses"), "no 2xx response documented; assuming 200 with no body", warning=True)
+        return 200, "None"
+    response = ctx.deref(raw["responses"][str(statuses[0])])
+    found = _json_media(response.get("content"))
+    if found is None:
+        return statuses[0], "None"
+    media = found[1]
+    media["schema"] = hoist(ctx.spec, media.get("schema", {}), f"{stem}Response")
+    return statuses[0], type_hint(media["schema"])
+
+
+def _errors(ctx: _Context, raw: dict[str, Any]) -> tuple[ir.ErrorResponse, ...]:
+    found = []
+    for status, response in sorted(raw.get("responses", {}).items()):
+        if status.isdigit() and int(status) >= 400:
+            found.append(ir.ErrorResponse(int(status), ctx.deref(response).get("description", "").strip()))
+    return tuple(found)
+
+
+def _requires_auth(ctx: _Context, raw: dict[str, Any]) -> bool:
+    requirements = raw.get("security", ctx.spec.get("security", []))
+    return bool(requirements) and all(req for req in requirements)
+
+
+def _pagination(
+    ctx: _Context, raw: dict[str, Any], where: Path_, params: tuple[ir.Parameter, ...], return_hint: str
+) -> ir.Pagination | None:
+    ext = raw.get("x-pagination")
+    if not isinstance(ext, dict):
+        return None
+    by_wire = {p.wire_name: p.python_name for p in params if p.location == "query"}
+    page_schema = _page_schema(ctx, return_hint)
+    properties = page_schema.get("properties", {})
+    problems = [
+        f"no query parameter {ext.get(k)!r} ({k})"
+        for k in ("cursorParam", "limitParam")
+        if k in ext and ext[k] not in by_wire
+    ]
+    problems += [
+        f"the response has no field {ext.get(k)!r} ({k})"
+        for k in ("itemsField", "hasMoreField", "nextCursorField")
+        if ext.get(k) not in properties
+    ]
+    if problems:
+        ctx.problem((*where, "x-pagination"), "; ".join(problems))
+        return None
+    items = properties[ext["itemsField"]]
+    return ir.Pagination(
+        cursor_param=ext["cursorParam"],
+        items_attr=snake_case(ext["itemsField"]),
+        has_more_attr=snake_case(ext["hasMoreField"]),
+        next_cursor_attr=snake_case(ext["nextCursorField"]),
+        item_type_hint=type_hint(items.get("items") if isinstance(items, dict) else None),
+    )
+
+
+def _page_schema(ctx: _Context, return_hint: str) -> dict[str, Any]:
+    if not return_hint.startswith("models."):
+        return {}
+    schema = ctx.spec["components"]["schemas"].get(return_hint.removeprefix("models."), {})
+    return schema if isinstance(schema, dict) else {}

@@ -1,0 +1,39 @@
+"""Problems found in a spec, collected as values and reported together.
+
+Every stage of the pipeline returns the problems it found instead of raising on the first one, so
+a user fixing a broken spec sees all of them in one run, each as ``FILE:LINE: POINTER: message``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class SpecError:
+    """One problem, located in the file (upstream spec or overlay) that put the node there."""
+
+    file: str
+    line: int
+    pointer: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.pointer or '/'}: {self.message}"
+
+
+class SpecErrors(Exception):
+    """Raised at a stage boundary when the problems collected so far make going on pointless."""
+
+    def __init__(self, errors: list[SpecError]) -> None:
+        self.errors = sorted(set(errors))
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+def escape_pointer_token(token: str | int) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def to_pointer(parts: tuple[str | int, ...] | list[str | int]) -> str:
+    """RFC 6901 JSON pointer of a path of keys and indices."""
+    return "".join("/" + escape_pointer_token(p) for p in parts)

@@ -1,0 +1,236 @@
+"""The intermediate representation: everything the templates need, as ready-made strings.
+
+Templates only format. Every decision (names, type hints, which statuses are errors, how a page is
+read) is made while building these frozen dataclasses, so a template condition never needs more
+than one ``and``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A bound on a parameter, as the keyword FastAPI's ``Query``/``Path`` takes (``ge``, ``max_length``)."""
+
+    keyword: str
+    value: str  # a Python literal
+
+
+@dataclass(frozen=True)
+class Parameter:
+    wire_name: str
+    python_name: str
+    location: str  # path, query, header or cookie
+    required: bool
+    type_hint: str  # without ``| None``
+    description: str
+    constraints: tuple[Constraint, ...] = ()
+    default: str | None = None  # a Python literal of the spec's default, documentation only
+
+    @property
+    def annotation(self) -> str:
+        return self.type_hint if self.required else f"{self.type_hint} | None"
+
+    @property
+    def fastapi_class(self) -> str:
+        return self.location.capitalize()
+
+    @property
+    def fastapi_arguments(self) -> str:
+        """Arguments of ``Query(...)``/``Header(...)``: the wire name where it differs, and bounds."""
+        args = [f"{c.keyword}={c.value}" for c in self.constraints]
+        if self.location != "path" and (self.wire_name != self.python_name or self.location == "header"):
+            args.insert(0, f"alias={self.wire_name!r}")
+        return ", ".join(args)
+
+    @property
+    def server_annotation(self) -> str:
+        """On the server an absent parameter with a spec default arrives as that default."""
+        return self.type_hint if self.default is not None else self.annotation
+
+    @property
+    def server_default(self) -> str:
+        if self.required:
+            return ""
+        return f" = {self.default}" if self.default is not None else " = None"
+
+
+@dataclass(frozen=True)
+class Body:
+    type_hint: str
+    required: bool
+    media_type: str
+    description: str
+
+    @property
+    def annotation(self) -> str:
+        return self.type_hint if self.required else f"{self.type_hint} | None"
+
+
+@dataclass(frozen=True)
+class ErrorResponse:
+    status: int
+    description: str
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """How a list operation pages, from the spec's ``x-pagination`` extension."""
+
+    cursor_param: str  # wire name of the cursor query parameter
+    items_attr: str  # python attribute of the page model
+    has_more_attr: str
+    next_cursor_attr: str
+    item_type_hint: str
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    python_name: str
+    method: str  # lowercase HTTP method
+    path: str  # as in the spec, relative to the server's base path
+    summary: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    body: Body | None
+    success_status: int
+    return_hint: str  # "None" when the success answer has no body
+    errors: tuple[ErrorResponse, ...]
+    requires_auth: bool
+    pagination: Pagination | None
+    idempotent: bool  # safe to send twice, so the client may retry it after a failure
+    deprecated: bool = False
+
+    @property
+    def path_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == "path")
+
+    @property
+    def query_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == "query")
+
+    @property
+    def header_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == "header")
+
+    @property
+    def cookie_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == "cookie")
+
+    @property
+    def keyword_parameters(self) -> tuple[Parameter, ...]:
+        """Everything but path parameters, required ones first (they have no default)."""
+        rest = [p for p in self.parameters if p.location != "path"]
+        return tuple(sorted(rest, key=lambda p: not p.required))
+
+    @property
+    def has_content(self) -> bool:
+        return self.return_hint != "None"
+
+    @property
+    def route_path(self) -> str:
+        """The path with Python names in its placeholders, as Starlette's router needs them."""
+        path = self.path
+        for p in self.path_parameters:
+            path = path.replace("{" + p.wire_name + "}", "{" + p.python_name + "}")
+        return path
+
+    @property
+    def cast_to(self) -> str:
+        """The type the answer is parsed as, as an expression."""
+        return self.return_hint if self.has_content else "type(None)"
+
+    @property
+    def docstring_lines(self) -> tuple[str, ...]:
+        text = "\n\n".join(part for part in (self.summary, self.description) if part) or self.python_name
+        return tuple(_docstring_safe(text).splitlines())
+
+    @property
+    def documented_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.description)
+
+    @property
+    def example_call(self) -> str:
+        """A call of this operation for the generated README."""
+        args = [_EXAMPLE_VALUES.get(p.type_hint, f'"<{p.wire_name}>"') for p in self.path_parameters]
+        args += ["body"] if self.body else []
+        args += [f"{p.python_name}=..." for p in self.keyword_parameters if p.required]
+        call = f"client.{self.python_name}({', '.join(args)})"
+        if self.pagination:
+            return f"for item in {call}:  # every item of every page\n    print(item)"
+        return f"result = {call}" if self.has_content else call
+
+
+_EXAMPLE_VALUES = {"int": "1", "float": "1.0", "bool": "True"}
+
+
+def _docstring_safe(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+
+
+@dataclass(frozen=True)
+class ClientFlavor:
+    """What differs between the sync and the async client, so one template renders both."""
+
+    is_async: bool
+
+    @property
+    def class_name(self) -> str:
+        return "AsyncClient" if self.is_async else "Client"
+
+    @property
+    def base_class(self) -> str:
+        return "AsyncAPIClient" if self.is_async else "SyncAPIClient"
+
+    @property
+    def http_client_type(self) -> str:
+        return "httpx.AsyncClient" if self.is_async else "httpx.Client"
+
+    @property
+    def def_(self) -> str:
+        return "async def" if self.is_async else "def"
+
+    @property
+    def await_(self) -> str:
+        return "await " if self.is_async else ""
+
+    def return_hint(self, op: Operation) -> str:
+        if op.pagination is None:
+            return op.return_hint
+        page_class = "AsyncPage" if self.is_async else "SyncPage"
+        return f"{page_class}[{op.return_hint}, {op.pagination.item_type_hint}]"
+
+
+CLIENT_FLAVORS = (ClientFlavor(is_async=False), ClientFlavor(is_async=True))
+
+
+@dataclass(frozen=True)
+class Api:
+    title: str
+    version: str
+    description: str
+    package: str
+    distribution: str  # the pip name of the generated package
+    source: str  # the spec path named in every generated file's header
+    default_base_url: str
+    base_path: str  # the server URL's path, where the stubs mount every route ("/v1")
+    api_key_env: str
+    base_url_env: str
+    operations: tuple[Operation, ...]
+    model_names: tuple[str, ...]
+    package_version: str
+
+    @property
+    def uses_datetime(self) -> bool:
+        return any("datetime" in p.type_hint for op in self.operations for p in op.parameters)
+
+    @property
+    def uses_date(self) -> bool:
+        return any("date" in p.type_hint.replace("datetime", "") for op in self.operations for p in op.parameters)
+
+    @property
+    def paginated_operations(self) -> tuple[Operation, ...]:
+        return tuple(op for op in self.operations if op.pagination)

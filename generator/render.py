@@ -1,0 +1,67 @@
+"""Render: the IR and the effective spec → the text of every generated file (not yet formatted)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import SpecError
+from .ir import CLIENT_FLAVORS, Api
+from .models import render_models
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# hand-owned runtime modules, copied into every package as they are
+RUNTIME_MODULES = ("_base_client.py", "_server_base.py", "errors.py")
+# package template → output path; "{package}" is the package directory
+PACKAGE_TEMPLATES = {
+    "pyproject.toml.jinja": "pyproject.toml",
+    "README.md.jinja": "README.md",
+    "__init__.py.jinja": "{package}/__init__.py",
+    "_version.py.jinja": "{package}/_version.py",
+    "_client.py.jinja": "{package}/_client.py",
+    "server.py.jinja": "{package}/server.py",
+    "py.typed.jinja": "{package}/py.typed",
+}
+
+
+@dataclass(frozen=True)
+class RenderedFiles:
+    files: dict[str, str]  # output-relative path → content
+    errors: list[SpecError]
+
+
+def _environment(template_dir: Path) -> Any:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_dir / "package"),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # Python and TOML, not HTML
+    )
+
+
+def render_package(
+    api: Api, effective_spec: dict[str, Any], model_spec: dict[str, Any], template_dir: Path = TEMPLATES
+) -> RenderedFiles:
+    env = _environment(template_dir)
+    files: dict[str, str] = {}
+    for template_name, target in PACKAGE_TEMPLATES.items():
+        text = env.get_template(template_name).render(api=api, flavors=CLIENT_FLAVORS)
+        files[target.format(package=api.package)] = text
+    header = env.get_template("macros.jinja").module.header(api)
+    for module in RUNTIME_MODULES:
+        runtime = (template_dir / "runtime" / module).read_text(encoding="utf-8")
+        files[f"{api.package}/{module}"] = (
+            f"{header.rstrip()}\n# (hand-owned runtime: templates/runtime/{module})\n{runtime}"
+        )
+    models_source, errors = render_models(model_spec, header=str(header).strip(), expected=api.model_names)
+    files[f"{api.package}/models.py"] = models_source
+    spec_json = json.dumps(effective_spec, indent=2, ensure_ascii=False) + "\n"
+    files["openapi.json"] = spec_json
+    files[f"{api.package}/openapi.json"] = spec_json
+    return RenderedFiles(files, errors)

@@ -1,0 +1,99 @@
+"""Python type hints for JSON schemas, and the hoisting that gives every complex schema a name.
+
+datamodel-code-generator names the models of ``components/schemas``. Request and response bodies
+written inline would otherwise get names nobody can predict, so they are moved into
+``components/schemas`` under names built from their operation first (``{Operation}Request``,
+``{Operation}Response``); the client and the stubs can then refer to ``models.<Name>``.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from .naming import RESERVED_MODEL_NAMES, pascal_case, unique
+
+SCHEMA_PREFIX = "#/components/schemas/"
+_SCALARS = {"integer": "int", "number": "float", "boolean": "bool"}
+_STRING_FORMATS = {"date-time": "datetime", "date": "date", "binary": "bytes", "byte": "str"}
+_COMPOSITIONS = ("allOf", "oneOf", "anyOf")
+_PLAIN_CLASS_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")
+
+
+def needs_model(schema: Any) -> bool:
+    """Whether a schema becomes a class of its own rather than a builtin type hint."""
+    if not isinstance(schema, dict) or "$ref" in schema:
+        return False
+    if any(key in schema for key in _COMPOSITIONS) or "properties" in schema:
+        return True
+    return schema.get("type") == "string" and "enum" in schema and len(schema["enum"]) > 1
+
+
+def class_name(schema_name: str) -> str:
+    """The class datamodel-code-generator writes for ``components/schemas/<schema_name>``."""
+    if _PLAIN_CLASS_NAME.fullmatch(schema_name):
+        return f"{schema_name}Model" if schema_name in RESERVED_MODEL_NAMES else schema_name
+    return pascal_case(schema_name)
+
+
+def normalise_schema_names(spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy whose component schema names are already the class names; references follow."""
+    spec = copy.deepcopy(spec)
+    schemas = spec.get("components", {}).get("schemas", {})
+    taken: set[str] = set()
+    renames = {name: unique(class_name(name), taken) for name in schemas}
+    spec.setdefault("components", {})["schemas"] = {renames[n]: s for n, s in schemas.items()}
+    if any(old != new for old, new in renames.items()):
+        _rewrite_refs(spec, {SCHEMA_PREFIX + old: SCHEMA_PREFIX + new for old, new in renames.items()})
+    return spec
+
+
+def _rewrite_refs(value: Any, mapping: dict[str, str]) -> None:
+    if isinstance(value, dict):
+        ref = value.get("$ref")
+        if isinstance(ref, str) and ref in mapping:
+            value["$ref"] = mapping[ref]
+        for item in value.values():
+            _rewrite_refs(item, mapping)
+    elif isinstance(value, list):
+        for item in value:
+            _rewrite_refs(item, mapping)
+
+
+def hoist(spec: dict[str, Any], schema: Any, wanted_name: str) -> Any:
+    """``schema`` itself, or a ``$ref`` to a new component holding it when it needs a model."""
+    if not needs_model(schema):
+        return schema
+    schemas = spec["components"]["schemas"]
+    name = unique(pascal_case(wanted_name), set(schemas))
+    schemas[name] = schema
+    return {"$ref": SCHEMA_PREFIX + name}
+
+
+def type_hint(schema: Any, models_module: str = "models") -> str:
+    """The annotation for a value of ``schema``: ``int``, ``list[models.Deployment]``, ``Any``..."""
+    if not isinstance(schema, dict):
+        return "Any"
+    hint = _bare_hint(schema, models_module)
+    return f"{hint} | None" if schema.get("nullable") and hint != "Any" else hint
+
+
+def _bare_hint(schema: dict[str, Any], models_module: str) -> str:
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
+        return f"{models_module}.{ref[len(SCHEMA_PREFIX) :]}"
+    kind = schema.get("type")
+    if kind == "string":
+        if "enum" in schema:
+            return "Literal[" + ", ".join(repr(v) for v in schema["enum"]) + "]"
+        return _STRING_FORMATS.get(schema.get("format", ""), "str")
+    if kind in _SCALARS:
+        return _SCALARS[kind]
+    if kind == "array":
+        return f"list[{type_hint(schema.get('items'), models_module)}]"
+    if kind == "object" or "additionalProperties" in schema:
+        extra = schema.get("additionalProperties")
+        value = type_hint(extra, models_module) if isinstance(extra, dict) and extra else "Any"
+        return f"dict[str, {value}]"
+    return "Any"

@@ -1,0 +1,225 @@
+"""The hand-owned runtime under the generated FastAPI stubs: errors, auth, rendering.
+
+Every error leaves the server in one shape, ``{"code", "message", "details"}``, the shape the
+spec's ``Error`` schema documents: request validation problems are a 400 listing each problem,
+unknown routes a 404, wrong methods a 405 with ``Allow``, anything unexpected a 500 without a
+traceback. A backend signals errors by raising :class:`BackendError` or one of its subclasses.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pydantic
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+log = logging.getLogger(__package__)
+
+ERROR_CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    406: "NOT_ACCEPTABLE",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    422: "UNPROCESSABLE_CONTENT",
+    429: "TOO_MANY_REQUESTS",
+    500: "INTERNAL_SERVER_ERROR",
+    501: "NOT_IMPLEMENTED",
+    503: "SERVICE_UNAVAILABLE",
+}
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+
+Authenticator = Callable[[str], Awaitable[Any]]
+"""Takes a bearer token; returns who it belongs to (any object), or None to answer 401."""
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    """What a backend method learns about the caller besides the operation's own parameters."""
+
+    principal: Any  # whatever the authenticator returned; None for operations without security
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class BackendError(Exception):
+    """An answer other than success; ``code`` defaults to the status's standard code."""
+
+    status_code = 500
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        code: str | None = None,
+        details: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code or type(self).status_code
+        self.code = code or ERROR_CODES.get(self.status_code, "ERROR")
+        self.details = details
+        self.headers = dict(headers or {})
+
+
+class BadRequest(BackendError):
+    status_code = 400
+
+
+class Unauthorized(BackendError):
+    status_code = 401
+
+
+class Forbidden(BackendError):
+    status_code = 403
+
+
+class NotFound(BackendError):
+    status_code = 404
+
+
+class Conflict(BackendError):
+    status_code = 409
+
+
+class PayloadTooLarge(BackendError):
+    status_code = 413
+
+
+class TooManyRequests(BackendError):
+    status_code = 429
+
+
+class NotImplementedOperation(BackendError):
+    status_code = 501
+
+    def __init__(self, operation_id: str) -> None:
+        super().__init__(f"Operation {operation_id} is not implemented by this backend.")
+
+
+async def accept_any_token(token: str) -> str:
+    """The default authenticator: any non-empty bearer token is accepted and is the principal."""
+    return token
+
+
+def error_response(
+    status_code: int,
+    message: str,
+    *,
+    code: str | None = None,
+    details: Any = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {"code": code or ERROR_CODES.get(status_code, "ERROR"), "message": message}
+    if details is not None:
+        body["details"] = details
+    return JSONResponse(body, status_code=status_code, headers=dict(headers or {}))
+
+
+def jsonable(value: Any) -> Any:
+    """Wire data for a backend's answer: aliases, and no nulls for fields it never set."""
+    if isinstance(value, pydantic.BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    return pydantic.TypeAdapter(type(value)).dump_python(value, mode="json")
+
+
+def render(result: Any, status_code: int) -> Response:
+    if status_code == 204 or result is None:
+        return Response(status_code=status_code)
+    return JSONResponse(jsonable(result), status_code=status_code)
+
+
+async def authenticated_context(request: Request) -> RequestContext:
+    """FastAPI dependency: the caller's principal from ``Authorization: Bearer <token>``, or a 401."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    challenge = {"WWW-Authenticate": "Bearer"}
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Missing or malformed Authorization header; expected 'Bearer <token>'.", headers=challenge)
+    principal = await request.app.state.authenticate(token.strip())
+    if principal is None:
+        raise Unauthorized("The bearer token is not valid.", headers=challenge)
+    return RequestContext(principal=principal, headers=request.headers)
+
+
+async def anonymous_context(request: Request) -> RequestContext:
+    """FastAPI dependency for operations the spec marks as needing no authentication."""
+    return RequestContext(principal=None, headers=request.headers)
+
+
+def _problems(exc: RequestValidationError) -> list[dict[str, str]]:
+    problems = []
+    for error in exc.errors():
+        location = ".".join(str(part) for part in error.get("loc", ()))
+        problems.append(
+            {"location": location, "message": str(error.get("msg", "")), "type": str(error.get("type", ""))}
+        )
+    return problems
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    problems = _problems(exc)
+    summary = "; ".join(f"{p['location']}: {p['message']}" for p in problems)
+    return error_response(400, f"Invalid request ({len(problems)} problem(s)): {summary}", details=problems)
+
+
+async def _on_backend_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, BackendError)
+    return error_response(exc.status_code, exc.message, code=exc.code, details=exc.details, headers=exc.headers)
+
+
+async def _on_http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    message = exc.detail if isinstance(exc.detail, str) else "HTTP error"
+    return error_response(exc.status_code, message, headers=exc.headers)
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error in %s %s", request.method, request.url.path)
+    return error_response(500, "Internal server error.")
+
+
+class BodySizeLimit:
+    """Answers 413 before reading a body whose declared Content-Length is over the limit."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            length = dict(scope["headers"]).get(b"content-length", b"0")
+            if length.isdigit() and int(length) > self.max_body_bytes:
+                message = f"The request body is larger than {self.max_body_bytes} bytes."
+                await error_response(413, message)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def new_app(*, title: str, version: str, authenticate: Authenticator | None, max_body_bytes: int) -> FastAPI:
+    """A FastAPI app with the error handling, auth and limits every generated server shares."""
+    # FastAPI's own schema would differ from the spec; the spec itself is served instead
+    app = FastAPI(title=title, version=version, openapi_url=None, docs_url=None, redoc_url=None, redirect_slashes=False)
+    app.state.authenticate = authenticate or accept_any_token
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(BackendError, _on_backend_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_exception)
+    app.add_exception_handler(Exception, _on_unexpected)
+    app.add_middleware(BodySizeLimit, max_body_bytes=max_body_bytes)
+    return app
