@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .background import Worker
 from .pipeline import DEFAULT_OUT, DEFAULT_PACKAGE, DEFAULT_SPEC, Inputs, default_overlays, run
 from .write import FormatError, compare_trees, remove_tree, swap_into_place
 
@@ -44,11 +45,16 @@ def _inputs(args: argparse.Namespace) -> Inputs:
     return Inputs(spec=args.spec, overlays=overlays, out=args.out, package=args.package)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def main(argv: list[str] | None = None, models_worker: Worker | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit:
+        if models_worker is not None:
+            models_worker.cancel()
+        raise
     inputs = _inputs(args)
     try:
-        outcome = run(inputs)
+        outcome = run(inputs, models_worker)
     except FormatError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_SPEC_ERRORS

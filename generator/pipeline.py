@@ -2,6 +2,11 @@
 
 No stage imports a later one; each returns values, problems included, and this module alone
 decides when to stop. Nothing is written until every stage has succeeded.
+
+For speed the CLI starts a worker process that imports datamodel-code-generator while this one
+loads and validates, and the IR is built before validation has finished so the worker can render
+the models meanwhile. Nothing built from an invalid spec is used: when validation fails, its
+errors are what the user sees, even if building the IR failed too.
 """
 
 from __future__ import annotations
@@ -10,11 +15,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import build_api
+from .background import Worker
+from .build import BuildResult, build_api
 from .errors import SpecError, SpecErrors
 from .loader import SourceDocument, load_document
+from .models import render_models
 from .overlay import apply_overlays
-from .render import TEMPLATES, render_package
+from .render import TEMPLATES, file_header, render_package
 from .validate import validate_document
 from .write import format_tree, scratch_dir_beside, write_tree
 
@@ -60,8 +67,20 @@ def load_effective(inputs: Inputs) -> tuple[SourceDocument, SourceDocument]:
     return spec, apply_overlays(spec, overlays)
 
 
-def run(inputs: Inputs) -> Outcome:
-    """Everything up to a formatted generation in a scratch directory beside ``inputs.out``."""
+def run(inputs: Inputs, models_worker: Worker | None = None) -> Outcome:
+    """Everything up to a formatted generation in a scratch directory beside ``inputs.out``.
+
+    ``models_worker``, if given, renders the models (see :mod:`.background`); it is used or
+    cancelled before this returns.
+    """
+    worker = models_worker or Worker(fork=False)
+    try:
+        return _run(inputs, worker)
+    finally:
+        worker.cancel()
+
+
+def _run(inputs: Inputs, worker: Worker) -> Outcome:
     if not inputs.package.isidentifier():
         return Outcome(
             None, [SpecError("<arguments>", 0, "", f"--package {inputs.package!r} is not a Python identifier")]
@@ -70,18 +89,33 @@ def run(inputs: Inputs) -> Outcome:
         upstream, effective = load_effective(inputs)
     except SpecErrors as exc:
         return Outcome(None, exc.errors)
-    errors = validate_document(upstream)
-    if inputs.overlays:
-        errors += [e for e in validate_document(effective) if e not in errors]
+    try:
+        built: BuildResult | Exception = build_api(effective, package=inputs.package, source=upstream.display_name)
+    except Exception as exc:  # an invalid spec may break the IR; validation will say why
+        built = exc
+    if isinstance(built, BuildResult) and not built.errors:
+        header = file_header(built.api, inputs.template_dir)
+        worker.submit(render_models, built.model_spec, header=header, expected=built.api.model_names)
+    errors = _validate_all([upstream, effective] if inputs.overlays else [upstream])
     if errors:
         return Outcome(None, errors)
-    built = build_api(effective, package=inputs.package, source=upstream.display_name)
+    if isinstance(built, Exception):
+        raise built
     if built.errors:
         return Outcome(None, built.errors, built.warnings)
-    rendered = render_package(built.api, effective.data, built.model_spec, inputs.template_dir)
-    if rendered.errors:
-        return Outcome(None, rendered.errors, built.warnings)
+    files = render_package(built.api, effective.data, inputs.template_dir)
+    models_source, model_errors = worker.result()
+    if model_errors:
+        return Outcome(None, model_errors, built.warnings)
+    files[f"{built.api.package}/models.py"] = models_source
     scratch = scratch_dir_beside(inputs.out)
-    write_tree(rendered.files, scratch)
+    write_tree(files, scratch)
     format_tree(scratch)
     return Outcome(scratch, [], built.warnings)
+
+
+def _validate_all(documents: list[SourceDocument]) -> list[SpecError]:
+    errors: list[SpecError] = []
+    for document in documents:
+        errors += [e for e in validate_document(document) if e not in errors]
+    return errors

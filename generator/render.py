@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import SpecError
 from .ir import CLIENT_FLAVORS, Api
-from .models import render_models
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # hand-owned runtime modules, copied into every package as they are
@@ -26,12 +23,6 @@ PACKAGE_TEMPLATES = {
 }
 
 
-@dataclass(frozen=True)
-class RenderedFiles:
-    files: dict[str, str]  # output-relative path → content
-    errors: list[SpecError]
-
-
 def _environment(template_dir: Path) -> Any:
     import jinja2
 
@@ -45,23 +36,24 @@ def _environment(template_dir: Path) -> Any:
     )
 
 
-def render_package(
-    api: Api, effective_spec: dict[str, Any], model_spec: dict[str, Any], template_dir: Path = TEMPLATES
-) -> RenderedFiles:
+def render_package(api: Api, effective_spec: dict[str, Any], template_dir: Path = TEMPLATES) -> dict[str, str]:
+    """Output-relative path → content of every file but the models module (see :mod:`.models`)."""
     env = _environment(template_dir)
     files: dict[str, str] = {}
     for template_name, target in PACKAGE_TEMPLATES.items():
         text = env.get_template(template_name).render(api=api, flavors=CLIENT_FLAVORS)
         files[target.format(package=api.package)] = text
-    header = env.get_template("macros.jinja").module.header(api)
+    header = file_header(api, template_dir)
     for module in RUNTIME_MODULES:
         runtime = (template_dir / "runtime" / module).read_text(encoding="utf-8")
         files[f"{api.package}/{module}"] = (
             f"{header.rstrip()}\n# (hand-owned runtime: templates/runtime/{module})\n{runtime}"
         )
-    models_source, errors = render_models(model_spec, header=str(header).strip(), expected=api.model_names)
-    files[f"{api.package}/models.py"] = models_source
     spec_json = json.dumps(effective_spec, indent=2, ensure_ascii=False) + "\n"
     files["openapi.json"] = spec_json
     files[f"{api.package}/openapi.json"] = spec_json
-    return RenderedFiles(files, errors)
+    return files
+
+
+def file_header(api: Api, template_dir: Path = TEMPLATES) -> str:
+    return str(_environment(template_dir).get_template("macros.jinja").module.header(api)).strip()

@@ -21,6 +21,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 log = logging.getLogger(__package__)
@@ -178,6 +179,17 @@ def _problems(exc: RequestValidationError) -> list[dict[str, str]]:
 async def _on_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     problems = _problems(exc)
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    has_body_problem = any(p["location"].split(".")[0] == "body" for p in problems)
+    if has_body_problem and not (media_type == "application/json" or media_type.endswith("+json")):
+        # FastAPI does not parse a body sent as another media type; say so instead of "not an object"
+        problems = [
+            {
+                "location": "header.content-type",
+                "message": f"expected application/json, got {media_type or 'nothing'}",
+                "type": "media_type",
+            }
+        ]
     summary = "; ".join(f"{p['location']}: {p['message']}" for p in problems)
     return error_response(400, f"Invalid request ({len(problems)} problem(s)): {summary}", details=problems)
 
@@ -190,7 +202,19 @@ async def _on_backend_error(request: Request, exc: Exception) -> Response:
 async def _on_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     message = exc.detail if isinstance(exc.detail, str) else "HTTP error"
-    return error_response(exc.status_code, message, headers=exc.headers)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:  # Starlette names only the methods of the first route of the path
+        headers["Allow"] = _allowed_methods(request)
+    return error_response(exc.status_code, message, headers=headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match == Match.PARTIAL:
+            methods |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(methods))
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> Response:

@@ -15,7 +15,7 @@ from datetime import datetime
 from importlib import resources
 from typing import Annotated, Any, Protocol
 
-from fastapi import APIRouter, Body, Depends, FastAPI, Path, Query, Request
+from fastapi import Body, Depends, FastAPI, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from . import models
@@ -390,10 +390,11 @@ def create_app(
         title="Paperspace Deployments API", version="v1", authenticate=authenticate, max_body_bytes=max_body_bytes
     )
     app.state.backend = backend
-    router = APIRouter(prefix=BASE_PATH)
     for method, path, endpoint, operation_id in ROUTES:
-        router.add_api_route(path, endpoint, methods=[method], operation_id=operation_id, response_class=Response)
-    app.include_router(router)
+        # added to the app itself (no sub-router), so a 405 can list every method of a path
+        app.add_api_route(
+            BASE_PATH + path, endpoint, methods=[method], operation_id=operation_id, response_class=Response
+        )
     spec: dict[str, Any] = json.loads(resources.files(__package__).joinpath("openapi.json").read_text("utf-8"))
 
     async def openapi() -> JSONResponse:
