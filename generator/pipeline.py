@@ -52,18 +52,18 @@ def default_overlays() -> tuple[Path, ...]:
     return tuple(sorted(DEFAULT_OVERLAY_DIR.glob("*.y*ml")))
 
 
-def display_path(path: Path, out: Path) -> str:
-    """How generated files and messages name an input: relative to the output's parent when possible."""
-    try:
-        return Path(os.path.relpath(path.resolve(), out.resolve().parent)).as_posix()
-    except ValueError:  # another drive
-        return path.name
+def display_path(path: Path) -> str:
+    """How generated files and messages name an input: relative to the working directory when it
+    is inside it (``make`` runs from the project root), else by file name alone, so no machine's
+    absolute paths end up in generated files."""
+    relative = os.path.relpath(path.resolve(), Path.cwd())
+    return Path(relative).as_posix() if not relative.startswith("..") else path.name
 
 
 def load_effective(inputs: Inputs) -> tuple[SourceDocument, SourceDocument]:
     """The upstream spec and the effective spec; raises :class:`SpecErrors` on unreadable input."""
-    spec = load_document(inputs.spec, display_path(inputs.spec, inputs.out))
-    overlays = [load_document(p, display_path(p, inputs.out)) for p in inputs.overlays]
+    spec = load_document(inputs.spec, display_path(inputs.spec))
+    overlays = [load_document(p, display_path(p)) for p in inputs.overlays]
     return spec, apply_overlays(spec, overlays)
 
 

@@ -22,7 +22,7 @@ def validate_document(doc: SourceDocument) -> list[SpecError]:
     if not version.startswith("3.0."):
         return [_located(doc, ("openapi",), f"only OpenAPI 3.0.x is supported, found {version or 'nothing'!r}")]
     dangling = _dangling_refs(doc.data)
-    errors = [_located(doc, path, f"$ref {ref!r} points to nothing in this document") for path, ref in dangling]
+    errors = [_located(doc, (*path, "$ref"), f"{ref!r} points to nothing in this document") for path, ref in dangling]
     data = _without_refs(doc.data, [path for path, _ in dangling])
     errors.extend(e for e in _schema_errors(doc, data) if not _below_any(e, dangling))
     return sorted(set(errors))

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mappin
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, ClassVar, Generic, TypeVar, cast
+from typing import Any, ClassVar, Generic, Self, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
@@ -309,7 +309,7 @@ class SyncAPIClient(BaseClient):
         if self._owns_http_client:
             self._http.close()
 
-    def __enter__(self: T) -> T:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -358,7 +358,7 @@ class AsyncAPIClient(BaseClient):
         if self._owns_http_client:
             await self._http.aclose()
 
-    async def __aenter__(self: T) -> T:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:

@@ -1,0 +1,38 @@
+"""Shared helpers: running the generator CLI in a subprocess, the way users run it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = Path(__file__).resolve().parent / "specs"
+
+
+def run_generator(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+
+
+@pytest.fixture
+def generate(tmp_path: Path) -> Callable[..., Path]:
+    """Generate a package from a spec in tests/specs into a temporary directory; returns its dir."""
+
+    def _generate(spec_name: str, package: str, *extra: str) -> Path:
+        out = tmp_path / f"out-{package}"
+        result = run_generator("generate", "--spec", SPECS / spec_name, "--out", out, "--package", package, *extra)
+        assert result.returncode == 0, result.stderr
+        return out
+
+    return _generate

@@ -1,0 +1,72 @@
+"""The committed generated/ is exactly what the pipeline produces, every time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import ROOT, run_generator
+
+from generator.write import compare_trees, tree_files
+
+
+def test_committed_generation_is_current() -> None:
+    result = run_generator("check")
+    assert result.returncode == 0, result.stderr
+    assert "up to date" in result.stdout
+
+
+def test_generation_is_deterministic(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    for out in (first, second):
+        assert run_generator("generate", "--out", out).returncode == 0
+    assert tree_files(first) == tree_files(second)
+    assert compare_trees(ROOT / "generated", first) == []
+
+
+def test_check_reports_a_stale_file_and_exits_1(tmp_path: Path) -> None:
+    out = tmp_path / "gen"
+    assert run_generator("generate", "--out", out).returncode == 0
+    client = out / "paperspace_deployments" / "_client.py"
+    client.write_text(client.read_text() + "\n# edited by hand\n")
+    (out / "stray.txt").write_text("not generated")
+
+    result = run_generator("check", "--out", out)
+
+    assert result.returncode == 1
+    assert "stale: paperspace_deployments/_client.py" in result.stderr
+    assert "not generated (extra): stray.txt" in result.stderr
+
+
+def test_every_generated_file_names_its_source() -> None:
+    files = tree_files(ROOT / "generated")
+    commented = {name: text for name, text in files.items() if name.endswith((".py", ".toml", ".md"))}
+    assert commented, "no generated files found"
+    for name, text in commented.items():
+        if name.endswith("py.typed"):
+            continue
+        head = text.splitlines()[0]
+        assert "Generated from spec/paperspace-deployments-api-openapi.yml" in head, name
+        assert "do not edit" in head, name
+
+
+def test_effective_spec_is_written_and_carries_the_overlays() -> None:
+    import json
+
+    spec = json.loads((ROOT / "generated" / "openapi.json").read_text())
+    assert spec["components"]["schemas"]["Error"]["required"] == ["code", "message"]
+    limit = spec["components"]["parameters"]["Limit"]["schema"]
+    assert (limit["minimum"], limit["maximum"]) == (1, 120)
+    links = spec["paths"]["/deployments"]["post"]["responses"]["200"]["links"]
+    assert {link["operationId"] for link in links.values()} >= {
+        "getDeployment",
+        "listDeploymentRuns",
+        "getDeploymentMetrics",
+        "getDeploymentLogs",
+        "getDeploymentHistory",
+        "deleteDeployment",
+    }
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            assert {"400", "401", "429", "500"} <= operation["responses"].keys(), (path, method)

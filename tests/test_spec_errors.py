@@ -1,0 +1,91 @@
+"""A broken spec or overlay: every problem with file, line and pointer; exit 2; nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import SPECS, run_generator
+
+
+def _seed_output(out: Path) -> dict[str, str]:
+    out.mkdir()
+    (out / "keep.txt").write_text("the previous generation")
+    return {"keep.txt": "the previous generation"}
+
+
+def _contents(directory: Path) -> dict[str, str]:
+    return {p.relative_to(directory).as_posix(): p.read_text() for p in directory.rglob("*") if p.is_file()}
+
+
+def test_broken_spec_reports_every_problem_with_line_and_pointer(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    before = _seed_output(out)
+
+    result = run_generator("generate", "--spec", SPECS / "broken.yml", "--out", out, "--package", "broken")
+
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    spec = "tests/specs/broken.yml"  # named relative to the working directory
+    expected = [
+        f"{spec}:13: /paths/~1things/get/parameters/0/schema/type: 'integr' is not one of",
+        f"{spec}:20: /paths/~1things/get/responses/200/content/application~1json/schema/$ref: '#/components/schemas/Missing' points to nothing",
+        f"{spec}:22: /paths/~1things~1{{id}}/get: 'responses' is a required property",
+        f"{spec}:32: /components/schemas/Thing/properties/n/type: 5 is not of type 'string'",
+    ]
+    for want in expected:
+        assert any(line.startswith(want) for line in lines), f"missing {want!r} in:\n{result.stderr}"
+    assert "4 problem(s)" in result.stderr
+    assert _contents(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"], "a scratch directory was left behind"
+
+
+def test_problem_in_an_overlay_names_the_overlay_line(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    before = _seed_output(out)
+
+    result = run_generator(
+        "generate", "--spec", SPECS / "tiny.yml", "--overlay", SPECS / "breaking-overlay.yaml", "--out", out
+    )
+
+    assert result.returncode == 2
+    assert (
+        "tests/specs/breaking-overlay.yaml:7: /actions/1/target: target \"$.paths['/nowhere']\" selects nothing"
+        in result.stderr
+    )
+    assert _contents(out) == before
+
+
+def test_invalid_node_added_by_an_overlay_is_located_in_the_overlay(tmp_path: Path) -> None:
+    overlay = tmp_path / "only-bad-type.yaml"
+    overlay.write_text(
+        "overlay: 1.0.0\n"
+        "info: {title: t, version: '1'}\n"
+        "actions:\n"
+        "  - target: $.components.schemas.Thing.properties\n"
+        "    update:\n"
+        "      size:\n"
+        "        type: 7\n"
+    )
+    result = run_generator("generate", "--spec", SPECS / "tiny.yml", "--overlay", overlay, "--out", tmp_path / "out")
+
+    assert result.returncode == 2
+    assert "only-bad-type.yaml:7: /components/schemas/Thing/properties/size/type:" in result.stderr
+
+
+def test_unparsable_yaml_names_the_line(tmp_path: Path) -> None:
+    spec = tmp_path / "bad.yml"
+    spec.write_text("openapi: 3.0.3\ninfo:\n  title: [unclosed\n  version: '1'\npaths: {}\n")
+
+    result = run_generator("generate", "--spec", spec, "--out", tmp_path / "out")
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("bad.yml:")
+    assert "not valid YAML/JSON" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_package_name_is_refused(tmp_path: Path) -> None:
+    result = run_generator("generate", "--spec", SPECS / "tiny.yml", "--out", tmp_path / "o", "--package", "not-valid")
+    assert result.returncode == 2
+    assert "is not a Python identifier" in result.stderr
