@@ -117,7 +117,13 @@ def test_client_and_stubs_agree_on_every_kind_of_parameter(zoo_client: tuple[Any
     pets = client.get_pets(class_="mammal", kind="cat", tags=["a", "b"], x_trace_id="t-1")
 
     assert pets[0].root.name == "Rex"
-    assert recorder.calls[-1][1] == {"class_": "mammal", "kind": "cat", "tags": ["a", "b"], "x_trace_id": "t-1", "principal": "secret"}
+    assert recorder.calls[-1][1] == {
+        "class_": "mammal",
+        "kind": "cat",
+        "tags": ["a", "b"],
+        "x_trace_id": "t-1",
+        "principal": "secret",
+    }
 
 
 def test_hoisted_body_and_discriminated_union_round_trip(zoo_client: tuple[Any, _Recorder], zoo: ModuleType) -> None:
