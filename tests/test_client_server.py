@@ -89,7 +89,7 @@ def test_all_nine_operations_sync(client: sdk.Client, backend: MemoryBackend) ->
     assert metrics.series[0].values[0].t == start
     assert [line.message for line in client.get_deployment_logs("dep-web", limit=2)] == ["line 3", "line 4"]
     assert [r.revision for r in client.get_deployment_history("dep-web")] == [1, 2]
-    assert client.delete_deployment("dep-web") is None
+    client.delete_deployment("dep-web")
     with pytest.raises(sdk.NotFoundError):
         client.get_deployment("dep-web")
     assert set(backend.principals) == {"team-a"}
