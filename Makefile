@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate check-generated lint typecheck test clean
+.PHONY: help install generate check-generated lint typecheck test bench-generate clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ test: $(STAMP) ## Everything CI runs: generated-output check, lint, mypy, pytest
 	$(BIN)/python -m generator check
 	$(MAKE) --no-print-directory lint typecheck
 	$(BIN)/python -m pytest
+
+bench-generate: $(STAMP) ## Time `make generate` against openapi-python-client (installs the peer into bench/.peers)
+	$(BIN)/python bench/generate_speed.py
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
