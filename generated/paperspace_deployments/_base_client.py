@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 import httpx
 import pydantic
+import pydantic_core
 
 from ._version import __version__
 from .errors import (
@@ -229,18 +230,17 @@ def expand_path(template: str, values: Mapping[str, Any]) -> str:
 
 
 def encode_body(value: Any) -> Any:
-    """JSON-ready data; fields of models the caller never set are left out, not sent as null."""
+    """JSON-ready data with wire names; fields of models nobody set are left out, not sent as null.
+
+    The server stubs answer with the same function, so both directions agree.
+    """
     if isinstance(value, pydantic.BaseModel):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, list | tuple):
         return [encode_body(v) for v in value]
     if isinstance(value, dict):
         return {k: encode_body(v) for k, v in value.items()}
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    return value
+    return pydantic_core.to_jsonable_python(value)
 
 
 def _header_value(value: Any) -> str:

@@ -16,13 +16,14 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import pydantic
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ._base_client import encode_body
 
 log = logging.getLogger(__package__)
 
@@ -132,21 +133,10 @@ def error_response(
     return JSONResponse(body, status_code=status_code, headers=dict(headers or {}))
 
 
-def jsonable(value: Any) -> Any:
-    """Wire data for a backend's answer: aliases, and no nulls for fields it never set."""
-    if isinstance(value, pydantic.BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    return pydantic.TypeAdapter(type(value)).dump_python(value, mode="json")
-
-
 def render(result: Any, status_code: int) -> Response:
     if status_code == 204 or result is None:
         return Response(status_code=status_code)
-    return JSONResponse(jsonable(result), status_code=status_code)
+    return JSONResponse(encode_body(result), status_code=status_code)
 
 
 async def authenticated_context(request: Request) -> RequestContext:
