@@ -21,7 +21,25 @@ from .validate import resolve_pointer
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # keyword arguments every generated client method has; parameters must not take these names
 # (and the server stubs' handlers take ``request`` and ``context``)
-RESERVED_PARAMETER_NAMES = {"self", "body", "extra_headers", "timeout", "max_retries", "models", "request", "context"}
+# (and the server stubs' handlers take ``request`` and ``context`` and bind ``backend`` and ``result``)
+RESERVED_PARAMETER_NAMES = {"self", "body", "extra_headers", "timeout", "max_retries", "models"} | {
+    "request",
+    "context",
+    "backend",
+    "result",
+}
+# the clients' own methods and attributes; an operation named so gets a trailing underscore
+RESERVED_OPERATION_NAMES = {"close", "with_options", "base_url", "timeout", "max_retries"}
+_EXTENSIONS: dict[str, dict[str, tuple[type, bool]]] = {  # extension → key → (type, required)
+    "x-pagination": {
+        "cursorParam": (str, True),
+        "limitParam": (str, False),
+        "itemsField": (str, True),
+        "hasMoreField": (str, True),
+        "nextCursorField": (str, True),
+    },
+    "x-client": {"apiKeyEnv": (str, False), "baseUrlEnv": (str, False), "packageVersion": (str, False)},
+}
 IDEMPOTENT_METHODS = {"get", "head", "put", "delete", "options"}
 _CONSTRAINT_KEYWORDS = {"minimum": "ge", "maximum": "le", "minLength": "min_length", "maxLength": "max_length"}
 
@@ -66,8 +84,9 @@ def build_api(doc: SourceDocument, *, package: str, source: str) -> BuildResult:
                 op = _operation(ctx, path, item, method, taken)
                 if op is not None:
                     operations.append(op)
+    _warn_unsupported_security(ctx)
     info = ctx.spec.get("info", {})
-    client_ext = ctx.spec.get("x-client", {})
+    client_ext = _extension(ctx, ("x-client",), ctx.spec) or {}
     env_prefix = package.upper()
     server_url = (ctx.spec.get("servers") or [{"url": "/"}])[0].get("url", "/")
     api = ir.Api(
@@ -92,15 +111,18 @@ def _operation(ctx: _Context, path: str, item: dict[str, Any], method: str, take
     raw = item[method]
     where: Path_ = ("paths", path, method)
     operation_id = raw.get("operationId") or f"{method} {path}"
-    python_name = unique(snake_case(operation_id), taken)
+    python_name = unique(_not_reserved(snake_case(operation_id), RESERVED_OPERATION_NAMES), taken)
     stem = operation_id if raw.get("operationId") else python_name
     try:
         body = _body(ctx, raw, where, stem)
+        parameters = _parameters(ctx, item.get("parameters", []) + raw.get("parameters", []), (*where, "parameters"))
     except _Unsupported as exc:
         ctx.problem(exc.path, f"{exc.reason}; operation {operation_id!r} left out", warning=True)
         return None
     success_status, return_hint = _success(ctx, raw, where, stem)
-    parameters = _parameters(ctx, item.get("parameters", []) + raw.get("parameters", []), (*where, "parameters"))
+    idempotent = raw.get("x-idempotent", method in IDEMPOTENT_METHODS)
+    if not isinstance(idempotent, bool):
+        ctx.problem((*where, "x-idempotent"), "x-idempotent must be true or false")
     return ir.Operation(
         operation_id=operation_id,
         python_name=python_name,
@@ -115,7 +137,7 @@ def _operation(ctx: _Context, path: str, item: dict[str, Any], method: str, take
         errors=_errors(ctx, raw),
         requires_auth=_requires_auth(ctx, raw),
         pagination=_pagination(ctx, raw, where, parameters, return_hint),
-        idempotent=bool(raw.get("x-idempotent", method in IDEMPOTENT_METHODS)),
+        idempotent=bool(idempotent),
         deprecated=bool(raw.get("deprecated")),
     )
 
@@ -125,17 +147,18 @@ def _parameters(ctx: _Context, raw_params: list[Any], where: Path_) -> tuple[ir.
     for index, raw in enumerate(raw_params):  # operation-level parameters override path-level ones
         param = ctx.deref(raw)
         merged[(param["name"], param["in"])] = (index, param)
-    taken = set(RESERVED_PARAMETER_NAMES)
+    taken: set[str] = set()
     result = []
     for index, param in merged.values():
         schema = param.get("schema", {})
-        if param["in"] not in {"path", "query", "header", "cookie"}:
-            ctx.problem((*where, index), f"parameters in {param['in']!r} are not supported; left out", warning=True)
-            continue
+        if "schema" not in param or _is_object(ctx, schema):
+            raise _Unsupported(
+                (*where, index), f"parameter {param['name']!r}: only scalar and array parameters are supported"
+            )
         result.append(
             ir.Parameter(
                 wire_name=param["name"],
-                python_name=unique(snake_case(param["name"]), taken),
+                python_name=unique(_not_reserved(snake_case(param["name"]), RESERVED_PARAMETER_NAMES), taken),
                 location=param["in"],
                 required=bool(param.get("required")) or param["in"] == "path",
                 type_hint=type_hint(schema).removesuffix(" | None"),
@@ -145,6 +168,50 @@ def _parameters(ctx: _Context, raw_params: list[Any], where: Path_) -> tuple[ir.
             )
         )
     return tuple(result)
+
+
+def _not_reserved(name: str, reserved: set[str]) -> str:
+    return f"{name}_" if name in reserved else name
+
+
+def _is_object(ctx: _Context, schema: Any) -> bool:
+    schema = ctx.deref(schema)
+    return isinstance(schema, dict) and (schema.get("type") == "object" or "properties" in schema)
+
+
+def _warn_unsupported_security(ctx: _Context) -> None:
+    schemes = ctx.spec.get("components", {}).get("securitySchemes", {})
+    for name, scheme in schemes.items():
+        scheme = ctx.deref(scheme)
+        if not (scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer"):
+            ctx.problem(
+                ("components", "securitySchemes", name),
+                f"security scheme {name!r} ({scheme.get('type')}) is not supported: "
+                "the client sends `Authorization: Bearer <key>` and the stubs check that",
+                warning=True,
+            )
+
+
+def _extension(ctx: _Context, where: Path_, owner: dict[str, Any]) -> dict[str, Any] | None:
+    """The extension ``where[-1]`` of ``owner`` if present and well formed; a problem otherwise."""
+    name = str(where[-1])
+    value = owner.get(name)
+    if value is None:
+        return None
+    shape = _EXTENSIONS[name]
+    problems = [] if isinstance(value, dict) else ["must be a mapping"]
+    if not problems:
+        problems += [f"{key} is required" for key, (_, required) in shape.items() if required and key not in value]
+        problems += [
+            f"{key} must be a {kind.__name__}"
+            for key, (kind, _) in shape.items()
+            if key in value and not isinstance(value[key], kind)
+        ]
+        problems += [f"unknown key {key!r}" for key in value if key not in shape]
+    if problems:
+        ctx.problem(where, f"{name}: " + "; ".join(problems))
+        return None
+    return dict(value)
 
 
 def _constraints(schema: Any) -> tuple[ir.Constraint, ...]:
@@ -214,8 +281,8 @@ def _requires_auth(ctx: _Context, raw: dict[str, Any]) -> bool:
 def _pagination(
     ctx: _Context, raw: dict[str, Any], where: Path_, params: tuple[ir.Parameter, ...], return_hint: str
 ) -> ir.Pagination | None:
-    ext = raw.get("x-pagination")
-    if not isinstance(ext, dict):
+    ext = _extension(ctx, (*where, "x-pagination"), raw)
+    if ext is None:
         return None
     by_wire = {p.wire_name: p.python_name for p in params if p.location == "query"}
     page_schema = _page_schema(ctx, return_hint)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .background import Worker
 from .pipeline import DEFAULT_OUT, DEFAULT_PACKAGE, DEFAULT_SPEC, Inputs, default_overlays, run
-from .write import FormatError, compare_trees, remove_tree, swap_into_place
+from .write import FormatError, compare_trees, remove_tree, swap_into_place, unsafe_output_reason
 
 EXIT_STALE = 1
 EXIT_SPEC_ERRORS = 2
@@ -53,6 +53,12 @@ def main(argv: list[str] | None = None, models_worker: Worker | None = None) -> 
             models_worker.cancel()
         raise
     inputs = _inputs(args)
+    refusal = unsafe_output_reason(inputs.out) if args.command == "generate" else None
+    if refusal is not None:
+        if models_worker is not None:
+            models_worker.cancel()
+        print(f"error: {refusal}", file=sys.stderr)
+        return EXIT_SPEC_ERRORS
     try:
         outcome = run(inputs, models_worker)
     except FormatError as exc:

@@ -146,7 +146,7 @@ class Operation:
     @property
     def docstring_lines(self) -> tuple[str, ...]:
         text = "\n\n".join(part for part in (self.summary, self.description) if part) or self.python_name
-        return tuple(_docstring_safe(text).splitlines())
+        return tuple(text.splitlines())
 
     @property
     def documented_parameters(self) -> tuple[Parameter, ...]:
@@ -165,10 +165,6 @@ class Operation:
 
 
 _EXAMPLE_VALUES = {"int": "1", "float": "1.0", "bool": "True"}
-
-
-def _docstring_safe(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,7 @@ def _apply_action(
     for node in sorted(nodes, key=lambda n: n.location, reverse=bool(action.get("remove"))):
         location: Path_ = tuple(node.location)
         if action.get("remove"):
-            _remove(data, location)
+            _remove(data, origin, location)
             continue
         problem = _update(data, location, action["update"], origin, overlay, (*path, "update"))
         if problem:
@@ -95,11 +95,32 @@ def _resolve(data: Any, location: Path_) -> Any:
     return data
 
 
-def _remove(data: Any, location: Path_) -> None:
+def _remove(data: Any, origin: Origin, location: Path_) -> None:
     if not location:
         return
-    parent = _resolve(data, location[:-1])
-    del parent[location[-1]]
+    parent_path, key = location[:-1], location[-1]
+    del _resolve(data, parent_path)[key]
+    _forget(origin, location)
+    if isinstance(key, int):  # the items after it moved up by one; so do their origins
+        moved = {path: found for path, found in origin.by_path.items() if _index_after(path, parent_path, key)}
+        for path in moved:
+            del origin.by_path[path]
+        for path, found in moved.items():
+            origin.by_path[(*parent_path, int(path[len(parent_path)]) - 1, *path[len(parent_path) + 1 :])] = found
+
+
+def _index_after(path: Path_, parent_path: Path_, index: int) -> bool:
+    """Whether ``path`` lies under an item of the array at ``parent_path`` that comes after ``index``."""
+    depth = len(parent_path)
+    if len(path) <= depth or path[:depth] != parent_path:
+        return False
+    position = path[depth]
+    return isinstance(position, int) and position > index
+
+
+def _forget(origin: Origin, location: Path_) -> None:
+    for path in [p for p in origin.by_path if p[: len(location)] == location]:
+        del origin.by_path[path]
 
 
 def _update(data: Any, location: Path_, update: Any, origin: Origin, overlay: SourceDocument, src: Path_) -> str | None:
@@ -127,8 +148,6 @@ def _merge(
 
 def _record(origin: Origin, location: Path_, overlay: SourceDocument, src: Path_, value: Any) -> None:
     """Point every node of ``value`` now at ``location`` to the overlay line that wrote it."""
-    stale = [p for p in origin.by_path if p[: len(location)] == location]
-    for p in stale:
-        del origin.by_path[p]
+    _forget(origin, location)
     for sub, _ in walk(value):
         origin.by_path[(*location, *sub)] = overlay.origin.locate((*src, *sub))

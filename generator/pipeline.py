@@ -23,7 +23,7 @@ from .models import render_models
 from .overlay import apply_overlays
 from .render import TEMPLATES, file_header, render_package
 from .validate import validate_document
-from .write import format_tree, scratch_dir_beside, write_tree
+from .write import MARKER, MARKER_TEXT, format_tree, remove_tree, scratch_dir_beside, write_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC = ROOT / "spec" / "paperspace-deployments-api-openapi.yml"
@@ -108,9 +108,14 @@ def _run(inputs: Inputs, worker: Worker) -> Outcome:
     if model_errors:
         return Outcome(None, model_errors, built.warnings)
     files[f"{built.api.package}/models.py"] = models_source
+    files[MARKER] = MARKER_TEXT
     scratch = scratch_dir_beside(inputs.out)
-    write_tree(files, scratch)
-    format_tree(scratch)
+    try:
+        write_tree(files, scratch)
+        format_tree(scratch)
+    except BaseException:
+        remove_tree(scratch)
+        raise
     return Outcome(scratch, [], built.warnings)
 
 

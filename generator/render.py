@@ -26,7 +26,7 @@ PACKAGE_TEMPLATES = {
 def _environment(template_dir: Path) -> Any:
     import jinja2
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(template_dir / "package"),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -34,6 +34,15 @@ def _environment(template_dir: Path) -> Any:
         keep_trailing_newline=True,
         autoescape=False,  # Python and TOML, not HTML
     )
+    # text from the spec goes into Python and TOML source only through these
+    env.filters["py"] = repr  # a Python string literal
+    env.filters["toml"] = json.dumps  # a TOML basic string (JSON's escapes are TOML's)
+    env.filters["doc"] = docstring_safe  # text inside a triple-quoted docstring
+    return env
+
+
+def docstring_safe(text: str) -> str:
+    return str(text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
 
 
 def render_package(api: Api, effective_spec: dict[str, Any], template_dir: Path = TEMPLATES) -> dict[str, str]:

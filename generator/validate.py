@@ -80,26 +80,30 @@ def _without_refs(data: Any, paths: list[Path_]) -> Any:
 
 
 def _below_any(error: SpecError, dangling: list[tuple[Path_, str]]) -> bool:
-    return any(error.pointer.startswith(to_pointer(path)) for path, _ in dangling)
+    pointers = [to_pointer(path) for path, _ in dangling]
+    return any(error.pointer == p or error.pointer.startswith(p + "/") for p in pointers)
 
 
 def _schema_errors(doc: SourceDocument, data: Any) -> list[SpecError]:
     # imported here: the validator's import is most of its cost, and only this stage needs it
     from openapi_spec_validator import OpenAPIV30SpecValidator
 
-    errors = []
+    errors: list[SpecError] = []
+    echoes: list[SpecError] = []  # schema-pass findings, reported only where the main pass is silent
     try:
         for error in OpenAPIV30SpecValidator(data).iter_errors():
             path: Path_ = tuple(error.absolute_path)
             while error.context:  # "not valid under any of the given schemas": say which part failed
                 error = max(error.context, key=_specificity)
                 path = (*path, *error.path)
-            if not _exists(data, path):  # schema checks report paths relative to the schema
-                path = _anchor(data, path, error.instance)
-            errors.append(_located(doc, path, _short(error.message)))
+            if _exists(data, path):
+                errors.append(_located(doc, path, _short(error.message)))
+            else:  # the schema pass reports paths relative to the schema it checks
+                echoes.append(_located(doc, _anchor(data, path, error.instance), _short(error.message)))
     except Exception as exc:  # the validator gives up on what it cannot resolve; say so, keep the rest
         errors.append(_located(doc, (), f"validation stopped: {_short(str(exc))}"))
-    return _drop_echoes(errors)
+    reported = {e.pointer for e in errors}
+    return errors + [e for e in echoes if e.pointer not in reported]
 
 
 def _exists(data: Any, path: Path_) -> bool:
@@ -117,14 +121,6 @@ def _anchor(data: Any, relative: Path_, instance: Any) -> Path_:
         if path[len(path) - len(relative) :] == relative and value == instance:
             return path
     return relative
-
-
-def _drop_echoes(errors: list[SpecError]) -> list[SpecError]:
-    """The validator reports a bad schema twice, once per pass; keep one per pointer."""
-    by_pointer: dict[str, SpecError] = {}
-    for error in errors:
-        by_pointer.setdefault(error.pointer, error)
-    return list(by_pointer.values())
 
 
 def _specificity(error: Any) -> tuple[int, bool]:

@@ -45,7 +45,7 @@ def write_tree(files: dict[str, str], root: Path) -> None:
 def format_tree(root: Path) -> None:
     """Drop unused imports, sort imports, format; config files around ``root`` are ignored."""
     ruff = _ruff()
-    common = ["--isolated", "--quiet", "--line-length", str(LINE_LENGTH), "--target-version", "py311"]
+    common = ["--isolated", "--line-length", str(LINE_LENGTH), "--target-version", "py311"]
     steps = [
         [ruff, "check", "--fix", "--exit-zero", "--select", "F401,I", *common, str(root)],
         [ruff, "format", *common, str(root)],
@@ -63,13 +63,37 @@ def scratch_dir_beside(out: Path) -> Path:
     return scratch
 
 
+MARKER = ".generator-output"
+MARKER_TEXT = "Written by the project's generator, which replaces this directory as a whole on every run.\n"
+
+
+def unsafe_output_reason(out: Path) -> str | None:
+    """Why ``out`` must not be replaced, or None. Only an absent or empty directory, or one an
+    earlier generation wrote (it holds the marker file), is ever replaced."""
+    resolved = out.resolve()
+    if resolved == Path(resolved.anchor) or Path.cwd().resolve().is_relative_to(resolved):
+        return f"--out {out} is the working directory or one of its parents"
+    if not out.exists():
+        return None
+    if not out.is_dir():
+        return f"--out {out} is not a directory"
+    if any(out.iterdir()) and not (out / MARKER).is_file():
+        return f"--out {out} is not empty and was not written by this generator (no {MARKER}); choose another directory"
+    return None
+
+
 def swap_into_place(new: Path, out: Path) -> None:
     """Replace ``out`` by ``new``: two renames, so ``out`` is never half-written."""
     old = None
     if out.exists():
         old = out.with_name(f".{out.name}.old-{os.getpid()}")
         out.rename(old)
-    new.rename(out)
+    try:
+        new.rename(out)
+    except OSError:
+        if old is not None:
+            old.rename(out)  # put the previous generation back
+        raise
     if old is not None:
         shutil.rmtree(old)
 

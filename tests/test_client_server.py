@@ -230,8 +230,9 @@ def test_retries_a_rate_limited_call_honouring_retry_after(
 
 
 def test_empty_path_parameter_is_refused_before_sending(client: sdk.Client, wire: Wire) -> None:
-    with pytest.raises(ValueError, match="non-empty value for path parameter 'id'"):
-        client.get_deployment("")
+    for bad in ("", ".", ".."):
+        with pytest.raises(ValueError, match="Path parameter 'id' must be a non-empty value"):
+            client.delete_deployment(bad)
     assert wire.requests == []
 
 
@@ -246,3 +247,70 @@ def test_key_and_base_url_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
         sdk.Client()
     monkeypatch.delenv("PAPERSPACE_API_URL")
     assert str(sdk.Client(api_key="k").base_url) == "https://api.paperspace.com/v1"
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The client's waits between retries, recorded instead of slept."""
+    recorded: list[float] = []
+    monkeypatch.setattr("paperspace_deployments._base_client.time.sleep", recorded.append)
+    return recorded
+
+
+def test_retry_after_seconds_are_honoured(client: sdk.Client, backend: MemoryBackend, sleeps: list[float]) -> None:
+    backend.fail_next = [TooManyRequests("slow down", headers={"Retry-After": "2"})]
+    client.list_deployments()
+    assert sleeps == [2.0]
+
+
+def test_a_retry_after_beyond_the_cap_is_not_waited_for(
+    client: sdk.Client, backend: MemoryBackend, wire: Wire, sleeps: list[float]
+) -> None:
+    backend.fail_next = [TooManyRequests("come back tomorrow", headers={"Retry-After": "86400"})]
+    with pytest.raises(sdk.RateLimitError):
+        client.list_deployments()
+    assert (len(wire.requests), sleeps) == (1, [])
+
+
+def test_backoff_grows_with_jitter_and_stops_at_max_retries(
+    client: sdk.Client, backend: MemoryBackend, wire: Wire, sleeps: list[float]
+) -> None:
+    from paperspace_deployments._server_base import BackendError
+
+    backend.fail_next = [BackendError("down", status_code=503) for _ in range(4)]
+    with pytest.raises(sdk.InternalServerError) as raised:
+        client.list_deployments(max_retries=3)
+    assert raised.value.status_code == 503
+    assert len(wire.requests) == 4
+    for attempt, delay in enumerate(sleeps):
+        assert 0.75 * 0.5 * 2**attempt <= delay <= 0.5 * 2**attempt
+
+
+def _failing_client(error: Exception, calls: list[httpx.Request]) -> sdk.Client:
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        raise error
+
+    return sdk.Client(api_key="k", base_url=BASE_URL, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+
+
+def test_connection_errors_are_retried_then_raised(sleeps: list[float]) -> None:
+    calls: list[httpx.Request] = []
+    client = _failing_client(httpx.ConnectError("refused"), calls)
+    with pytest.raises(sdk.APIConnectionError, match="refused"):
+        client.get_deployment("x", max_retries=2)
+    assert len(calls) == 3 and len(sleeps) == 2
+
+
+def test_timeouts_raise_the_timeout_error(sleeps: list[float]) -> None:
+    calls: list[httpx.Request] = []
+    with pytest.raises(sdk.APITimeoutError):
+        _failing_client(httpx.ReadTimeout("slow"), calls).get_deployment("x", max_retries=1)
+    assert len(calls) == 2
+
+
+def test_errors_that_would_repeat_are_not_retried(sleeps: list[float]) -> None:
+    calls: list[httpx.Request] = []
+    with pytest.raises(sdk.APIConnectionError):
+        _failing_client(httpx.UnsupportedProtocol("no such scheme"), calls).get_deployment("x")
+    assert (len(calls), sleeps) == (1, [])

@@ -181,3 +181,39 @@ def test_unsupported_body_is_a_warning_and_the_rest_is_generated(tmp_path: Path)
     assert [op.python_name for op in built.api.operations] == ["list_items"]
     assert "only JSON request bodies are supported; operation 'upload' left out" in str(built.warnings[0])
     assert built.errors == []
+
+
+def test_removing_an_array_item_keeps_the_origins_of_the_items_after_it(tmp_path: Path) -> None:
+    spec = _doc(
+        tmp_path,
+        "spec.yml",
+        """\
+        openapi: 3.0.3
+        info: {title: T, version: '1'}
+        paths:
+          /items:
+            get:
+              parameters:
+                - {in: query, name: a, schema: {type: string}}
+                - {in: query, name: b, schema: {type: string}}
+                - {in: query, name: c, schema: {type: string}}
+              responses: {'200': {description: ok}}
+        """,
+    )
+    overlay = _doc(
+        tmp_path,
+        "over.yaml",
+        """\
+        overlay: 1.0.0
+        info: {title: o, version: '1'}
+        actions:
+          - target: $.paths['/items'].get.parameters[?@.name == 'a']
+            remove: true
+        """,
+    )
+    effective = apply_overlays(spec, [overlay])
+    params = ("paths", "/items", "get", "parameters")
+    assert [p["name"] for p in effective.data["paths"]["/items"]["get"]["parameters"]] == ["b", "c"]
+    assert effective.origin.locate((*params, 0, "name")) == ("spec.yml", 8)
+    assert effective.origin.locate((*params, 1, "name")) == ("spec.yml", 9)
+    assert effective.origin.locate((*params, 2)) == ("spec.yml", 6), "no stale entry for a vanished index"

@@ -162,3 +162,103 @@ def test_server_rejects_a_non_integer_path_parameter(zoo: ModuleType) -> None:
     assert response.status_code == 400
     assert response.json()["details"][0]["location"] == "path.pet_id"
     assert recorder.calls == []
+
+
+def test_names_that_collide_with_the_runtime_and_text_that_breaks_docstrings(tmp_path: Path) -> None:
+    from conftest import SPECS, run_generator
+
+    out = tmp_path / "awk"
+    result = run_generator("generate", "--spec", SPECS / "awkward.yml", "--out", out, "--package", "awk")
+
+    assert result.returncode == 0, result.stderr
+    assert (
+        "parameter 'filter': only scalar and array parameters are supported; operation 'search' left out"
+        in result.stderr
+    )
+    client = (out / "awk" / "_client.py").read_text()
+    assert "def with_options_(" in client, "an operation may not replace the client's own with_options"
+    assert "def close_(" in client and "backend_: str | None = None" in client
+    assert "result_: int | None = None" in client
+    checked = _run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "awk"], out)
+    assert checked.returncode == 0, checked.stdout
+    sys.path.insert(0, str(out))
+    try:
+        awk = importlib.import_module("awk")
+        importlib.import_module("awk.server")
+    finally:
+        sys.path.remove(str(out))
+    assert awk.Client.__doc__ and "Awkward" in awk.Client.__doc__
+    assert callable(awk.Client.with_options) and callable(awk.Client.with_options_)
+    assert 'Has """ triple quotes, a \\N{BULLET} escape' in (awk.Client.close_.__doc__ or "")
+
+
+@pytest.mark.parametrize(
+    ("extension", "message"),
+    [
+        ({"cursorParam": "page"}, "x-pagination: itemsField is required; hasMoreField is required"),
+        (
+            {"cursorParam": "after", "itemsField": ["items"], "hasMoreField": "more", "nextCursorField": "n"},
+            "x-pagination: itemsField must be a str",
+        ),
+        ("yes", "x-pagination: must be a mapping"),
+    ],
+)
+def test_malformed_extension_is_a_located_error(tmp_path: Path, extension: object, message: str) -> None:
+    import json
+
+    from conftest import run_generator
+
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/items": {
+                "get": {
+                    "operationId": "listItems",
+                    "parameters": [{"in": "query", "name": "after", "schema": {"type": "string"}}],
+                    "x-pagination": extension,
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec, indent=1))
+
+    result = run_generator("generate", "--spec", path, "--out", tmp_path / "out")
+
+    assert result.returncode == 2
+    assert "spec.json:" in result.stderr and "/paths/~1items/get/x-pagination: " + message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_call_that_is_not_idempotent_is_retried_only_when_refused(
+    zoo: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """createPet is a POST without x-idempotent: a 503 may have created the pet, a 429 did not."""
+    monkeypatch.setattr(f"{zoo.__name__}._base_client.time.sleep", lambda seconds: None)
+    from_server = importlib.import_module("zoo._server_base")
+    failures = [
+        from_server.BackendError("down", status_code=503),
+        from_server.TooManyRequests("wait", headers={"Retry-After": "0"}),
+    ]
+    recorder = _Recorder(zoo)
+    backend = _backend(zoo, recorder)
+    original = backend.create_pet
+    attempts: list[int] = []
+
+    async def flaky(context: Any, body: Any) -> Any:
+        attempts.append(1)
+        if failures:
+            raise failures.pop(0)
+        return await original(context, body)
+
+    backend.create_pet = flaky
+    cat = zoo.models.Pet(zoo.models.Cat(name="Tom", kind="cat"))
+    with httpx.Client(transport=SyncASGITransport(zoo.server.create_app(backend))) as http:
+        client = zoo.Client(api_key="k", base_url="http://testserver/api", http_client=http)
+        with pytest.raises(zoo.InternalServerError):
+            client.create_pet(zoo.models.CreatePetRequest(pet=cat))
+        assert len(attempts) == 1, "a 503 on a POST is not retried"
+        assert client.create_pet(zoo.models.CreatePetRequest(pet=cat)).root.name == "Tom"
+        assert len(attempts) == 3, "a 429 is retried even on a POST"

@@ -104,3 +104,15 @@ def test_unimplemented_operations_answer_501() -> None:
     with httpx.Client(transport=SyncASGITransport(app), base_url="http://testserver") as client:
         error = _is_error(client.get("/v1/deployments/x/logs", headers=AUTH), 501, "NOT_IMPLEMENTED")
     assert "getDeploymentLogs" in str(error["message"])
+
+
+def test_chunked_body_over_the_limit_is_413(http: httpx.Client) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"name": "web", "image": "nginx:1", "machineType": "A4000", "env": {"BIG": "'
+        for _ in range(8):
+            yield b"x" * 512
+        yield b'"}}'
+
+    response = http.post("/v1/deployments", content=chunks(), headers={**AUTH, "Content-Type": "application/json"})
+    assert "content-length" not in response.request.headers
+    _is_error(response, 413, "PAYLOAD_TOO_LARGE")

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from conftest import SPECS, run_generator
+import pytest
+from conftest import ROOT, SPECS, run_generator
+
+from generator.write import MARKER, MARKER_TEXT
 
 
 def _seed_output(out: Path) -> dict[str, str]:
+    """A stand-in for an earlier generation (it carries the generator's marker)."""
     out.mkdir()
     (out / "keep.txt").write_text("the previous generation")
-    return {"keep.txt": "the previous generation"}
+    (out / MARKER).write_text(MARKER_TEXT)
+    return {"keep.txt": "the previous generation", MARKER: MARKER_TEXT}
 
 
 def _contents(directory: Path) -> dict[str, str]:
@@ -89,3 +95,42 @@ def test_bad_package_name_is_refused(tmp_path: Path) -> None:
     result = run_generator("generate", "--spec", SPECS / "tiny.yml", "--out", tmp_path / "o", "--package", "not-valid")
     assert result.returncode == 2
     assert "is not a Python identifier" in result.stderr
+
+
+@pytest.mark.parametrize("case", ["foreign directory", "working directory", "a file"])
+def test_output_that_is_not_an_earlier_generation_is_refused(tmp_path: Path, case: str) -> None:
+    if case == "foreign directory":
+        out = tmp_path / "home"
+        (out / "important").mkdir(parents=True)
+        (out / "important" / "thesis.txt").write_text("years of work")
+        cwd = tmp_path
+    elif case == "working directory":
+        out, cwd = Path("."), tmp_path
+        (tmp_path / "notes.txt").write_text("mine")
+    else:
+        out, cwd = tmp_path / "file.txt", tmp_path
+        out.write_text("not a directory")
+    before = _contents(tmp_path)
+
+    result = run_generator("generate", "--spec", SPECS / "tiny.yml", "--out", out, cwd=cwd)
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: --out")
+    assert "Traceback" not in result.stderr
+    assert _contents(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted({Path(k).parts[0] for k in before})
+
+
+def test_formatter_failure_leaves_no_scratch_directory(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    server = templates / "package" / "server.py.jinja"
+    server.write_text(server.read_text() + "\ndef broken(:\n")
+    out = tmp_path / "out"
+
+    from generator.pipeline import Inputs, run
+    from generator.write import FormatError
+
+    with pytest.raises(FormatError, match=r"server\.py"):
+        run(Inputs(spec=SPECS / "tiny.yml", out=out, package="tiny", template_dir=templates))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["templates"]

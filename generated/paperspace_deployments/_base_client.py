@@ -45,6 +45,7 @@ INITIAL_RETRY_DELAY = 0.5  # seconds; doubled per retry
 MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not honoured: back off normally instead
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+RETRYABLE_TRANSPORT_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
 
 class NotGiven:
@@ -179,18 +180,27 @@ class BaseClient:
         log.debug("%s %s -> %s", call.method, call.url, response.status_code if response is not None else error)
         if response is not None and (response.is_success or not self._should_retry(call, response, retries_taken)):
             return response
-        if error is not None and not self._should_retry(call, None, retries_taken):
+        if error is not None and not self._should_retry_error(call, error, retries_taken):
             raise error
         return None
 
     @staticmethod
-    def _should_retry(call: _Call, response: httpx.Response | None, retries_taken: int) -> bool:
+    def _should_retry(call: _Call, response: httpx.Response, retries_taken: int) -> bool:
         if retries_taken >= call.max_retries:
             return False
-        if response is None:
-            return call.idempotent
+        retry_after = _retry_after_seconds(response)
+        if retry_after is not None and retry_after > MAX_RETRY_AFTER:
+            return False  # the server wants a longer pause than a call should block for: tell the caller
         # a 429 was refused before any work was done, so even a non-idempotent call may repeat it
         return response.status_code == 429 or (call.idempotent and response.status_code in RETRYABLE_STATUSES)
+
+    @staticmethod
+    def _should_retry_error(call: _Call, error: APIConnectionError, retries_taken: int) -> bool:
+        cause = error.__cause__
+        if retries_taken >= call.max_retries or not isinstance(cause, RETRYABLE_TRANSPORT_ERRORS):
+            return False  # a bad URL or protocol fails the same way every time
+        # a call that never connected never reached the server, so any call may repeat it
+        return call.idempotent or isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout)
 
     @staticmethod
     def _retry_delay(retries_taken: int, response: httpx.Response | None) -> float:
@@ -223,8 +233,10 @@ def expand_path(template: str, values: Mapping[str, Any]) -> str:
     """``/items/{id}`` with each value percent-encoded; an empty value is a caller's mistake."""
     for name, value in values.items():
         text = _header_value(value)
-        if not text:
-            raise ValueError(f"Expected a non-empty value for path parameter {name!r}, got {value!r}")
+        if not text or text in {".", ".."}:  # a dot segment would address another resource
+            raise ValueError(
+                f"Path parameter {name!r} must be a non-empty value other than '.' and '..', got {value!r}"
+            )
         template = template.replace("{" + name + "}", quote(text, safe=""))
     return template
 
@@ -244,6 +256,8 @@ def encode_body(value: Any) -> Any:
 
 
 def _header_value(value: Any) -> str:
+    if isinstance(value, list | tuple):  # OpenAPI's "simple" style
+        return ",".join(_header_value(v) for v in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Enum):
@@ -254,7 +268,7 @@ def _header_value(value: Any) -> str:
 
 
 def _query_value(value: Any) -> Any:
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple):  # OpenAPI's default "form" style, exploded: ?tag=a&tag=b
         return [_header_value(v) for v in value]
     return _header_value(value)
 

@@ -21,7 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ._base_client import encode_body
 
@@ -213,20 +213,35 @@ async def _on_unexpected(request: Request, exc: Exception) -> Response:
 
 
 class BodySizeLimit:
-    """Answers 413 before reading a body whose declared Content-Length is over the limit."""
+    """Answers 413 for a body over the limit: at once when Content-Length says so, otherwise as
+    soon as the bytes received pass it (a chunked body declares no length)."""
 
     def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            length = dict(scope["headers"]).get(b"content-length", b"0")
-            if length.isdigit() and int(length) > self.max_body_bytes:
-                message = f"The request body is larger than {self.max_body_bytes} bytes."
-                await error_response(413, message)(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        message = f"The request body is larger than {self.max_body_bytes} bytes."
+        length = dict(scope["headers"]).get(b"content-length", b"0")
+        if length.isdigit() and int(length) > self.max_body_bytes:
+            await error_response(413, message)(scope, receive, send)
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            event = await receive()
+            if event["type"] == "http.request":
+                received += len(event.get("body", b""))
+                if received > self.max_body_bytes:
+                    # FastAPI lets an HTTPException from body reading through to the handlers
+                    raise StarletteHTTPException(413, message)
+            return event
+
+        await self.app(scope, counting_receive, send)
 
 
 def new_app(*, title: str, version: str, authenticate: Authenticator | None, max_body_bytes: int) -> FastAPI:
