@@ -1,0 +1,238 @@
+"""The emulated Deployments service: one method per operation, on records, without HTTP."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from . import lifecycle, metrics
+from .clock import Clock, ManualClock
+from .domain import BadRequest, Deployment, LogLine, NotFound, Page, Principal, Revision, Run, Series
+from .store import Store
+
+DEFAULT_METRICS_RANGE = timedelta(hours=1)
+CLUSTER_ID = "clu-emulator"
+
+
+@dataclass(frozen=True)
+class DeploymentView:
+    """A deployment as a reader sees it now: its record plus the replica count it runs."""
+
+    record: Deployment
+    replicas: int
+    endpoint: str
+
+
+@dataclass(frozen=True)
+class RunView:
+    run: Run
+    replicas: int
+
+
+class DeploymentService:
+    def __init__(self, store: Store, clock: Clock, *, seed: int = 0) -> None:
+        self.store = store
+        self.clock = clock
+        self.seed = seed
+        if isinstance(clock, ManualClock):  # a manual clock carries on where it stopped
+            saved = store.get_meta("manual_clock")
+            if saved is not None:
+                clock.set(datetime.fromisoformat(saved))
+
+    # helpers
+    def _id(self, prefix: str, *parts: object) -> str:
+        digest = hashlib.sha256(":".join(map(str, (self.seed, prefix, *parts))).encode()).hexdigest()
+        return f"{prefix}{digest[:12]}"
+
+    def default_project(self, team: str) -> str:
+        return f"prj-{team}-default"
+
+    def _load(self, principal: Principal, id: str, now: datetime) -> tuple[Deployment, list[Run]]:
+        """The caller's deployment with its lifecycle brought up to ``now``; 404 for anyone else's."""
+        deployment = self.store.find_deployment(principal.team, id)
+        if deployment is None:
+            raise NotFound(f"Deployment {id!r} not found")
+        runs = self.store.runs(deployment.id)
+        self._advance(deployment, runs, now)
+        return deployment, runs
+
+    def _advance(self, deployment: Deployment, runs: list[Run], now: datetime) -> None:
+        lines = lifecycle.advance(deployment, runs, now)
+        if lines:
+            self.store.save_deployment(deployment)
+            for run in runs:
+                self.store.save_run(run)
+            self.store.add_logs(deployment.id, lines)
+
+    def _view(self, deployment: Deployment, runs: list[Run], now: datetime) -> DeploymentView:
+        serving = [r for r in runs if r.state == "ready"]
+        replicas = 0
+        if serving:
+            replicas = metrics.replicas_at(deployment.spec, self.seed, deployment.id, now)
+            if not (deployment.spec.get("autoscaling") or {}).keys() & {"min", "max"}:
+                replicas = serving[-1].replicas
+        endpoint = f"https://{deployment.name}-{deployment.id[-6:]}.{deployment.team}.deployments.example"
+        return DeploymentView(deployment, replicas, endpoint)
+
+    # operations
+    def upsert(self, principal: Principal, submitted: dict[str, Any]) -> DeploymentView:
+        now = self.clock.now()
+        spec = {**submitted, "projectId": submitted.get("projectId") or self.default_project(principal.team)}
+        project_id, name = str(spec["projectId"]), str(spec["name"])
+        with self.store.transaction():
+            owner = self.store.project_owner(project_id)
+            if owner is not None and owner != principal.team:
+                raise NotFound(f"Project {project_id!r} not found")
+            self.store.add_project(project_id, principal.team)
+            existing = self.store.find_by_name(principal.team, project_id, name)
+            if existing is None:
+                deployment = self._create(principal, spec, now)
+                runs: list[Run] = []
+            else:
+                deployment, runs = existing, self.store.runs(existing.id)
+                self._advance(deployment, runs, now)
+                if deployment.spec == spec:  # the identical spec again: nothing changes
+                    return self._view(deployment, runs, now)
+            runs.append(self._roll_out(principal, deployment, existing.spec if existing else None, spec, now))
+            return self._view(deployment, runs, now)
+
+    def _create(self, principal: Principal, spec: dict[str, Any], now: datetime) -> Deployment:
+        seq = self.store.next_seq()
+        return Deployment(
+            id=self._id("dep", seq),
+            seq=seq,
+            team=principal.team,
+            project_id=str(spec["projectId"]),
+            name=str(spec["name"]),
+            spec=spec,
+            revision=0,
+            state="deploying",
+            state_since=now,
+            created_at=now,
+        )
+
+    def _roll_out(
+        self, principal: Principal, d: Deployment, old: dict[str, Any] | None, spec: dict[str, Any], now: datetime
+    ) -> Run:
+        """Record the new revision and start the run that rolls it out."""
+        d.state = lifecycle.state_after_change(d if old is not None else None, old, spec)
+        d.spec, d.state_since, d.revision = spec, now, d.revision + 1
+        run = Run(
+            self._id("run", d.id, d.revision), d.id, d.revision, lifecycle.wanted_replicas(spec), "deploying", now
+        )
+        self.store.save_deployment(d)
+        self.store.save_run(run)
+        self.store.add_revision(Revision(d.id, d.revision, spec, now, principal.user_id))
+        verb = "Rolling out" if d.state == "deploying" else "Scaling to"
+        detail = spec.get("image") if d.state == "deploying" else f"{run.replicas} replica(s)"
+        self.store.add_logs(d.id, [LogLine(now, "stdout", f"Revision {d.revision}: {verb} {detail}")])
+        return run
+
+    def get(self, principal: Principal, id: str) -> DeploymentView:
+        now = self.clock.now()
+        with self.store.transaction():
+            deployment, runs = self._load(principal, id, now)
+            return self._view(deployment, runs, now)
+
+    def list_deployments(
+        self, principal: Principal, *, after: str | None, limit: int, project_id: str | None = None
+    ) -> tuple[list[DeploymentView], Page]:
+        now = self.clock.now()
+        before = decode_cursor(after) if after is not None else None
+        with self.store.transaction():
+            if project_id is not None and self.store.project_owner(project_id) != principal.team:
+                raise NotFound(f"Project {project_id!r} not found")
+            found = self.store.list_deployments(principal.team, project_id, before, limit + 1)
+            page_items = found[:limit]
+            views = []
+            for deployment in page_items:
+                runs = self.store.runs(deployment.id)
+                self._advance(deployment, runs, now)
+                views.append(self._view(deployment, runs, now))
+        has_more = len(found) > limit
+        cursor = encode_cursor(page_items[-1].seq) if has_more else None
+        return views, Page(page_items, has_more, cursor)
+
+    def delete(self, principal: Principal, id: str) -> None:
+        with self.store.transaction():
+            if self.store.find_deployment(principal.team, id) is None:
+                raise NotFound(f"Deployment {id!r} not found")
+            self.store.delete_deployment(id)
+
+    def runs(self, principal: Principal, id: str) -> list[RunView]:
+        now = self.clock.now()
+        with self.store.transaction():
+            deployment, runs = self._load(principal, id, now)
+            view = self._view(deployment, runs, now)
+        return [RunView(r, view.replicas if r.state == "ready" else r.replicas) for r in runs if r.active]
+
+    def metrics(self, principal: Principal, id: str, start: datetime | None, end: datetime | None) -> list[Series]:
+        now = self.clock.now()
+        end = _utc(end) if end else now
+        start = _utc(start) if start else end - DEFAULT_METRICS_RANGE
+        if start > end:
+            raise BadRequest(
+                "`start` must not be after `end`", details=[{"location": "query.start", "message": "after end"}]
+            )
+        with self.store.transaction():
+            deployment, _ = self._load(principal, id, now)
+        return metrics.series(deployment.spec, self.seed, deployment.id, start, end, deployment.first_ready_at)
+
+    def logs(self, principal: Principal, id: str, limit: int) -> list[LogLine]:
+        now = self.clock.now()
+        with self.store.transaction():
+            deployment, _ = self._load(principal, id, now)
+            stored = self.store.newest_logs(deployment.id, limit)
+        output: list[LogLine] = []
+        if deployment.first_ready_at is not None:
+            serving_until = now if deployment.state in {"ready", "scaling"} else deployment.state_since
+            output = metrics.container_output(self.seed, deployment.id, deployment.first_ready_at, serving_until, limit)
+        merged = sorted(stored + output, key=lambda line: line.t)  # stable: lifecycle lines first at a tie
+        return merged[-limit:]
+
+    def history(self, principal: Principal, id: str) -> list[Revision]:
+        now = self.clock.now()
+        with self.store.transaction():
+            deployment, _ = self._load(principal, id, now)
+            return self.store.revisions(deployment.id)
+
+    # control
+    def reset(self) -> None:
+        with self.store.transaction():
+            self.store.wipe(keep_meta=("seq", "manual_clock"))
+
+    def advance_clock(self, seconds: float) -> datetime:
+        if not isinstance(self.clock, ManualClock):
+            raise BadRequest("the clock is real time; start the emulator with --clock manual to move it")
+        moment = self.clock.advance(seconds)
+        with self.store.transaction():
+            self.store.set_meta("manual_clock", moment.isoformat())
+        return moment
+
+
+def _utc(moment: datetime) -> datetime:
+    """A time without an offset is read as UTC, as the API's own timestamps are."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+_CURSOR_PREFIX = "v1:"
+
+
+def encode_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{seq}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        if text.startswith(_CURSOR_PREFIX) and text[len(_CURSOR_PREFIX) :].isdigit():
+            return int(text[len(_CURSOR_PREFIX) :])
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        pass
+    raise BadRequest(
+        f"`after` is not a cursor this service gave out: {cursor[:64]!r}", details=[{"location": "query.after"}]
+    )
