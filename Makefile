@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate check-generated lint typecheck test bench-generate clean
+.PHONY: help install generate check-generated lint typecheck test emulator bench-generate clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ test: $(STAMP) ## Everything CI runs: generated-output check, lint, mypy, pytest
 	$(BIN)/python -m generator check
 	$(MAKE) --no-print-directory lint typecheck
 	$(BIN)/python -m pytest
+
+emulator: $(STAMP) ## Run the emulator on 127.0.0.1:8000 (pass options as ARGS="--clock manual --db :memory:")
+	$(BIN)/python -m emulator $(ARGS)
 
 bench-generate: $(STAMP) ## Time `make generate` against openapi-python-client (installs the peer into bench/.peers)
 	$(BIN)/python bench/generate_speed.py
