@@ -1,0 +1,305 @@
+"""The emulator behaves like the service the spec describes: teams, upserts, lifecycle, listing,
+runs, logs, metrics, delete, the control API and bad input. Driven through the generated client
+and raw HTTP, on a manual clock: nothing here sleeps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import paperspace_deployments as sdk
+import pytest
+from emulator_harness import TEAM_A, TEAM_B, Emulator, running, spec
+from paperspace_deployments import models
+
+from emulator import lifecycle
+
+
+@pytest.fixture
+def emu() -> Iterator[Emulator]:
+    with running() as emulator:
+        yield emulator
+
+
+# auth and teams
+
+
+@pytest.mark.parametrize("token", [None, "not-a-token"])
+def test_every_v1_route_needs_a_known_token(emu: Emulator, token: str | None) -> None:
+    for method, path in [("GET", "/v1/deployments"), ("POST", "/v1/deployments"), ("GET", "/v1/deployments/x/logs")]:
+        response = emu.raw(method, path, token=token, json={})
+        assert response.status_code == 401, (method, path)
+        assert response.json()["code"] == "UNAUTHORIZED"
+
+
+def test_another_team_sees_nothing_and_changes_nothing(emu: Emulator) -> None:
+    mine = emu.client(TEAM_A).upsert_deployment(spec())
+    theirs = emu.client(TEAM_B)
+    for call in (
+        lambda: theirs.get_deployment(mine.id),
+        lambda: theirs.list_deployment_runs(mine.id),
+        lambda: theirs.get_deployment_metrics(mine.id),
+        lambda: theirs.get_deployment_logs(mine.id),
+        lambda: theirs.get_deployment_history(mine.id),
+        lambda: theirs.delete_deployment(mine.id),
+        lambda: list(theirs.list_project_deployments(mine.project_id)),
+    ):
+        with pytest.raises(sdk.NotFoundError):
+            call()
+    assert list(theirs.list_deployments()) == []
+    with pytest.raises(sdk.NotFoundError):
+        theirs.upsert_deployment(spec(project_id=mine.project_id))
+    assert emu.client(TEAM_A).get_deployment(mine.id).name == "web"
+
+
+def test_same_name_in_two_teams_is_two_deployments(emu: Emulator) -> None:
+    a = emu.client(TEAM_A).upsert_deployment(spec())
+    b = emu.client(TEAM_B).upsert_deployment(spec())
+    assert a.id != b.id and a.project_id != b.project_id
+
+
+# upsert and history
+
+
+def test_identical_spec_changes_nothing_and_a_changed_one_adds_a_revision(emu: Emulator) -> None:
+    client = emu.client()
+    first = client.upsert_deployment(spec(replicas=2))
+    emu.advance(5)
+    again = client.upsert_deployment(spec(replicas=2))
+    assert again.id == first.id
+    assert [r.revision for r in client.get_deployment_history(first.id)] == [1]
+    changed = spec(replicas=2, env={"MODE": "fast"})
+    client.upsert_deployment(changed)
+    history = client.get_deployment_history(first.id)
+    assert [r.revision for r in history] == [1, 2]
+    assert history[1].spec.env == {"MODE": "fast"} and history[1].spec.project_id == first.project_id
+    assert history[1].dt_created - history[0].dt_created == timedelta(seconds=5)
+    assert history[0].user_id == history[1].user_id and TEAM_A not in history[0].user_id
+
+
+def test_a_new_run_rolls_out_and_the_previous_stops_once_it_is_ready(emu: Emulator) -> None:
+    client = emu.client()
+    d = client.upsert_deployment(spec(replicas=2))
+    emu.advance(lifecycle.ROLLOUT_SECONDS)
+    first_run = client.list_deployment_runs(d.id)
+    assert [(r.state, r.replicas) for r in first_run] == [("ready", 2)]
+    client.upsert_deployment(spec(replicas=2, image="nginx:1.26"))
+    runs = client.list_deployment_runs(d.id)
+    assert [(r.state, r.replicas) for r in runs] == [("ready", 2), ("deploying", 2)]
+    assert client.get_deployment(d.id).state == models.State.deploying
+    emu.advance(lifecycle.ROLLOUT_SECONDS)
+    runs = client.list_deployment_runs(d.id)
+    assert [r.state for r in runs] == ["ready"] and runs[0].id != first_run[0].id
+    assert all(r.deployment_id == d.id for r in runs)
+
+
+# lifecycle on the manual clock
+
+
+def test_deploying_becomes_ready_exactly_after_the_rollout_time(emu: Emulator) -> None:
+    client = emu.client()
+    d = client.upsert_deployment(spec())
+    assert (d.state, d.replicas) == (models.State.deploying, 0)
+    emu.advance(lifecycle.ROLLOUT_SECONDS - 1)
+    assert client.get_deployment(d.id).state == models.State.deploying
+    emu.advance(1)
+    ready = client.get_deployment(d.id)
+    assert (ready.state, ready.replicas) == (models.State.ready, 1)
+
+
+def test_a_replica_change_passes_through_scaling(emu: Emulator) -> None:
+    client = emu.client()
+    d = client.upsert_deployment(spec(replicas=1))
+    emu.advance(lifecycle.ROLLOUT_SECONDS)
+    assert client.upsert_deployment(spec(replicas=3)).state == models.State.scaling
+    emu.advance(lifecycle.SCALE_SECONDS)
+    after = client.get_deployment(d.id)
+    assert (after.state, after.replicas) == (models.State.ready, 3)
+
+
+def test_zero_replicas_stops_the_deployment(emu: Emulator) -> None:
+    client = emu.client()
+    d = client.upsert_deployment(spec(replicas=1))
+    emu.advance(lifecycle.ROLLOUT_SECONDS)
+    client.upsert_deployment(spec(replicas=0))
+    emu.advance(lifecycle.STOP_SECONDS)
+    stopped = client.get_deployment(d.id)
+    assert (stopped.state, stopped.replicas) == (models.State.stopped, 0)
+    assert client.list_deployment_runs(d.id) == []
+
+
+@pytest.mark.parametrize("image", ["Not A Valid Reference", "registry.example:5000/team/unpullable-app:1"])
+def test_an_image_that_cannot_be_pulled_ends_in_error_and_the_old_run_keeps_serving(emu: Emulator, image: str) -> None:
+    client = emu.client()
+    d = client.upsert_deployment(spec(replicas=2))
+    emu.advance(lifecycle.ROLLOUT_SECONDS)
+    client.upsert_deployment(spec(replicas=2, image=image))
+    emu.advance(lifecycle.PULL_FAILURE_SECONDS)
+    failed = client.get_deployment(d.id)
+    assert (failed.state, failed.replicas) == (models.State.error, 2)
+    assert [r.revision for r in client.get_deployment_history(d.id)] == [1, 2]
+    logs = client.get_deployment_logs(d.id, limit=1000)
+    assert any(line.stream == models.Stream.stderr and "Failed to pull image" in line.message for line in logs)
+
+
+@pytest.mark.parametrize(("low", "high"), [(2, 4), (1, 100)])
+def test_autoscaling_keeps_replicas_within_min_and_max(emu: Emulator, low: int, high: int) -> None:
+    client = emu.client()
+    policy = models.AutoscalingPolicy(min=low, max=high, target=1, metric=models.Metric.requests)
+    d = client.upsert_deployment(spec(autoscaling=policy))
+    emu.advance(lifecycle.ROLLOUT_SECONDS)
+    seen = set()
+    for _ in range(48):  # a day, every half hour: the emulated load rises and falls
+        emu.advance(1800)
+        replicas = client.get_deployment(d.id).replicas
+        assert low <= replicas <= high
+        assert [r.replicas for r in client.list_deployment_runs(d.id)] == [replicas]
+        seen.add(replicas)
+    if high - low > 10:
+        assert len(seen) > 5, "one replica per request per second: the daily wave must show"
+
+
+# listing
+
+
+def test_pages_hold_every_deployment_exactly_once_while_others_come_and_go(emu: Emulator) -> None:
+    client = emu.client()
+    ids = [client.upsert_deployment(spec(f"d{n:02}")).id for n in range(12)]
+    seen: list[str] = []
+    page = client.list_deployments(limit=5)
+    pages = page.iter_pages()
+    first = next(pages)
+    seen += [d.id for d in first.items]
+    client.upsert_deployment(spec("newcomer"))  # created while paging: it sorts before the cursor
+    client.delete_deployment(ids[0])  # deleted while paging: it simply never shows up
+    for later in pages:
+        seen += [d.id for d in later.items]
+    assert len(seen) == len(set(seen))
+    assert set(seen) == set(ids[1:])
+    assert [d.name for d in first.items] == ["d11", "d10", "d09", "d08", "d07"], "newest first"
+
+
+def test_has_more_and_next_page_are_consistent(emu: Emulator) -> None:
+    for n in range(4):
+        emu.client().upsert_deployment(spec(f"d{n}"))
+    first = emu.raw("GET", "/v1/deployments?limit=2").json()
+    assert first["hasMore"] is True and first["nextPage"]
+    last = emu.raw("GET", f"/v1/deployments?limit=2&after={first['nextPage']}").json()
+    assert last["hasMore"] is False and "nextPage" not in last and len(last["items"]) == 2
+
+
+def test_project_listing_holds_the_project_only(emu: Emulator) -> None:
+    client = emu.client()
+    client.upsert_deployment(spec("a", project_id="prj-x"))
+    client.upsert_deployment(spec("b", project_id="prj-y"))
+    client.upsert_deployment(spec("a", project_id="prj-y"))
+    assert sorted(d.name for d in client.list_project_deployments("prj-y")) == ["a", "b"]
+    assert [d.name for d in client.list_project_deployments("prj-x")] == ["a"]
+    with pytest.raises(sdk.NotFoundError):
+        list(client.list_project_deployments("prj-never-used"))
+
+
+# runs, logs, metrics
+
+
+def test_logs_are_the_newest_limit_lines_oldest_first(emu: Emulator) -> None:
+    client = emu.client()
+    d = client.upsert_deployment(spec())
+    emu.advance(lifecycle.ROLLOUT_SECONDS + 600)
+    everything = client.get_deployment_logs(d.id, limit=1000)
+    assert everything[0].message.startswith("Revision 1: Rolling out") and len(everything) >= 10
+    assert [line.t for line in everything] == sorted(line.t for line in everything)
+    newest = client.get_deployment_logs(d.id, limit=3)
+    assert newest == everything[-3:]
+
+
+def test_metric_points_lie_within_the_range_and_are_bounded(emu: Emulator) -> None:
+    client = emu.client()
+    d = client.upsert_deployment(spec(replicas=2))
+    emu.advance(7200)
+    now = client.get_deployment(d.id).dt_created + timedelta(seconds=7200)
+    start, end = now - timedelta(days=30), now
+    answer = client.get_deployment_metrics(d.id, start=start, end=end)
+    assert {s.metric for s in answer.series} == {"cpu", "memory", "requests"}
+    for series in answer.series:
+        assert 0 < len(series.values) <= 120
+        assert all(start <= v.t <= end for v in series.values)
+    default = client.get_deployment_metrics(d.id)
+    times = [v.t for v in default.series[0].values]
+    assert times[0] == now - timedelta(hours=1) and times[-1] == now
+
+
+def test_metrics_are_a_function_of_seed_deployment_and_time() -> None:
+    def sample(seed: int) -> list[float]:
+        with running(seed=seed) as emulator:
+            client = emulator.client()
+            d = client.upsert_deployment(spec())
+            emulator.advance(3600)
+            return [v.v for s in client.get_deployment_metrics(d.id).series for v in s.values]
+
+    assert sample(1) == sample(1)
+    assert sample(1) != sample(2)
+
+
+def test_start_after_end_is_a_bad_request(emu: Emulator) -> None:
+    d = emu.client().upsert_deployment(spec())
+    response = emu.raw("GET", f"/v1/deployments/{d.id}/metrics?start=2026-02-01T00:00:00Z&end=2026-01-01T00:00:00Z")
+    assert response.status_code == 400 and response.json()["code"] == "BAD_REQUEST"
+
+
+# delete
+
+
+def test_after_delete_everything_about_it_is_404(emu: Emulator) -> None:
+    client = emu.client()
+    d = client.upsert_deployment(spec())
+    assert emu.raw("DELETE", f"/v1/deployments/{d.id}").status_code == 204
+    for suffix in ("", "/runs", "/metrics", "/logs", "/history"):
+        assert emu.raw("GET", f"/v1/deployments/{d.id}{suffix}").status_code == 404, suffix
+    assert emu.raw("DELETE", f"/v1/deployments/{d.id}").status_code == 404
+    assert client.upsert_deployment(spec()).id != d.id, "a new deployment of the same name is a new one"
+
+
+# bad input
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs"),
+    [
+        ("POST", "/v1/deployments", {"content": b"{oops", "headers": {"Content-Type": "application/json"}}),
+        ("POST", "/v1/deployments", {"json": {"name": 5, "image": "x", "machineType": "y"}}),
+        (
+            "POST",
+            "/v1/deployments",
+            {"json": {"name": "a", "image": "x", "machineType": "y", "autoscaling": {"metric": "gpu"}}},
+        ),
+        ("POST", "/v1/deployments", {"json": {"name": "a" * 10_000, "image": "x", "machineType": "y"}}),
+        ("GET", "/v1/deployments?limit=0", {}),
+        ("GET", "/v1/deployments?limit=121", {}),
+        ("GET", "/v1/deployments?after=not-a-cursor", {}),
+        ("GET", "/v1/deployments/x/metrics?start=yesterday", {}),
+        ("GET", "/v1/deployments/x/logs?limit=-1", {}),
+    ],
+)
+def test_bad_input_is_a_400_error_body(emu: Emulator, method: str, path: str, kwargs: dict[str, object]) -> None:
+    response = emu.raw(method, path, **kwargs)  # type: ignore[arg-type]
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == "BAD_REQUEST"
+
+
+def test_a_body_over_one_mebibyte_is_413(emu: Emulator) -> None:
+    body = {"name": "a", "image": "x", "machineType": "y", "env": {"BIG": "x" * (1024 * 1024)}}
+    response = emu.raw("POST", "/v1/deployments", json=body)
+    assert (response.status_code, response.json()["code"]) == (413, "PAYLOAD_TOO_LARGE")
+
+
+def test_the_token_never_appears_in_error_bodies_or_logs(emu: Emulator, caplog: pytest.LogCaptureFixture) -> None:
+    secret = "sekrit-token-value-123"
+    caplog.set_level("DEBUG")
+    responses = [
+        emu.raw("GET", "/v1/deployments", token=secret),
+        emu.raw("POST", "/v1/deployments", token=secret, json={"bad": True}),
+        emu.raw("GET", "/v1/deployments/nope", token=TEAM_A),
+    ]
+    assert all(secret not in r.text and TEAM_A not in r.text for r in responses)
+    assert secret not in caplog.text and TEAM_A not in caplog.text
