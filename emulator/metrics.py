@@ -63,9 +63,11 @@ def series(
     """cpu (% per replica), memory (MiB per replica) and requests (per second) over [start, end].
 
     ``live`` is when the deployment first served; before it, and while it has no replicas,
-    every value is 0.
+    every value is 0. A range that ends before it starts holds no points.
     """
-    span = max((end - start).total_seconds(), 0.0)
+    if end < start:
+        return [Series(name) for name in ("cpu", "memory", "requests")]
+    span = (end - start).total_seconds()
     step = max(MIN_STEP_SECONDS, math.ceil(span / (MAX_POINTS - 1)) if span else MIN_STEP_SECONDS)
     moments = [start + timedelta(seconds=step * n) for n in range(int(span // step) + 1)]
     result = {name: Series(name) for name in ("cpu", "memory", "requests")}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -75,7 +76,7 @@ class DeploymentService:
             replicas = metrics.replicas_at(deployment.spec, self.seed, deployment.id, now)
             if not (deployment.spec.get("autoscaling") or {}).keys() & {"min", "max"}:
                 replicas = serving[-1].replicas
-        endpoint = f"https://{deployment.name}-{deployment.id[-6:]}.{deployment.team}.deployments.example"
+        endpoint = f"https://{_dns_label(deployment.name)}-{deployment.id[-6:]}.{_dns_label(deployment.team)}.deployments.example"
         return DeploymentView(deployment, replicas, endpoint)
 
     # operations
@@ -212,6 +213,12 @@ class DeploymentService:
         with self.store.transaction():
             self.store.set_meta("manual_clock", moment.isoformat())
         return moment
+
+
+def _dns_label(text: str) -> str:
+    """A name made safe for a host name: any name a user picks still gives a valid URL."""
+    label = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].strip("-")
+    return label or "d"
 
 
 def _utc(moment: datetime) -> datetime:

@@ -247,8 +247,19 @@ def _body(ctx: _Context, raw: dict[str, Any], where: Path_, stem: str) -> ir.Bod
     if found is None:
         raise _Unsupported((*where, "requestBody"), "only JSON request bodies are supported")
     media_type, media = found
+    pointer = to_pointer((*_body_location(raw["requestBody"], where), "content", media_type, "schema"))
     media["schema"] = hoist(ctx.spec, media.get("schema", {}), f"{stem}Request")
-    return ir.Body(type_hint(media["schema"]), bool(body.get("required")), media_type, body.get("description", ""))
+    return ir.Body(
+        type_hint(media["schema"]), bool(body.get("required")), media_type, body.get("description", ""), pointer
+    )
+
+
+def _body_location(request_body: Any, where: Path_) -> Path_:
+    """Where the request body object itself is: in the operation, or the component it refers to."""
+    ref = request_body.get("$ref") if isinstance(request_body, dict) else None
+    if isinstance(ref, str) and ref.startswith("#/"):
+        return tuple(part.replace("~1", "/").replace("~0", "~") for part in ref[2:].split("/"))
+    return (*where, "requestBody")
 
 
 def _success(ctx: _Context, raw: dict[str, Any], where: Path_, stem: str) -> tuple[int, str]:

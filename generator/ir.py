@@ -63,6 +63,7 @@ class Body:
     required: bool
     media_type: str
     description: str
+    schema_pointer: str  # JSON pointer of the body's schema in the effective spec
 
     @property
     def annotation(self) -> str:

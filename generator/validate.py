@@ -8,6 +8,7 @@ copy, and the validator's findings at or below them are dropped as consequences.
 from __future__ import annotations
 
 import copy
+import os
 from typing import Any
 
 from .errors import SpecError, to_pointer
@@ -85,6 +86,10 @@ def _below_any(error: SpecError, dangling: list[tuple[Path_, str]]) -> bool:
 
 
 def _schema_errors(doc: SourceDocument, data: Any) -> list[SpecError]:
+    # The pure-Python backend, whatever else is installed: its errors carry the context and paths
+    # the reports below are built from (jsonschema-rs, which Schemathesis brings, words them
+    # differently).
+    os.environ.setdefault("OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND", "jsonschema")
     # imported here: the validator's import is most of its cost, and only this stage needs it
     from openapi_spec_validator import OpenAPIV30SpecValidator
 

@@ -237,7 +237,7 @@ class Client(SyncAPIClient):
 
         Args:
             start: Start of the range (inclusive); defaults to one hour before `end`.
-            end: End of the range (inclusive); defaults to now. Must not be before `start`.
+            end: End of the range (inclusive); defaults to now. A range that ends before it starts has no points.
         """
         return self._request(
             models.DeploymentMetrics,
@@ -546,7 +546,7 @@ class AsyncClient(AsyncAPIClient):
 
         Args:
             start: Start of the range (inclusive); defaults to one hour before `end`.
-            end: End of the range (inclusive); defaults to now. Must not be before `start`.
+            end: End of the range (inclusive); defaults to now. A range that ends before it starts has no points.
         """
         return await self._request(
             models.DeploymentMetrics,

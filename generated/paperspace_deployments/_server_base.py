@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -156,6 +156,83 @@ async def anonymous_context(request: Request) -> RequestContext:
     return RequestContext(principal=None, headers=request.headers)
 
 
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    endpoint: Callable[..., Awaitable[Response]]
+    operation_id: str
+    caller: Callable[[Request], Awaitable[RequestContext]]  # authenticated_context or anonymous_context
+    body_schema: str | None  # JSON pointer of the request body's schema in the spec
+
+
+def route_checks(route: Route) -> list[Any]:
+    """What runs before a route's parameters are validated: who calls, then the body's schema.
+
+    The caller comes first so a request without a token is a 401 whatever its body; FastAPI
+    reuses the answer for the handler's own ``context`` parameter.
+    """
+    if route.body_schema is None:
+        return []
+    return [Depends(route.caller), Depends(_body_check(route.body_schema))]
+
+
+class BodySchemas:
+    """Validates JSON bodies against the spec's own schemas, for what the pydantic models cannot
+    say: a field that may be absent but not null, ``additionalProperties: false``, and the like."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self._spec = spec
+        self._validators: dict[str, Any] = {}
+
+    def problems(self, pointer: str, body: Any) -> list[dict[str, str]]:
+        validator = self._validators.get(pointer)
+        if validator is None:
+            # imported here: only servers whose operations take bodies pay for it
+            from openapi_schema_validator import OAS30Validator
+
+            node: Any = self._spec
+            for part in pointer.lstrip("/").split("/"):
+                node = node[part.replace("~1", "/").replace("~0", "~")]
+            validator = self._validators[pointer] = OAS30Validator(
+                {**node, "components": self._spec.get("components", {})}
+            )
+        found: dict[str, dict[str, str]] = {}
+        for error in validator.iter_errors(body):
+            path = ["body", *(str(p) for p in error.absolute_path)]
+            missing = (
+                [name for name in error.validator_value if name not in error.instance]
+                if error.validator == "required"
+                else []
+            )
+            for location in [".".join([*path, name]) for name in missing] or [".".join(path)]:
+                found.setdefault(
+                    location, {"location": location, "message": error.message, "type": str(error.validator)}
+                )
+        return list(found.values())
+
+
+def _body_check(pointer: str) -> Callable[[Request], Awaitable[None]]:
+    async def check_body(request: Request) -> None:
+        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if not (media_type == "application/json" or media_type.endswith("+json")):
+            return  # FastAPI reports a body of another media type
+        try:
+            body = await request.json()
+        except ValueError:
+            return  # FastAPI reports malformed JSON
+        problems = request.app.state.body_schemas.problems(pointer, body)
+        if problems:
+            raise BadRequest(_summary(problems), details=problems)
+
+    return check_body
+
+
+def _summary(problems: list[dict[str, str]]) -> str:
+    listed = "; ".join(f"{p['location']}: {p['message']}" for p in problems)
+    return f"Invalid request ({len(problems)} problem(s)): {listed}"
+
+
 def _problems(exc: RequestValidationError) -> list[dict[str, str]]:
     problems = []
     for error in exc.errors():
@@ -180,8 +257,7 @@ async def _on_validation_error(request: Request, exc: Exception) -> Response:
                 "type": "media_type",
             }
         ]
-    summary = "; ".join(f"{p['location']}: {p['message']}" for p in problems)
-    return error_response(400, f"Invalid request ({len(problems)} problem(s)): {summary}", details=problems)
+    return error_response(400, _summary(problems), details=problems)
 
 
 async def _on_backend_error(request: Request, exc: Exception) -> Response:
@@ -244,11 +320,14 @@ class BodySizeLimit:
         await self.app(scope, counting_receive, send)
 
 
-def new_app(*, title: str, version: str, authenticate: Authenticator | None, max_body_bytes: int) -> FastAPI:
+def new_app(
+    *, title: str, version: str, authenticate: Authenticator | None, max_body_bytes: int, spec: dict[str, Any]
+) -> FastAPI:
     """A FastAPI app with the error handling, auth and limits every generated server shares."""
     # FastAPI's own schema would differ from the spec; the spec itself is served instead
     app = FastAPI(title=title, version=version, openapi_url=None, docs_url=None, redoc_url=None, redirect_slashes=False)
     app.state.authenticate = authenticate or accept_any_token
+    app.state.body_schemas = BodySchemas(spec)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(BackendError, _on_backend_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)

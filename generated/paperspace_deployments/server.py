@@ -10,7 +10,6 @@ answer errors; the backend only sees valid, typed input.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from importlib import resources
 from typing import Annotated, Any, Protocol
@@ -24,9 +23,11 @@ from ._server_base import (
     Authenticator,
     NotImplementedOperation,
     RequestContext,
+    Route,
     authenticated_context,
     new_app,
     render,
+    route_checks,
 )
 
 __all__ = ["BASE_PATH", "Backend", "UnimplementedBackend", "create_app"]
@@ -362,16 +363,80 @@ async def handle_list_project_deployments(
     return render(result, 200)
 
 
-ROUTES: tuple[tuple[str, str, Callable[..., Awaitable[Response]], str], ...] = (
-    ("GET", "/deployments", handle_list_deployments, "listDeployments"),
-    ("POST", "/deployments", handle_upsert_deployment, "upsertDeployment"),
-    ("GET", "/deployments/{id}", handle_get_deployment, "getDeployment"),
-    ("DELETE", "/deployments/{id}", handle_delete_deployment, "deleteDeployment"),
-    ("GET", "/deployments/{id}/runs", handle_list_deployment_runs, "listDeploymentRuns"),
-    ("GET", "/deployments/{id}/metrics", handle_get_deployment_metrics, "getDeploymentMetrics"),
-    ("GET", "/deployments/{id}/logs", handle_get_deployment_logs, "getDeploymentLogs"),
-    ("GET", "/deployments/{id}/history", handle_get_deployment_history, "getDeploymentHistory"),
-    ("GET", "/projects/{id}/deployments", handle_list_project_deployments, "listProjectDeployments"),
+# method, path, handler, operationId, who may call, JSON pointer of the request body's schema
+ROUTES: tuple[Route, ...] = (
+    Route(
+        "GET",
+        "/deployments",
+        handle_list_deployments,
+        "listDeployments",
+        authenticated_context,
+        None,
+    ),
+    Route(
+        "POST",
+        "/deployments",
+        handle_upsert_deployment,
+        "upsertDeployment",
+        authenticated_context,
+        "/paths/~1deployments/post/requestBody/content/application~1json/schema",
+    ),
+    Route(
+        "GET",
+        "/deployments/{id}",
+        handle_get_deployment,
+        "getDeployment",
+        authenticated_context,
+        None,
+    ),
+    Route(
+        "DELETE",
+        "/deployments/{id}",
+        handle_delete_deployment,
+        "deleteDeployment",
+        authenticated_context,
+        None,
+    ),
+    Route(
+        "GET",
+        "/deployments/{id}/runs",
+        handle_list_deployment_runs,
+        "listDeploymentRuns",
+        authenticated_context,
+        None,
+    ),
+    Route(
+        "GET",
+        "/deployments/{id}/metrics",
+        handle_get_deployment_metrics,
+        "getDeploymentMetrics",
+        authenticated_context,
+        None,
+    ),
+    Route(
+        "GET",
+        "/deployments/{id}/logs",
+        handle_get_deployment_logs,
+        "getDeploymentLogs",
+        authenticated_context,
+        None,
+    ),
+    Route(
+        "GET",
+        "/deployments/{id}/history",
+        handle_get_deployment_history,
+        "getDeploymentHistory",
+        authenticated_context,
+        None,
+    ),
+    Route(
+        "GET",
+        "/projects/{id}/deployments",
+        handle_list_project_deployments,
+        "listProjectDeployments",
+        authenticated_context,
+        None,
+    ),
 )
 
 
@@ -386,16 +451,25 @@ def create_app(
     ``authenticate`` takes a bearer token and returns who it belongs to, or None for a 401; by
     default any non-empty token is accepted.
     """
+    spec: dict[str, Any] = json.loads(resources.files(__package__).joinpath("openapi.json").read_text("utf-8"))
     app = new_app(
-        title="Paperspace Deployments API", version="v1", authenticate=authenticate, max_body_bytes=max_body_bytes
+        title="Paperspace Deployments API",
+        version="v1",
+        authenticate=authenticate,
+        max_body_bytes=max_body_bytes,
+        spec=spec,
     )
     app.state.backend = backend
-    for method, path, endpoint, operation_id in ROUTES:
+    for route in ROUTES:
         # added to the app itself (no sub-router), so a 405 can list every method of a path
         app.add_api_route(
-            BASE_PATH + path, endpoint, methods=[method], operation_id=operation_id, response_class=Response
+            BASE_PATH + route.path,
+            route.endpoint,
+            methods=[route.method],
+            operation_id=route.operation_id,
+            response_class=Response,
+            dependencies=route_checks(route),
         )
-    spec: dict[str, Any] = json.loads(resources.files(__package__).joinpath("openapi.json").read_text("utf-8"))
 
     async def openapi() -> JSONResponse:
         return JSONResponse(spec)
