@@ -175,10 +175,6 @@ class DeploymentService:
         now = self.clock.now()
         end = _utc(end) if end else now
         start = _utc(start) if start else end - DEFAULT_METRICS_RANGE
-        if start > end:
-            raise BadRequest(
-                "`start` must not be after `end`", details=[{"location": "query.start", "message": "after end"}]
-            )
         with self.store.transaction():
             deployment, _ = self._load(principal, id, now)
         return metrics.series(deployment.spec, self.seed, deployment.id, start, end, deployment.first_ready_at)
@@ -240,6 +236,6 @@ def decode_cursor(cursor: str) -> int:
             return int(text[len(_CURSOR_PREFIX) :])
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
-    raise BadRequest(
-        f"`after` is not a cursor this service gave out: {cursor[:64]!r}", details=[{"location": "query.after"}]
-    )
+    # any string is schema-valid, so an unknown cursor is a page that does not exist, not bad input
+    message = f"`after` is not a cursor this service gave out: {cursor[:64]!r}"
+    raise NotFound(message, details=[{"location": "query.after"}])

@@ -116,3 +116,15 @@ def test_chunked_body_over_the_limit_is_413(http: httpx.Client) -> None:
     response = http.post("/v1/deployments", content=chunks(), headers={**AUTH, "Content-Type": "application/json"})
     assert "content-length" not in response.request.headers
     _is_error(response, 413, "PAYLOAD_TOO_LARGE")
+
+
+def test_null_for_a_field_that_may_be_absent_but_not_null_is_400(http: httpx.Client) -> None:
+    body = {**VALID, "replicas": None, "autoscaling": {"metric": None}}
+    error = _is_error(http.post("/v1/deployments", json=body, headers=AUTH), 400, "BAD_REQUEST")
+    locations = {problem["location"] for problem in error["details"]}  # type: ignore[attr-defined]
+    assert locations == {"body.replicas", "body.autoscaling.metric"}
+
+
+def test_body_is_checked_only_after_the_caller_is_known(http: httpx.Client) -> None:
+    response = http.post("/v1/deployments", json={**VALID, "replicas": None})
+    _is_error(response, 401, "UNAUTHORIZED")
