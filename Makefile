@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate check-generated lint typecheck test emulator bench-generate clean
+.PHONY: help install generate check-generated lint typecheck test emulator st-emulator bench-generate clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ test: $(STAMP) ## Everything CI runs: generated-output check, lint, mypy, pytest
 
 emulator: $(STAMP) ## Run the emulator on 127.0.0.1:8000 (pass options as ARGS="--clock manual --db :memory:")
 	$(BIN)/python -m emulator $(ARGS)
+
+st-emulator: $(STAMP) ## Schemathesis `st run`, every check and two teams, against the emulator (ST_SECONDS=120)
+	$(BIN)/python tests/st_emulator.py --max-time $(or $(ST_SECONDS),120)
 
 bench-generate: $(STAMP) ## Time `make generate` against openapi-python-client (installs the peer into bench/.peers)
 	$(BIN)/python bench/generate_speed.py
