@@ -37,7 +37,8 @@ def _principal(context: RequestContext) -> Principal:
 def _deployment(view: DeploymentView) -> models.Deployment:
     d, spec = view.record, view.record.spec
     autoscaling = spec.get("autoscaling")
-    return models.Deployment(
+    # model_construct: the record was validated on the way in; listing pages build many of these
+    return models.Deployment.model_construct(
         id=d.id,
         name=d.name,
         image=str(spec["image"]),
@@ -48,8 +49,16 @@ def _deployment(view: DeploymentView) -> models.Deployment:
         replicas=view.replicas,
         state=models.State(d.state),
         dt_created=d.created_at,
-        **({"autoscaling": models.AutoscalingPolicy.model_validate(autoscaling)} if autoscaling else {}),
+        **(
+            {"autoscaling": models.AutoscalingPolicy.model_construct(**_python_names(autoscaling))}
+            if autoscaling
+            else {}
+        ),
     )
+
+
+def _python_names(wire: dict[str, Any]) -> dict[str, Any]:
+    return {k: models.Metric(v) if k == "metric" and v is not None else v for k, v in wire.items()}
 
 
 class EmulatorBackend:

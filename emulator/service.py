@@ -150,8 +150,9 @@ class DeploymentService:
             found = self.store.list_deployments(principal.team, project_id, before, limit + 1)
             page_items = found[:limit]
             views = []
+            runs_by_deployment = self.store.runs_of([d.id for d in page_items])
             for deployment in page_items:
-                runs = self.store.runs(deployment.id)
+                runs = runs_by_deployment[deployment.id]
                 self._advance(deployment, runs, now)
                 views.append(self._view(deployment, runs, now))
         has_more = len(found) > limit

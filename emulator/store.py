@@ -201,6 +201,14 @@ class Store:
             self._db.execute(f"DELETE FROM {table} WHERE {column} = ?", (id,))
 
     # runs, revisions, logs
+    def runs_of(self, deployment_ids: list[str]) -> dict[str, list[Run]]:
+        """The runs of several deployments in one query (a page of a listing)."""
+        found: dict[str, list[Run]] = {id: [] for id in deployment_ids}
+        marks = ", ".join("?" * len(deployment_ids))
+        for row in self._all(f"SELECT * FROM runs WHERE deployment_id IN ({marks}) ORDER BY revision", *deployment_ids):
+            found[row["deployment_id"]].append(_run(row))
+        return found
+
     def runs(self, deployment_id: str) -> list[Run]:
         return [
             _run(r) for r in self._all("SELECT * FROM runs WHERE deployment_id = ? ORDER BY revision", deployment_id)
