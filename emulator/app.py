@@ -38,6 +38,9 @@ def _deployment(view: DeploymentView) -> models.Deployment:
     d, spec = view.record, view.record.spec
     autoscaling = spec.get("autoscaling")
     # model_construct: the record was validated on the way in; listing pages build many of these
+    extra: dict[str, Any] = {}
+    if autoscaling:
+        extra["autoscaling"] = models.AutoscalingPolicy.model_construct(**_python_names(autoscaling))
     return models.Deployment.model_construct(
         id=d.id,
         name=d.name,
@@ -49,11 +52,7 @@ def _deployment(view: DeploymentView) -> models.Deployment:
         replicas=view.replicas,
         state=models.State(d.state),
         dt_created=d.created_at,
-        **(
-            {"autoscaling": models.AutoscalingPolicy.model_construct(**_python_names(autoscaling))}
-            if autoscaling
-            else {}
-        ),
+        **extra,
     )
 
 
