@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate check-generated lint typecheck test emulator st-emulator bench-generate clean
+.PHONY: help install generate check-generated lint typecheck test emulator st-emulator bench-generate bench-emulator clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ st-emulator: $(STAMP) ## Schemathesis `st run`, every check and two teams, again
 
 bench-generate: $(STAMP) ## Time `make generate` against openapi-python-client (installs the peer into bench/.peers)
 	$(BIN)/python bench/generate_speed.py
+
+bench-emulator: $(STAMP) ## The emulator's req/s and p99 against prism mock, with wrk (installs prism into bench/.peers)
+	$(BIN)/python bench/emulator_speed.py
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

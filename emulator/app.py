@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from .clock import Clock, ManualClock, RealClock
 from .domain import EmulatorError, Principal
 from .faults import FaultRule, Faults, delay
+from .read_cache import ReadCache, note_stable_until
 from .service import CLUSTER_ID, DeploymentService, DeploymentView
 from .store import Store
 
@@ -76,8 +77,8 @@ class EmulatorBackend:
     ) -> models.DeploymentList:
         return self._page(*self.service.list_deployments(_principal(context), after=after, limit=limit, project_id=id))
 
-    @staticmethod
-    def _page(views: list[DeploymentView], page: Any) -> models.DeploymentList:
+    def _page(self, views: list[DeploymentView], page: Any) -> models.DeploymentList:
+        note_stable_until(self.service.stable_until(views))
         result = models.DeploymentList(items=[_deployment(v) for v in views], has_more=page.has_more)
         if page.next_cursor is not None:
             result.next_page = page.next_cursor
@@ -88,7 +89,9 @@ class EmulatorBackend:
         return _deployment(self.service.upsert(_principal(context), spec))
 
     async def get_deployment(self, context: RequestContext, id: str) -> models.Deployment:
-        return _deployment(self.service.get(_principal(context), id))
+        view = self.service.get(_principal(context), id)
+        note_stable_until(self.service.stable_until([view]))
+        return _deployment(view)
 
     async def delete_deployment(self, context: RequestContext, id: str) -> None:
         self.service.delete(_principal(context), id)
@@ -188,6 +191,8 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     faults = Faults()
     app.state.service, app.state.faults, app.state.settings = service, faults, settings
     app.add_exception_handler(EmulatorError, _on_domain_error)
+    # outermost last: faults first, then the read cache, then the stubs
+    app.add_middleware(ReadCache, team_of=tokens, version=service.store.version, now=service.clock.now)
     app.add_middleware(FaultInjection, faults=faults)
     _add_control_api(app, service, faults, settings.admin_token)
     return app

@@ -42,6 +42,12 @@ def _totals(seed: int, deployment_id: str, t: datetime) -> dict[str, float]:
     return {"cpu": rps * CPU_PERCENT_PER_REQUEST, "memory": rps * MEMORY_MIB_PER_REQUEST, "requests": rps}
 
 
+def next_bucket(t: datetime) -> datetime:
+    """The next moment the emulated load (and so an autoscaled replica count) may change."""
+    bucket = math.floor(t.timestamp() / MIN_STEP_SECONDS) + 1
+    return datetime.fromtimestamp(bucket * MIN_STEP_SECONDS, t.tzinfo)
+
+
 def replicas_at(spec: dict[str, Any], seed: int, deployment_id: str, t: datetime) -> int:
     """The replica count at ``t``: the spec's, or what the autoscaling policy calls for."""
     policy = spec.get("autoscaling") or {}

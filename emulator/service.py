@@ -79,6 +79,19 @@ class DeploymentService:
         endpoint = f"https://{_dns_label(deployment.name)}-{deployment.id[-6:]}.{_dns_label(deployment.team)}.deployments.example"
         return DeploymentView(deployment, replicas, endpoint)
 
+    def stable_until(self, views: list[DeploymentView]) -> datetime | None:
+        """Until when these views stay as they are unless something is written (None: no limit):
+        the next lifecycle transition due, or the next minute for a deployment that autoscales."""
+        moments = []
+        for view in views:
+            d = view.record
+            transition = lifecycle.next_transition(d)
+            if transition is not None:
+                moments.append(d.state_since + timedelta(seconds=transition.after_seconds))
+            if view.replicas and (d.spec.get("autoscaling") or {}).keys() & {"min", "max"}:
+                moments.append(metrics.next_bucket(self.clock.now()))
+        return min(moments, default=None)
+
     # operations
     def upsert(self, principal: Principal, submitted: dict[str, Any]) -> DeploymentView:
         now = self.clock.now()

@@ -129,6 +129,12 @@ class Store:
                 raise
             self._db.execute("COMMIT")
 
+    def version(self) -> tuple[int, int]:
+        """Changes whenever the data may have: this connection's writes, or another's commits."""
+        with self._lock:
+            data_version = self._db.execute("PRAGMA data_version").fetchone()[0]
+            return self._db.total_changes, int(data_version)
+
     def _all(self, sql: str, *args: Any) -> list[sqlite3.Row]:
         return self._db.execute(sql, args).fetchall()
 

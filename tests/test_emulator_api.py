@@ -309,3 +309,18 @@ def test_the_token_never_appears_in_error_bodies_or_logs(emu: Emulator, caplog: 
     ]
     assert all(secret not in r.text and TEAM_A not in r.text for r in responses)
     assert secret not in caplog.text and TEAM_A not in caplog.text
+
+
+def test_the_domain_knows_no_http() -> None:
+    """moto's rule: records, lifecycle, clock and storage import no web framework and no stubs."""
+    import ast
+    from pathlib import Path
+
+    domain = ["clock", "domain", "faults", "lifecycle", "metrics", "service", "store"]
+    forbidden = ("fastapi", "starlette", "httpx", "uvicorn", "paperspace_deployments")
+    package = Path(__file__).resolve().parent.parent / "emulator"
+    for name in domain:
+        tree = ast.parse((package / f"{name}.py").read_text())
+        imported = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+        imported += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        assert not [m for m in imported if m.split(".")[0] in forbidden], name
