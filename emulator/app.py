@@ -70,15 +70,17 @@ class EmulatorBackend:
     async def list_deployments(
         self, context: RequestContext, *, after: str | None, limit: int
     ) -> models.DeploymentList:
-        return self._page(*self.service.list_deployments(_principal(context), after=after, limit=limit))
+        principal = _principal(context)
+        return self._page(principal, *self.service.list_deployments(principal, after=after, limit=limit))
 
     async def list_project_deployments(
         self, context: RequestContext, id: str, *, after: str | None, limit: int
     ) -> models.DeploymentList:
-        return self._page(*self.service.list_deployments(_principal(context), after=after, limit=limit, project_id=id))
+        principal = _principal(context)
+        return self._page(principal, *self.service.list_deployments(principal, after=after, limit=limit, project_id=id))
 
-    def _page(self, views: list[DeploymentView], page: Any) -> models.DeploymentList:
-        note_stable_until(self.service.stable_until(views))
+    def _page(self, principal: Principal, views: list[DeploymentView], page: Any) -> models.DeploymentList:
+        note_stable_until(self.service.stable_until(views), principal.team)
         result = models.DeploymentList(items=[_deployment(v) for v in views], has_more=page.has_more)
         if page.next_cursor is not None:
             result.next_page = page.next_cursor
@@ -89,8 +91,9 @@ class EmulatorBackend:
         return _deployment(self.service.upsert(_principal(context), spec))
 
     async def get_deployment(self, context: RequestContext, id: str) -> models.Deployment:
-        view = self.service.get(_principal(context), id)
-        note_stable_until(self.service.stable_until([view]))
+        principal = _principal(context)
+        view = self.service.get(principal, id)
+        note_stable_until(self.service.stable_until([view]), principal.team)
         return _deployment(view)
 
     async def delete_deployment(self, context: RequestContext, id: str) -> None:

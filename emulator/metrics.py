@@ -48,18 +48,25 @@ def next_bucket(t: datetime) -> datetime:
     return datetime.fromtimestamp(bucket * MIN_STEP_SECONDS, t.tzinfo)
 
 
+def is_autoscaled(spec: dict[str, Any]) -> bool:
+    policy = spec.get("autoscaling") or {}
+    return spec.get("replicas") != 0 and bool({"min", "max"} & policy.keys())
+
+
 def replicas_at(spec: dict[str, Any], seed: int, deployment_id: str, t: datetime) -> int:
     """The replica count at ``t``: the spec's, or what the autoscaling policy calls for."""
     policy = spec.get("autoscaling") or {}
     fixed = spec.get("replicas")
     fixed = 1 if fixed is None else int(fixed)
-    if fixed == 0 or not ({"min", "max"} & policy.keys()):
+    if not is_autoscaled(spec):
         return fixed
     low = int(policy.get("min", 1))
     high = max(low, int(policy.get("max", low)))  # a max below min is read as max = min
     metric = policy.get("metric") or "cpu"
     target = policy.get("target") or DEFAULT_TARGETS[metric]
-    wanted = math.ceil(_totals(seed, deployment_id, t)[metric] / target)
+    total = _totals(seed, deployment_id, t)[metric]
+    # integers beyond a float's range are schema-valid targets; no load ever reaches them
+    wanted = 1 if target > total else math.ceil(total / target)
     return max(low, min(high, wanted))
 
 

@@ -25,19 +25,20 @@ CACHED_PATHS = re.compile(r"^/v1/(deployments|deployments/[^/]+|projects/[^/]+/d
 
 @dataclass
 class StableUntil:
-    """Filled in by the backend while it answers: None = it did not say (not cacheable)."""
+    """Filled in by the backend while it answers; an answer it did not date is not kept."""
 
     known: bool = False
     moment: datetime | None = None  # None with known=True: stable until the next write
+    team: str | None = None  # whom the backend answered: the key must name the same team
 
 
 STABLE_UNTIL: ContextVar[StableUntil | None] = ContextVar("stable_until", default=None)
 
 
-def note_stable_until(moment: datetime | None) -> None:
+def note_stable_until(moment: datetime | None, team: str) -> None:
     hint = STABLE_UNTIL.get()
     if hint is not None:
-        hint.known, hint.moment = True, moment
+        hint.known, hint.moment, hint.team = True, moment, team
 
 
 @dataclass
@@ -66,8 +67,10 @@ class ReadCache:
     def _key(self, scope: Scope) -> tuple[str, str, bytes] | None:
         if scope["type"] != "http" or scope["method"] != "GET" or not CACHED_PATHS.match(scope["path"]):
             return None
-        authorization = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
-        scheme, _, token = authorization.partition(" ")
+        found = [value for name, value in scope["headers"] if name == b"authorization"]
+        if len(found) != 1:  # none (a 401), or several that parsers may read differently
+            return None
+        scheme, _, token = found[0].decode("latin-1").partition(" ")
         team = self.team_of.get(token.strip()) if scheme.lower() == "bearer" else None
         return None if team is None else (team, scope["path"], scope["query_string"])
 
@@ -107,7 +110,8 @@ class ReadCache:
         start, *bodies = captured or [{}]
         complete = all(not m.get("more_body") for m in bodies)
         # only a whole 200 that the backend dated, computed while nothing was written, is kept
-        if start.get("status") == 200 and hint.known and complete and self.version() == version:
+        answered_for_key = hint.known and hint.team == key[0]
+        if start.get("status") == 200 and answered_for_key and complete and self.version() == version:
             self.entries[key] = _Entry(version, hint.moment, start, b"".join(m.get("body", b"") for m in bodies))
             if len(self.entries) > MAX_ENTRIES:
                 self.entries.popitem(last=False)

@@ -26,6 +26,8 @@ class DeploymentView:
     record: Deployment
     replicas: int
     endpoint: str
+    at: datetime  # the moment it shows
+    autoscaled: bool  # whether `replicas` follows the emulated load
 
 
 @dataclass(frozen=True)
@@ -71,13 +73,19 @@ class DeploymentService:
 
     def _view(self, deployment: Deployment, runs: list[Run], now: datetime) -> DeploymentView:
         serving = [r for r in runs if r.state == "ready"]
-        replicas = 0
+        replicas, autoscaled = 0, False
         if serving:
-            replicas = metrics.replicas_at(deployment.spec, self.seed, deployment.id, now)
-            if not (deployment.spec.get("autoscaling") or {}).keys() & {"min", "max"}:
-                replicas = serving[-1].replicas
-        endpoint = f"https://{_dns_label(deployment.name)}-{deployment.id[-6:]}.{_dns_label(deployment.team)}.deployments.example"
-        return DeploymentView(deployment, replicas, endpoint)
+            # the serving run follows its own revision's spec, which a failed rollout did not replace
+            spec = self._spec_of(deployment, serving[-1].revision)
+            autoscaled = metrics.is_autoscaled(spec)
+            replicas = metrics.replicas_at(spec, self.seed, deployment.id, now) if autoscaled else serving[-1].replicas
+        host = f"{_dns_label(deployment.name)}-{deployment.id[-6:]}.{_dns_label(deployment.team)}"
+        return DeploymentView(deployment, replicas, f"https://{host}.deployments.example", now, autoscaled)
+
+    def _spec_of(self, deployment: Deployment, revision: int) -> dict[str, Any]:
+        if revision == deployment.revision:
+            return deployment.spec
+        return next((r.spec for r in self.store.revisions(deployment.id) if r.revision == revision), deployment.spec)
 
     def stable_until(self, views: list[DeploymentView]) -> datetime | None:
         """Until when these views stay as they are unless something is written (None: no limit):
@@ -88,8 +96,8 @@ class DeploymentService:
             transition = lifecycle.next_transition(d)
             if transition is not None:
                 moments.append(d.state_since + timedelta(seconds=transition.after_seconds))
-            if view.replicas and (d.spec.get("autoscaling") or {}).keys() & {"min", "max"}:
-                moments.append(metrics.next_bucket(self.clock.now()))
+            if view.autoscaled:
+                moments.append(metrics.next_bucket(view.at))
         return min(moments, default=None)
 
     # operations
@@ -135,6 +143,10 @@ class DeploymentService:
         """Record the new revision and start the run that rolls it out."""
         d.state = lifecycle.state_after_change(d if old is not None else None, old, spec)
         d.spec, d.state_since, d.revision = spec, now, d.revision + 1
+        for superseded in self.store.runs(d.id):  # a rollout that never finished never will
+            if superseded.state == "deploying":
+                superseded.state, superseded.ended_at = "stopped", now
+                self.store.save_run(superseded)
         run = Run(
             self._id("run", d.id, d.revision), d.id, d.revision, lifecycle.wanted_replicas(spec), "deploying", now
         )
@@ -188,7 +200,7 @@ class DeploymentService:
     def metrics(self, principal: Principal, id: str, start: datetime | None, end: datetime | None) -> list[Series]:
         now = self.clock.now()
         end = _utc(end) if end else now
-        start = _utc(start) if start else end - DEFAULT_METRICS_RANGE
+        start = _utc(start) if start else _earlier(end, DEFAULT_METRICS_RANGE)
         with self.store.transaction():
             deployment, _ = self._load(principal, id, now)
         return metrics.series(deployment.spec, self.seed, deployment.id, start, end, deployment.first_ready_at)
@@ -232,8 +244,21 @@ def _dns_label(text: str) -> str:
 
 
 def _utc(moment: datetime) -> datetime:
-    """A time without an offset is read as UTC, as the API's own timestamps are."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    """The moment in UTC (without an offset it is read as UTC, as the API's own timestamps are);
+    a moment past the ends of the calendar in UTC is clamped to them."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return (datetime.max if moment.year > 1 else datetime.min).replace(tzinfo=UTC)
+
+
+def _earlier(moment: datetime, span: timedelta) -> datetime:
+    try:
+        return moment - span
+    except OverflowError:
+        return datetime.min.replace(tzinfo=UTC)
 
 
 _CURSOR_PREFIX = "v1:"
@@ -243,12 +268,15 @@ def encode_cursor(seq: int) -> str:
     return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{seq}".encode()).decode().rstrip("=")
 
 
+_CURSOR = re.compile(r"v1:([1-9][0-9]{0,17})")  # a creation sequence number, as given out
+
+
 def decode_cursor(cursor: str) -> int:
     try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        if text.startswith(_CURSOR_PREFIX) and text[len(_CURSOR_PREFIX) :].isdigit():
-            return int(text[len(_CURSOR_PREFIX) :])
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+        found = _CURSOR.fullmatch(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii"))
+        if found:
+            return int(found.group(1))
+    except (binascii.Error, UnicodeError, ValueError):
         pass
     # any string is schema-valid, so an unknown cursor is a page that does not exist, not bad input
     message = f"`after` is not a cursor this service gave out: {cursor[:64]!r}"

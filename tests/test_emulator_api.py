@@ -4,6 +4,7 @@ and raw HTTP, on a manual clock: nothing here sleeps."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -324,3 +325,52 @@ def test_the_domain_knows_no_http() -> None:
         imported = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
         imported += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
         assert not [m for m in imported if m.split(".")[0] in forbidden], name
+
+
+def test_a_rollout_superseded_before_it_was_ready_stops(emu: Emulator) -> None:
+    client = emu.client()
+    d = client.upsert_deployment(spec(replicas=2))
+    emu.advance(lifecycle.ROLLOUT_SECONDS)
+    client.upsert_deployment(spec(replicas=2, image="nginx:1.26"))
+    client.upsert_deployment(spec(replicas=2, image="registry.example/unpullable:1"))
+    emu.advance(3600)
+    assert [(r.state, r.replicas) for r in client.list_deployment_runs(d.id)] == [("ready", 2)]
+
+
+def test_the_run_that_keeps_serving_follows_its_own_revision(emu: Emulator) -> None:
+    client = emu.client()
+    d = client.upsert_deployment(spec(replicas=2))
+    emu.advance(lifecycle.ROLLOUT_SECONDS)
+    policy = models.AutoscalingPolicy(min=7, max=9)
+    client.upsert_deployment(spec(image="registry.example/unpullable:1", autoscaling=policy))
+    emu.advance(lifecycle.PULL_FAILURE_SECONDS)
+    failed = client.get_deployment(d.id)
+    assert (failed.state, failed.replicas) == (models.State.error, 2)
+    assert [r.replicas for r in client.list_deployment_runs(d.id)] == [2]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/v1/deployments?after=djE6OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5", None),
+        ("GET", "/v1/deployments/{id}/metrics?end=0001-01-01T00:00:00Z", None),
+        ("GET", "/v1/deployments/{id}/metrics?start=9999-12-31T00:00:00Z&end=9999-12-31T23:59:59-14:00", None),
+        ("POST", "/v1/deployments", {"name": "x", "image": "i", "machineType": "m", "command": ["\udfff"]}),
+        (
+            "POST",
+            "/v1/deployments",
+            {"name": "big", "image": "i", "machineType": "m", "autoscaling": {"min": 1, "max": 2, "target": 10**400}},
+        ),
+    ],
+)
+def test_extreme_input_is_never_a_server_error(emu: Emulator, method: str, path: str, body: object) -> None:
+    d = emu.client().upsert_deployment(spec())
+    content = None if body is None else json.dumps(body).encode()
+    headers = {"Content-Type": "application/json"}
+    response = emu.raw(method, path.replace("{id}", d.id), content=content, headers=headers)
+    assert response.status_code < 500, response.text
+    for read in ("/v1/deployments", f"/v1/deployments/{d.id}/history"):
+        assert emu.raw("GET", read).status_code == 200, "nothing accepted may break a later read"
+    for listed in emu.raw("GET", "/v1/deployments").json()["items"]:
+        for suffix in ("", "/runs", "/metrics", "/history"):
+            assert emu.raw("GET", f"/v1/deployments/{listed['id']}{suffix}").status_code == 200

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -101,3 +102,22 @@ def test_another_process_writing_the_same_database_is_seen(tmp_path: Path) -> No
         assert reader.raw("GET", "/v1/deployments").json()["items"] == []
         writer.client().upsert_deployment(spec())
         assert len(reader.raw("GET", "/v1/deployments").json()["items"]) == 1
+
+
+def test_two_authorization_headers_never_fill_another_teams_key(emu: Emulator) -> None:
+    mine = emu.client(TEAM_A).upsert_deployment(spec())
+    both = [("Authorization", f"Bearer {TEAM_A}"), ("Authorization", f"Bearer {TEAM_B}")]
+    emu.http.get(f"/v1/deployments/{mine.id}", headers=both)
+    emu.http.get("/v1/deployments", headers=both)
+    assert emu.raw("GET", f"/v1/deployments/{mine.id}", token=TEAM_B).status_code == 404
+    assert emu.raw("GET", "/v1/deployments", token=TEAM_B).json()["items"] == []
+
+
+def test_an_answer_expires_when_its_transition_is_due_even_without_a_write(emu: Emulator) -> None:
+    client = emu.client()
+    d = client.upsert_deployment(spec())
+    assert client.get_deployment(d.id).state == models.State.deploying
+    clock = emu.app.state.service.clock
+    clock.set(clock.now() + timedelta(seconds=lifecycle.ROLLOUT_SECONDS))  # moves time, writes nothing
+    assert client.get_deployment(d.id).state == models.State.ready
+    assert [x.state for x in client.list_deployments()] == [models.State.ready]

@@ -130,3 +130,25 @@ def test_bad_arguments_are_refused_with_a_message(argument: str) -> None:
     )
     assert result.returncode == 2
     assert "error:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_two_processes_on_one_database_serialise_their_upserts(tmp_path: Path) -> None:
+    """Within one process the event loop serialises writes anyway; across processes only the
+    database lock (BEGIN IMMEDIATE) keeps one name one deployment with contiguous revisions."""
+    db = tmp_path / "emulator.sqlite3"
+    with emulator_process(db) as (_, first), emulator_process(db) as (_, second):
+        urls = [first, second]
+
+        def upsert(n: int) -> str:
+            with httpx.Client(base_url=urls[n % 2], headers=AUTH, timeout=30) as http:
+                body = {"name": "shared", "image": "nginx:1", "machineType": "A4000", "env": {"N": str(n)}}
+                response = http.post("/deployments", json=body)
+                assert response.status_code == 200, response.text
+                return str(response.json()["id"])
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            ids = set(pool.map(upsert, range(40)))
+        with httpx.Client(base_url=first, headers=AUTH, timeout=30) as http:
+            history = http.get(f"/deployments/{ids.pop()}/history").json()
+    assert not ids
+    assert [r["revision"] for r in history] == list(range(1, 41))

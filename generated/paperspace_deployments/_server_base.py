@@ -221,11 +221,30 @@ def _body_check(pointer: str) -> Callable[[Request], Awaitable[None]]:
             body = await request.json()
         except ValueError:
             return  # FastAPI reports malformed JSON
-        problems = request.app.state.body_schemas.problems(pointer, body)
+        problems = _unencodable(body, "body") or request.app.state.body_schemas.problems(pointer, body)
         if problems:
             raise BadRequest(_summary(problems), details=problems)
 
     return check_body
+
+
+def _unencodable(value: Any, location: str) -> list[dict[str, str]]:
+    """Strings JSON can carry but UTF-8 cannot (a lone surrogate, "\\udfff"): no answer could echo them."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return [{"location": location, "message": "not valid Unicode (a lone surrogate)", "type": "unicode"}]
+        return []
+    if isinstance(value, dict):
+        items = [(str(k), v) for k, v in value.items()]
+        found = [p for k, _ in items for p in _unencodable(k, f"{location}.{k!r}")]
+    elif isinstance(value, list):
+        items = [(str(i), v) for i, v in enumerate(value)]
+        found = []
+    else:
+        return []
+    return found + [p for k, v in items for p in _unencodable(v, f"{location}.{k}")]
 
 
 def _summary(problems: list[dict[str, str]]) -> str:
