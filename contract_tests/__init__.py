@@ -1,0 +1,1 @@
+"""The conformance suite: Schemathesis and Hypothesis against any Deployments API server."""

@@ -1,0 +1,71 @@
+"""The suite's own Schemathesis checks: rules of this API that no schema can express.
+
+Each is a small function that returns None to pass and raises with Received/Expected to fail.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import schemathesis
+
+CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    429: "TOO_MANY_REQUESTS",
+    500: "INTERNAL_SERVER_ERROR",
+}
+
+
+def _json(response: Any) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+@schemathesis.check
+def error_code_matches_status(ctx: Any, response: Any, case: Any) -> bool | None:
+    """An Error body's `code` names its HTTP status (404 is NOT_FOUND, not BAD_REQUEST)."""
+    expected = CODES.get(response.status_code)
+    body = _json(response)
+    if expected is None or not isinstance(body, dict) or "code" not in body:
+        return None
+    if body["code"] != expected:
+        raise AssertionError(
+            f"Received code {body['code']!r} with status {response.status_code}; Expected {expected!r}"
+        )
+    return None
+
+
+@schemathesis.check
+def page_respects_limit(ctx: Any, response: Any, case: Any) -> bool | None:
+    """A page never holds more than `limit` items, and `hasMore` comes with a `nextPage`."""
+    body = _json(response)
+    if response.status_code != 200 or not isinstance(body, dict) or "items" not in body:
+        return None
+    limit = (case.query or {}).get("limit")
+    if isinstance(limit, int) and isinstance(body["items"], list) and len(body["items"]) > limit:
+        raise AssertionError(f"Received {len(body['items'])} items; Expected at most limit={limit}")
+    if body.get("hasMore") is True and not body.get("nextPage"):
+        raise AssertionError("Received hasMore=true without nextPage; Expected a cursor for the next page")
+    return None
+
+
+@schemathesis.check
+def logs_respect_limit(ctx: Any, response: Any, case: Any) -> bool | None:
+    """Logs never exceed `limit` lines and come oldest first."""
+    body = _json(response)
+    if response.status_code != 200 or not case.path.endswith("/logs") or not isinstance(body, list):
+        return None
+    limit = (case.query or {}).get("limit")
+    if isinstance(limit, int) and len(body) > limit:
+        raise AssertionError(f"Received {len(body)} log lines; Expected at most limit={limit}")
+    times = [str(line.get("t")) for line in body if isinstance(line, dict)]
+    if times != sorted(times):
+        raise AssertionError("Received log lines out of order; Expected oldest first")
+    return None

@@ -1,0 +1,105 @@
+"""The server under test: a live URL the user names, or the embedded emulator on a free port."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import httpx
+
+PROFILES = {"quick": 15, "full": 200}  # Hypothesis examples per operation
+EMULATOR_TOKENS = {"dev-token-team-a": "team-a", "dev-token-team-b": "team-b"}
+
+
+@dataclass(frozen=True)
+class Target:
+    base_url: str  # ends with the API's base path, e.g. http://127.0.0.1:8000/v1
+    token: str
+    other_token: str | None
+    allow_writes: bool
+    profile: str
+    seed: int | None
+    embedded: bool
+
+    @property
+    def examples(self) -> int:
+        return PROFILES[self.profile]
+
+    def headers(self, token: str | None = None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token or self.token}"}
+
+
+def is_loopback(url: str) -> bool:
+    host = urlparse(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def writes_allowed(url: str, allow_writes: bool) -> bool:
+    """A live account bills for deployments: only loopback targets are written to by default."""
+    return allow_writes or is_loopback(url)
+
+
+@contextmanager
+def embedded_emulator() -> Iterator[str]:
+    """The emulator (manual clock, in-memory) served by uvicorn on 127.0.0.1 in a thread.
+
+    The socket is bound and listening before uvicorn starts, so requests made at once wait in
+    the backlog instead of being refused: nothing has to poll for the server to come up.
+    """
+    import uvicorn
+
+    from emulator.app import Settings, build_app
+
+    app = build_app(Settings(db=":memory:", clock="manual", tokens=dict(EMULATOR_TOKENS)))
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+def preflight(target: Target) -> str | None:
+    """Why the run cannot mean anything (the token is refused, the server answers only errors)."""
+    try:
+        response = httpx.get(
+            f"{target.base_url}/deployments", headers=target.headers(), params={"limit": 1}, timeout=30
+        )
+    except httpx.HTTPError as exc:
+        return f"cannot reach {target.base_url}: {exc}"
+    if response.status_code in {401, 403}:
+        return f"the API token is refused ({response.status_code}): every check would pass on a wall of {response.status_code}s"
+    if response.status_code != 200:
+        return f"GET /deployments answered {response.status_code}, not 200: the target is not serving the API"
+    if target.other_token:
+        other = httpx.get(
+            f"{target.base_url}/deployments",
+            headers=target.headers(target.other_token),
+            params={"limit": 1},
+            timeout=30,
+        )
+        if other.status_code != 200:
+            return f"the other team's token is refused ({other.status_code})"
+    return None
+
+
+def env(name: str) -> str | None:
+    return os.environ.get(f"CONTRACT_{name}") or None
