@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlparse
 
 import httpx
@@ -52,16 +53,22 @@ def writes_allowed(url: str, allow_writes: bool) -> bool:
 
 @contextmanager
 def embedded_emulator() -> Iterator[str]:
-    """The emulator (manual clock, in-memory) served by uvicorn on 127.0.0.1 in a thread.
+    """The emulator (manual clock, in-memory, the two development teams) on 127.0.0.1."""
+    from emulator.app import Settings, build_app
+
+    with serve(build_app(Settings(db=":memory:", clock="manual", tokens=dict(EMULATOR_TOKENS)))) as base_url:
+        yield base_url
+
+
+@contextmanager
+def serve(app: Any) -> Iterator[str]:
+    """An ASGI app served by uvicorn on a free 127.0.0.1 port in a thread; yields its /v1 URL.
 
     The socket is bound and listening before uvicorn starts, so requests made at once wait in
     the backlog instead of being refused: nothing has to poll for the server to come up.
     """
     import uvicorn
 
-    from emulator.app import Settings, build_app
-
-    app = build_app(Settings(db=":memory:", clock="manual", tokens=dict(EMULATOR_TOKENS)))
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(128)

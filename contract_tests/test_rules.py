@@ -88,7 +88,9 @@ def test_paging_with_any_limit_yields_each_deployment_once(client: sdk.Client, d
         deployments.upsert(f"page{n}")
     everything = [d.id for d in client.list_deployments(limit=120)]
     for limit in (1, 2, 3):
-        paged = [d.id for d in client.list_deployments(limit=limit)]
+        pages = list(client.list_deployments(limit=limit).iter_pages())
+        assert all(len(page.items) <= limit for page in pages), f"a page held more than limit={limit}"
+        paged = [d.id for page in pages for d in page.items]
         assert paged == everything, f"limit={limit}"
         assert len(paged) == len(set(paged))
 
