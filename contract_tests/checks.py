@@ -5,6 +5,7 @@ Each is a small function that returns None to pass and raises with Received/Expe
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import schemathesis
@@ -69,3 +70,33 @@ def logs_respect_limit(ctx: Any, response: Any, case: Any) -> bool | None:
     if times != sorted(times):
         raise AssertionError("Received log lines out of order; Expected oldest first")
     return None
+
+
+@schemathesis.check
+def metric_points_within_range(ctx: Any, response: Any, case: Any) -> bool | None:
+    """Every metric point lies within the requested [start, end]."""
+    body = _json(response)
+    query = case.query or {}
+    if response.status_code != 200 or not case.path.endswith("/metrics") or not isinstance(body, dict):
+        return None
+    start, end = _moment(query.get("start")), _moment(query.get("end"))
+    for series in body.get("series") or []:
+        for point in series.get("values") or [] if isinstance(series, dict) else []:
+            t = _moment(point.get("t")) if isinstance(point, dict) else None
+            if t is None:
+                continue
+            if (start is not None and t < start) or (end is not None and t > end):
+                raise AssertionError(
+                    f"Received a {series.get('metric')} point at {point.get('t')}; Expected within [{query.get('start')}, {query.get('end')}]"
+                )
+    return None
+
+
+def _moment(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -88,7 +88,9 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
             reason = str(report.longrepr[2]).removeprefix("Skipped: ")
         elif report.failed:
             reason = report.longreprtext.strip().splitlines()[-1][:200] if report.longreprtext else ""
-        outcome = "not run" if report.skipped else report.outcome
+        outcome: str = report.outcome
+        if report.skipped:
+            outcome = "not applicable" if reason.startswith("not applicable") else "not run"
         _OUTCOMES[report.nodeid] = (outcome, reason)
 
 
@@ -101,8 +103,9 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     for nodeid, (outcome, reason) in sorted(_OUTCOMES.items()):
         name = nodeid.split("::", 1)[-1]
         rows.append(f"| `{name}` | {outcome} | {reason.replace('|', '/')} |")
-    counts = {o: sum(1 for v, _ in _OUTCOMES.values() if v == o) for o in ("passed", "failed", "not run")}
-    summary = f"{counts['passed']} passed, {counts['failed']} failed, {counts['not run']} not run"
+    kinds = ("passed", "failed", "not run", "not applicable")
+    counts = {o: sum(1 for v, _ in _OUTCOMES.values() if v == o) for o in kinds}
+    summary = ", ".join(f"{counts[o]} {o}" for o in kinds)
     report = Path("reports") / "conformance.md"
     report.parent.mkdir(exist_ok=True)
     report.write_text("# Conformance report\n\n" + summary + "\n\n" + "\n".join(rows) + "\n")
