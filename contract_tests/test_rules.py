@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 from collections.abc import Iterator
+from datetime import timedelta
 
 import paperspace_deployments as sdk
 import pytest
@@ -124,3 +125,20 @@ def test_another_team_sees_none_of_it(target: Target, client: sdk.Client, deploy
         with pytest.raises(sdk.NotFoundError):
             other.get_deployment_history(created.id)
         assert created.id not in {d.id for d in other.list_deployments(limit=120)}
+
+
+def test_logs_never_exceed_limit_and_metric_points_lie_within_the_range(
+    client: sdk.Client, deployments: Deployments
+) -> None:
+    created = deployments.upsert("observed")
+    for limit in (1, 2, 5):
+        lines = client.get_deployment_logs(created.id, limit=limit)
+        assert len(lines) <= limit, f"{len(lines)} log lines for limit={limit}"
+        assert [line.t for line in lines] == sorted(line.t for line in lines), "logs come oldest first"
+    start = created.dt_created - timedelta(minutes=30)
+    end = created.dt_created + timedelta(minutes=30)
+    answer = client.get_deployment_metrics(created.id, start=start, end=end)
+    assert answer.deployment_id == created.id
+    for series in answer.series:
+        outside = [v.t for v in series.values if not start <= v.t <= end]
+        assert not outside, f"{series.metric} points outside [{start}, {end}]: {outside[:3]}"

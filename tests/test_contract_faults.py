@@ -84,6 +84,26 @@ def _not_found_says_bad_request(app: Any) -> None:
     app.middleware("http")(relabel)
 
 
+def _logs_ignore_limit(app: Any) -> None:
+    service = app.state.service
+    original = service.logs
+
+    def logs(principal: Principal, id: str, limit: int) -> Any:
+        return original(principal, id, 1000) * 3
+
+    service.logs = logs
+
+
+def _metrics_ignore_the_range(app: Any) -> None:
+    service = app.state.service
+    original = service.metrics
+
+    def metrics(principal: Principal, id: str, start: Any, end: Any) -> Any:
+        return original(principal, id, None, None)  # always the last hour of the emulated clock
+
+    service.metrics = metrics
+
+
 @pytest.mark.parametrize(
     ("fault", "selection", "caught_by"),
     [
@@ -91,6 +111,12 @@ def _not_found_says_bad_request(app: Any) -> None:
         (_page_ignores_limit, "paging", "test_paging_with_any_limit_yields_each_deployment_once"),
         (_history_survives_delete, "after_delete", "test_after_delete_everything_is_404"),
         (_teams_share_everything, "another_team", "test_another_team_sees_none_of_it"),
+        (_logs_ignore_limit, "logs_never", "test_logs_never_exceed_limit_and_metric_points_lie_within_the_range"),
+        (
+            _metrics_ignore_the_range,
+            "logs_never",
+            "test_logs_never_exceed_limit_and_metric_points_lie_within_the_range",
+        ),
         (
             _not_found_says_bad_request,
             "test_operation_conforms and history",
