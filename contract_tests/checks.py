@@ -5,6 +5,7 @@ Each is a small function that returns None to pass and raises with Received/Expe
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from typing import Any
 
@@ -100,3 +101,21 @@ def _moment(value: Any) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+# -- safety on a live account: every deployment the run creates carries the run's name prefix
+# (CONTRACT_RUN_PREFIX, set by the suite for itself and for Schemathesis's engine), so the sweep
+# at the end finds and deletes all of them.
+
+NAME_LIMIT = 255  # the spec's maxLength for a deployment name
+
+
+@schemathesis.hook
+def map_body(context: Any, body: Any) -> Any:
+    prefix = os.environ.get("CONTRACT_RUN_PREFIX")
+    if not prefix or not isinstance(body, dict) or not isinstance(body.get("name"), str):
+        return body
+    name = body["name"]
+    if not 1 <= len(name) <= NAME_LIMIT or name.startswith(prefix):
+        return body  # an invalid name stays invalid: the server must still reject it
+    return {**body, "name": (prefix + name)[:NAME_LIMIT]}

@@ -6,6 +6,8 @@ CONTRACT_OTHER_TEAM_TOKEN, CONTRACT_ALLOW_WRITES=1, CONTRACT_PROFILE, CONTRACT_S
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Iterator
 from contextlib import ExitStack
 from importlib import resources
@@ -14,7 +16,16 @@ from typing import Any
 import pytest
 import schemathesis
 
-from contract_tests.target import EMULATOR_TOKENS, PROFILES, Target, embedded_emulator, env, preflight, writes_allowed
+from contract_tests.target import (
+    EMULATOR_TOKENS,
+    PROFILES,
+    Target,
+    embedded_emulator,
+    env,
+    preflight,
+    sweep,
+    writes_allowed,
+)
 
 # the effective spec as the generated package ships it: the contract the suite holds servers to
 SPEC = str(resources.files("paperspace_deployments").joinpath("openapi.json"))
@@ -61,11 +72,17 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
             profile=option("--profile"),
             seed=option("--seed"),
             embedded=embedded,
+            run_prefix=f"contract-{secrets.token_hex(3)}-",
         )
         problem = preflight(found)
         if problem:
             pytest.exit(f"conformance run refused: {problem}", returncode=3)
-        yield found
+        os.environ["CONTRACT_RUN_PREFIX"] = found.run_prefix  # read by the map_body hook
+        try:
+            yield found
+        finally:  # after failures and Ctrl-C too
+            if found.allow_writes:
+                sweep(found)
 
 
 @pytest.fixture(scope="session")

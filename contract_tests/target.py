@@ -27,6 +27,7 @@ class Target:
     profile: str
     seed: int | None
     embedded: bool
+    run_prefix: str  # every deployment this run creates is named with it
 
     @property
     def examples(self) -> int:
@@ -82,6 +83,25 @@ def serve(app: Any) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+def sweep(target: Target) -> int:
+    """Delete every deployment of this run (its name starts with the run prefix); how many."""
+    removed = 0
+    with httpx.Client(base_url=target.base_url, headers=target.headers(), timeout=30) as http:
+        after: str | None = None
+        doomed: list[str] = []
+        for _ in range(10_000):  # a bound, not an expectation: pages end long before
+            params: dict[str, str | int] = {"limit": 120, **({"after": after} if after else {})}
+            page = http.get("/deployments", params=params).json()
+            doomed += [d["id"] for d in page.get("items", []) if str(d.get("name", "")).startswith(target.run_prefix)]
+            after = page.get("nextPage")
+            if not page.get("hasMore") or not after:
+                break
+        for id in doomed:
+            if http.delete(f"/deployments/{id}").status_code in {200, 204, 404}:
+                removed += 1
+    return removed
 
 
 def preflight(target: Target) -> str | None:

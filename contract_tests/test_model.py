@@ -8,7 +8,6 @@ with the model. A failure prints the shortest sequence of calls that breaks it, 
 from __future__ import annotations
 
 import contextlib
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -120,8 +119,7 @@ def test_the_server_agrees_with_the_reference_model(target: Target) -> None:
     if not target.allow_writes:
         pytest.skip("not run: the target is read-only (pass --allow-writes)")
     created: set[str] = set()
-    prefix = f"contract-{secrets.token_hex(3)}-"
-    machine = machine_for(target, prefix, created)
+    machine = machine_for(target, target.run_prefix, created)
     try:
         run_state_machine_as_test(
             machine,

@@ -7,7 +7,6 @@ name prefix, and all of them are deleted at the end, even after a failure or Ctr
 from __future__ import annotations
 
 import contextlib
-import secrets
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -23,9 +22,9 @@ MAX_CREATED = 20  # a run never creates more deployments than this
 class Deployments:
     """Creates deployments for one run and removes them all afterwards."""
 
-    def __init__(self, client: sdk.Client) -> None:
+    def __init__(self, client: sdk.Client, prefix: str) -> None:
         self.client = client
-        self.prefix = f"contract-{secrets.token_hex(3)}-"
+        self.prefix = prefix
         self.created: set[str] = set()
 
     def upsert(self, name: str, **fields: object) -> models.Deployment:
@@ -52,7 +51,7 @@ def client(target: Target) -> Iterator[sdk.Client]:
 def deployments(target: Target, client: sdk.Client) -> Iterator[Deployments]:
     if not target.allow_writes:
         pytest.skip("not run: the target is read-only (pass --allow-writes)")
-    made = Deployments(client)
+    made = Deployments(client, target.run_prefix)
     try:
         yield made
     finally:

@@ -32,3 +32,33 @@ def test_a_server_error_on_one_operation_fails_the_run_and_is_reported(tmp_path:
     assert result.returncode == 1, result.stdout
     report = (tmp_path / "reports" / "conformance.md").read_text()
     assert "| `test_operation_conforms[GET /deployments/{id}/history]` | failed |" in report
+
+
+def test_a_run_names_what_it_creates_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    with emulator_process(tmp_path / "db.sqlite3") as (_, url):
+        auth = {"Authorization": "Bearer dev-token-team-a"}
+        mine = httpx.post(
+            f"{url}/deployments", headers=auth, json={"name": "users-own", "image": "nginx:1", "machineType": "A"}
+        )
+        result = run_suite(
+            "--base-url", url, "--api-token", "dev-token-team-a", "-k", "POST or rules or model", cwd=tmp_path
+        )
+        left = httpx.get(f"{url}/deployments", headers=auth, params={"limit": 120}).json()["items"]
+        root = url.removesuffix("/v1")
+        created = httpx.get(f"{root}/_emulator/clock").status_code  # the emulator is still up
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert [d["id"] for d in left] == [mine.json()["id"]], "the run deleted all it created and nothing else"
+    assert created == 200
+
+
+def test_only_loopback_targets_are_written_to_by_default() -> None:
+    from contract_tests.target import is_loopback, writes_allowed
+
+    assert (
+        is_loopback("http://127.0.0.1:8000/v1")
+        and is_loopback("http://localhost/v1")
+        and is_loopback("http://[::1]/v1")
+    )
+    assert not is_loopback("https://api.paperspace.com/v1") and not is_loopback("http://10.1.2.3/v1")
+    assert not writes_allowed("https://api.paperspace.com/v1", allow_writes=False)
+    assert writes_allowed("https://api.paperspace.com/v1", allow_writes=True)
