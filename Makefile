@@ -29,36 +29,28 @@ lint: $(STAMP) ## ruff check and format check
 	$(BIN)/ruff check generated
 	$(BIN)/ruff format --check .
 
-typecheck: $(STAMP) ## mypy --strict on the generator, the generated package and the tests
+typecheck: $(STAMP) ## mypy --strict on the generator, the generated package, the emulator, the suite and the tests
 	$(BIN)/mypy
 
-test: $(STAMP) ## Everything CI runs: generated-output check, lint, mypy, pytest
+test: $(STAMP) ## The project's tests: generated-output check, lint, mypy, pytest
 	$(BIN)/python -m generator check
 	$(MAKE) --no-print-directory lint typecheck
 	$(BIN)/python -m pytest
 
-contract: $(STAMP) ## Run the conformance suite (default: the embedded emulator; BASE_URL= API_TOKEN= OTHER_TEAM_TOKEN= PROFILE=quick|full)
+contract: $(STAMP) ## The conformance suite (default: the embedded emulator; BASE_URL= API_TOKEN= OTHER_TEAM_TOKEN= PROFILE=quick|full)
 	CONTRACT_BASE_URL='$(BASE_URL)' CONTRACT_API_TOKEN='$(API_TOKEN)' CONTRACT_OTHER_TEAM_TOKEN='$(OTHER_TEAM_TOKEN)' \
 	CONTRACT_PROFILE='$(PROFILE)' $(BIN)/python -m pytest contract_tests -p no:cacheprovider -rs --junitxml=reports/junit.xml
 
 emulator: $(STAMP) ## Run the emulator on 127.0.0.1:8000 (pass options as ARGS="--clock manual --db :memory:")
 	$(BIN)/python -m emulator $(ARGS)
 
-st-contract: $(STAMP) ## Run the conformance suite (default: the embedded emulator; BASE_URL= API_TOKEN= OTHER_TEAM_TOKEN= PROFILE=quick|full)
-	CONTRACT_BASE_URL='$(BASE_URL)' CONTRACT_API_TOKEN='$(API_TOKEN)' CONTRACT_OTHER_TEAM_TOKEN='$(OTHER_TEAM_TOKEN)' \
-	CONTRACT_PROFILE='$(PROFILE)' $(BIN)/python -m pytest contract_tests -p no:cacheprovider -rs --junitxml=reports/junit.xml
-
-emulator: $(STAMP) ## Schemathesis `st run`, every check and two teams, against the emulator (ST_SECONDS=120)
+st-emulator: $(STAMP) ## Schemathesis `st run`, every check and two teams, against the emulator (ST_SECONDS=120)
 	$(BIN)/python tests/st_emulator.py --max-time $(or $(ST_SECONDS),120)
 
 bench-generate: $(STAMP) ## Time `make generate` against openapi-python-client (installs the peer into bench/.peers)
 	$(BIN)/python bench/generate_speed.py
 
-bench-contract: $(STAMP) ## Run the conformance suite (default: the embedded emulator; BASE_URL= API_TOKEN= OTHER_TEAM_TOKEN= PROFILE=quick|full)
-	CONTRACT_BASE_URL='$(BASE_URL)' CONTRACT_API_TOKEN='$(API_TOKEN)' CONTRACT_OTHER_TEAM_TOKEN='$(OTHER_TEAM_TOKEN)' \
-	CONTRACT_PROFILE='$(PROFILE)' $(BIN)/python -m pytest contract_tests -p no:cacheprovider -rs --junitxml=reports/junit.xml
-
-emulator: $(STAMP) ## The emulator's req/s and p99 against prism mock, with wrk (installs prism into bench/.peers)
+bench-emulator: $(STAMP) ## The emulator's req/s and p99 against prism mock, with wrk (installs prism into bench/.peers)
 	$(BIN)/python bench/emulator_speed.py
 
 clean: ## Remove the virtualenv and caches

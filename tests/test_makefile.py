@@ -1,0 +1,20 @@
+"""The README's targets exist, each once: `make help` lists them without make's warnings."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+from conftest import ROOT
+
+
+def test_every_target_the_readme_names_exists_once() -> None:
+    result = subprocess.run(
+        ["make", "--no-print-directory", "help"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0
+    assert "warning" not in result.stderr, result.stderr  # e.g. "overriding recipe for target"
+    listed = set(re.findall(r"^  make (\S+)", result.stdout, flags=re.MULTILINE))
+    named = set(re.findall(r"^\| `make ([a-z-]+)`", (ROOT / "README.md").read_text(), flags=re.MULTILINE))
+    assert named, "the README's table of targets is gone"
+    assert named == listed, f"README only: {named - listed}; Makefile only: {listed - named}"
