@@ -15,7 +15,7 @@ from . import ir
 from .errors import SpecError, to_pointer
 from .loader import Path_, SourceDocument
 from .naming import snake_case, unique
-from .schema_types import hoist, normalise_schema_names, type_hint
+from .schema_types import SERVER_STRING_FORMATS, hoist, normalise_schema_names, type_hint
 from .validate import resolve_pointer
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -162,6 +162,7 @@ def _parameters(ctx: _Context, raw_params: list[Any], where: Path_) -> tuple[ir.
                 location=param["in"],
                 required=bool(param.get("required")) or param["in"] == "path",
                 type_hint=type_hint(schema).removesuffix(" | None"),
+                server_type_hint=type_hint(schema, formats=SERVER_STRING_FORMATS).removesuffix(" | None"),
                 description=" ".join((param.get("description") or "").split()),
                 constraints=_constraints(schema),
                 default=repr(schema["default"]) if "default" in schema else None,

@@ -28,6 +28,7 @@ class Parameter:
     description: str
     constraints: tuple[Constraint, ...] = ()
     default: str | None = None  # a Python literal of the spec's default, documentation only
+    server_type_hint: str = ""  # what the stubs validate, when stricter than ``type_hint`` (RFC 3339 dates)
 
     @property
     def annotation(self) -> str:
@@ -48,7 +49,8 @@ class Parameter:
     @property
     def server_annotation(self) -> str:
         """On the server an absent parameter with a spec default arrives as that default."""
-        return self.type_hint if self.default is not None else self.annotation
+        hint = self.server_type_hint or self.type_hint
+        return hint if self.default is not None or self.required else f"{hint} | None"
 
     @property
     def server_default(self) -> str:

@@ -17,6 +17,8 @@ from .naming import RESERVED_MODEL_NAMES, pascal_case, unique
 SCHEMA_PREFIX = "#/components/schemas/"
 _SCALARS = {"integer": "int", "number": "float", "boolean": "bool"}
 _STRING_FORMATS = {"date-time": "datetime", "date": "date", "binary": "bytes", "byte": "str"}
+# the stubs read parameters as RFC 3339 strings only (names from the server runtime)
+SERVER_STRING_FORMATS = {**_STRING_FORMATS, "date-time": "RFC3339DateTime", "date": "RFC3339Date"}
 _COMPOSITIONS = ("allOf", "oneOf", "anyOf")
 _PLAIN_CLASS_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")
 
@@ -71,15 +73,15 @@ def hoist(spec: dict[str, Any], schema: Any, wanted_name: str) -> Any:
     return {"$ref": SCHEMA_PREFIX + name}
 
 
-def type_hint(schema: Any, models_module: str = "models") -> str:
+def type_hint(schema: Any, models_module: str = "models", formats: dict[str, str] = _STRING_FORMATS) -> str:
     """The annotation for a value of ``schema``: ``int``, ``list[models.Deployment]``, ``Any``..."""
     if not isinstance(schema, dict):
         return "Any"
-    hint = _bare_hint(schema, models_module)
+    hint = _bare_hint(schema, models_module, formats)
     return f"{hint} | None" if schema.get("nullable") and hint != "Any" else hint
 
 
-def _bare_hint(schema: dict[str, Any], models_module: str) -> str:
+def _bare_hint(schema: dict[str, Any], models_module: str, formats: dict[str, str]) -> str:
     ref = schema.get("$ref")
     if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
         return f"{models_module}.{ref[len(SCHEMA_PREFIX) :]}"
@@ -87,13 +89,13 @@ def _bare_hint(schema: dict[str, Any], models_module: str) -> str:
     if kind == "string":
         if "enum" in schema:
             return "Literal[" + ", ".join(repr(v) for v in schema["enum"]) + "]"
-        return _STRING_FORMATS.get(schema.get("format", ""), "str")
+        return formats.get(schema.get("format", ""), "str")
     if kind in _SCALARS:
         return _SCALARS[kind]
     if kind == "array":
-        return f"list[{type_hint(schema.get('items'), models_module)}]"
+        return f"list[{type_hint(schema.get('items'), models_module, formats)}]"
     if kind == "object" or "additionalProperties" in schema:
         extra = schema.get("additionalProperties")
-        value = type_hint(extra, models_module) if isinstance(extra, dict) and extra else "Any"
+        value = type_hint(extra, models_module, formats) if isinstance(extra, dict) and extra else "Any"
         return f"dict[str, {value}]"
     return "Any"

@@ -285,6 +285,10 @@ def test_after_delete_everything_about_it_is_404(emu: Emulator) -> None:
         ("GET", "/v1/deployments?limit=0", {}),
         ("GET", "/v1/deployments?limit=121", {}),
         ("GET", "/v1/deployments/x/metrics?start=yesterday", {}),
+        # pydantic alone would read numbers as seconds since the epoch; the spec says RFC 3339
+        ("GET", "/v1/deployments/x/metrics?start=0.5", {}),
+        ("GET", "/v1/deployments/x/metrics?end=1700000000", {}),
+        ("GET", "/v1/deployments/x/metrics?start=2026-01-01", {}),
         ("GET", "/v1/deployments/x/logs?limit=-1", {}),
     ],
 )

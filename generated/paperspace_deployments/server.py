@@ -10,7 +10,6 @@ answer errors; the backend only sees valid, typed input.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from importlib import resources
 from typing import Annotated, Any, Protocol
 
@@ -23,6 +22,7 @@ from ._server_base import (
     Authenticator,
     NotImplementedOperation,
     RequestContext,
+    RFC3339DateTime,
     Route,
     authenticated_context,
     new_app,
@@ -100,8 +100,8 @@ class Backend(Protocol):
         context: RequestContext,
         id: str,
         *,
-        start: datetime | None,
-        end: datetime | None,
+        start: RFC3339DateTime | None,
+        end: RFC3339DateTime | None,
     ) -> models.DeploymentMetrics:
         """Get Deployment Metrics
 
@@ -193,8 +193,8 @@ class UnimplementedBackend:
         context: RequestContext,
         id: str,
         *,
-        start: datetime | None,
-        end: datetime | None,
+        start: RFC3339DateTime | None,
+        end: RFC3339DateTime | None,
     ) -> models.DeploymentMetrics:
         raise NotImplementedOperation("getDeploymentMetrics")
 
@@ -302,8 +302,8 @@ async def handle_get_deployment_metrics(
     *,
     context: Annotated[RequestContext, Depends(authenticated_context)],
     id: Annotated[str, Path(min_length=1)],
-    start: Annotated[datetime | None, Query()] = None,
-    end: Annotated[datetime | None, Query()] = None,
+    start: Annotated[RFC3339DateTime | None, Query()] = None,
+    end: Annotated[RFC3339DateTime | None, Query()] = None,
 ) -> Response:
     backend: Backend = request.app.state.backend
     result = await backend.get_deployment_metrics(

@@ -9,13 +9,16 @@ traceback. A backend signals errors by raising :class:`BackendError` or one of i
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import date, datetime
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BeforeValidator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -41,6 +44,28 @@ ERROR_CODES = {
     503: "SERVICE_UNAVAILABLE",
 }
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+
+# Query, path and header parameters of format date-time or date. pydantic's lax mode would read
+# `start=0.5` or `start=1700000000` as seconds since the epoch; OpenAPI's formats are RFC 3339
+# strings, so anything else is a 400 naming the parameter.
+_RFC3339_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+_RFC3339_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _rfc3339(pattern: re.Pattern[str], example: str) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        # a date or datetime passes (a default, or a caller in Python); text must match the format
+        if not isinstance(value, date) and not (isinstance(value, str) and pattern.fullmatch(value)):
+            raise ValueError(f"must be an RFC 3339 {example}")
+        return value
+
+    return check
+
+
+RFC3339DateTime = Annotated[
+    datetime, BeforeValidator(_rfc3339(_RFC3339_DATE_TIME, "date-time, e.g. 2024-01-31T12:00:00Z"))
+]
+RFC3339Date = Annotated[date, BeforeValidator(_rfc3339(_RFC3339_DATE, "date, e.g. 2024-01-31"))]
 
 Authenticator = Callable[[str], Awaitable[Any]]
 """Takes a bearer token; returns who it belongs to (any object), or None to answer 401."""
