@@ -5,8 +5,12 @@ Each is a small function that returns None to pass and raises with Received/Expe
 
 from __future__ import annotations
 
+import json
 import os
+import threading
+import zlib
 from datetime import UTC, datetime
+from importlib import resources
 from typing import Any
 
 import schemathesis
@@ -50,8 +54,8 @@ def page_respects_limit(ctx: Any, response: Any, case: Any) -> bool | None:
     body = _json(response)
     if response.status_code != 200 or not isinstance(body, dict) or "items" not in body:
         return None
-    limit = (case.query or {}).get("limit")
-    if isinstance(limit, int) and isinstance(body["items"], list) and len(body["items"]) > limit:
+    limit = _limit(case)
+    if limit is not None and isinstance(body["items"], list) and len(body["items"]) > limit:
         raise AssertionError(f"Received {len(body['items'])} items; Expected at most limit={limit}")
     if body.get("hasMore") is True and not body.get("nextPage"):
         raise AssertionError("Received hasMore=true without nextPage; Expected a cursor for the next page")
@@ -64,8 +68,8 @@ def logs_respect_limit(ctx: Any, response: Any, case: Any) -> bool | None:
     body = _json(response)
     if response.status_code != 200 or not case.path.endswith("/logs") or not isinstance(body, list):
         return None
-    limit = (case.query or {}).get("limit")
-    if isinstance(limit, int) and len(body) > limit:
+    limit = _limit(case)
+    if limit is not None and len(body) > limit:
         raise AssertionError(f"Received {len(body)} log lines; Expected at most limit={limit}")
     times = [str(line.get("t")) for line in body if isinstance(line, dict)]
     if times != sorted(times):
@@ -93,6 +97,36 @@ def metric_points_within_range(ctx: Any, response: Any, case: Any) -> bool | Non
     return None
 
 
+def _limit(case: Any) -> int | None:
+    """The `limit` the request asked for, or the spec's default when it asked for none."""
+    query = case.query or {}
+    value: Any = query["limit"] if "limit" in query else _DEFAULT_LIMITS.get(case.operation.label)
+    try:
+        return int(value)  # a query value may arrive as text
+    except (TypeError, ValueError):
+        return None
+
+
+def _default_limits() -> dict[str, int]:
+    spec = json.loads(resources.files("paperspace_deployments").joinpath("openapi.json").read_text("utf-8"))
+    shared = spec.get("components", {}).get("parameters", {})
+    found = {}
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for parameter in [*item.get("parameters", []), *operation.get("parameters", [])]:
+                if "$ref" in parameter:
+                    parameter = shared.get(parameter["$ref"].rsplit("/", 1)[-1], {})
+                default = parameter.get("schema", {}).get("default")
+                if parameter.get("name") == "limit" and isinstance(default, int):
+                    found[f"{method.upper()} {path}"] = default
+    return found
+
+
+_DEFAULT_LIMITS = _default_limits()
+
+
 def _moment(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
@@ -105,17 +139,75 @@ def _moment(value: Any) -> datetime | None:
 
 # -- safety on a live account: every deployment the run creates carries the run's name prefix
 # (CONTRACT_RUN_PREFIX, set by the suite for itself and for Schemathesis's engine), so the sweep
-# at the end finds and deletes all of them.
+# at the end finds and deletes all of them. With a cap (CONTRACT_NAME_POOL, set on non-loopback
+# targets), generated names fold onto that many names and bodies lose `projectId`, so upserts can
+# create at most that many deployments (the team's default project, one per name). The hook is
+# `before_call`, which every phase calls; the coverage phase skips `map_body`. And a DELETE never
+# reaches a deployment the run did not create: ids seen in answers with other names are swapped
+# for one that does not exist.
 
 NAME_LIMIT = 255  # the spec's maxLength for a deployment name
 
 
 @schemathesis.hook
-def map_body(context: Any, body: Any) -> Any:
+def before_call(context: Any, case: Any, **kwargs: Any) -> None:
+    """Runs before every request of every phase (``map_body`` misses the coverage phase's)."""
+    renamed = run_name(case.body)
+    if renamed is not case.body:
+        case.body = renamed
+    if case.method.upper() == "DELETE" and isinstance(case.path_parameters, dict):
+        for key, value in case.path_parameters.items():
+            if isinstance(value, str) and value in _FOREIGN:
+                # a deployment this run did not create (Schemathesis drew its id from a listing):
+                # delete one that does not exist instead, and the answer must still be a 404
+                case.path_parameters = {**case.path_parameters, key: NOT_CREATED_BY_THIS_RUN}
+
+
+@schemathesis.hook
+def after_call(context: Any, case: Any, response: Any) -> None:
+    """Learns which deployment ids are this run's and which are someone else's."""
+    prefix = os.environ.get("CONTRACT_RUN_PREFIX")
+    if not prefix or response.status_code >= 300:
+        return
+    for record in _records(_json(response)):
+        id, name = record.get("id"), record.get("name")
+        if isinstance(id, str) and isinstance(name, str):
+            with _LOCK:
+                (_OURS if name.startswith(prefix) else _FOREIGN).add(id)
+                _FOREIGN.difference_update(_OURS)
+
+
+def _records(body: Any) -> list[dict[str, Any]]:
+    if isinstance(body, dict):
+        items = body.get("items")
+        return [body] + ([i for i in items if isinstance(i, dict)] if isinstance(items, list) else [])
+    return [i for i in body if isinstance(i, dict)] if isinstance(body, list) else []
+
+
+NOT_CREATED_BY_THIS_RUN = "contract-suite-no-such-deployment"
+_OURS: set[str] = set()
+_FOREIGN: set[str] = set()
+_LOCK = threading.Lock()  # Schemathesis's workers are threads
+
+
+def run_name(body: Any) -> Any:
+    """``body`` with its deployment name moved under the run's prefix (and pool), or ``body``."""
     prefix = os.environ.get("CONTRACT_RUN_PREFIX")
     if not prefix or not isinstance(body, dict) or not isinstance(body.get("name"), str):
         return body
     name = body["name"]
-    if not 1 <= len(name) <= NAME_LIMIT or name.startswith(prefix):
+    if not 1 <= len(name) <= NAME_LIMIT:
         return body  # an invalid name stays invalid: the server must still reject it
+    pool = int(os.environ.get("CONTRACT_NAME_POOL") or 0)
+    if pool > 0:  # also for a body renamed before and mutated since (the stateful phase reuses bodies)
+        pooled = (
+            name
+            if name.startswith(prefix)
+            else f"{prefix}fuzz-{zlib.crc32(name.encode('utf-8', 'surrogatepass')) % pool}"
+        )
+        if pooled == name and "projectId" not in body:
+            return body
+        return {**{k: v for k, v in body.items() if k != "projectId"}, "name": pooled}
+    if name.startswith(prefix):
+        return body
     return {**body, "name": (prefix + name)[:NAME_LIMIT]}

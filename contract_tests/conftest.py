@@ -1,7 +1,8 @@
 """Options, the target, and the preflight that refuses to "pass" on a wall of 401s.
 
 Every option has a ``CONTRACT_*`` environment variable: CONTRACT_BASE_URL, CONTRACT_API_TOKEN,
-CONTRACT_OTHER_TEAM_TOKEN, CONTRACT_ALLOW_WRITES=1, CONTRACT_PROFILE, CONTRACT_SEED.
+CONTRACT_OTHER_TEAM_TOKEN, CONTRACT_ALLOW_WRITES=1, CONTRACT_PROFILE, CONTRACT_SEED,
+CONTRACT_MAX_CREATED, CONTRACT_BASELINE, CONTRACT_RECORD_DEVIATIONS=1.
 """
 
 from __future__ import annotations
@@ -11,17 +12,22 @@ import secrets
 from collections.abc import Iterator
 from contextlib import ExitStack
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pytest
-import schemathesis
 
+from contract_tests import report as conformance
 from contract_tests.target import (
+    DEFAULT_MAX_CREATED,
+    DEFAULT_SEED,
     EMULATOR_TOKENS,
     PROFILES,
+    RULE_NAMES,
     Target,
     embedded_emulator,
     env,
+    is_loopback,
     preflight,
     sweep,
     writes_allowed,
@@ -48,7 +54,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--profile", choices=sorted(PROFILES), default=env("PROFILE") or "quick")
     group.addoption(
-        "--seed", type=int, default=int(env("SEED") or 0) or None, help="Hypothesis seed, to reproduce a run"
+        "--seed",
+        type=int,
+        default=int(env("SEED") or DEFAULT_SEED),
+        help=f"seed of every generated input (default {DEFAULT_SEED}: runs repeat; another explores)",
+    )
+    group.addoption(
+        "--max-created",
+        type=int,
+        default=int(env("MAX_CREATED") or 0) or None,
+        help=f"deployments a run may create (default: {DEFAULT_MAX_CREATED} off loopback, no cap on loopback)",
+    )
+    group.addoption(
+        "--baseline",
+        default=env("BASELINE"),
+        help="accepted deviations: a Schemathesis baseline file (JSON); its failures do not fail the run",
+    )
+    group.addoption(
+        "--record-deviations",
+        action="store_true",
+        default=bool(env("RECORD_DEVIATIONS")),
+        help="add this run's Schemathesis failures to --baseline",
     )
 
 
@@ -64,6 +90,20 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
             token, other = list(EMULATOR_TOKENS)
         if not token:
             pytest.exit("--api-token (or CONTRACT_API_TOKEN) is required with --base-url", returncode=2)
+        max_created = option("--max-created")
+        if max_created is None and not is_loopback(str(base_url)):
+            max_created = DEFAULT_MAX_CREATED
+        if max_created is not None and max_created <= RULE_NAMES:
+            pytest.exit(f"--max-created must exceed {RULE_NAMES}, the deployments the rule tests need", returncode=2)
+        baseline = option("--baseline")
+        if option("--record-deviations") and not baseline:
+            pytest.exit("--record-deviations needs --baseline FILE to record into", returncode=2)
+        if baseline:
+            baseline = Path(baseline).resolve()
+            if not baseline.exists():
+                if not option("--record-deviations"):
+                    pytest.exit(f"--baseline {baseline}: no such file", returncode=2)
+                baseline.write_text('{"format_version": 1, "entries": []}\n')
         found = Target(
             base_url=str(base_url).rstrip("/"),
             token=token,
@@ -73,11 +113,17 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
             seed=option("--seed"),
             embedded=embedded,
             run_prefix=f"contract-{secrets.token_hex(3)}-",
+            max_created=max_created,
+            baseline=baseline or None,
+            record_deviations=option("--record-deviations"),
         )
         problem = preflight(found)
         if problem:
             pytest.exit(f"conformance run refused: {problem}", returncode=3)
-        os.environ["CONTRACT_RUN_PREFIX"] = found.run_prefix  # read by the map_body hook
+        # read by the before_call hook, here and in Schemathesis's process
+        os.environ["CONTRACT_RUN_PREFIX"] = found.run_prefix
+        os.environ["CONTRACT_NAME_POOL"] = str(found.fuzzing_names or "")
+        conformance.describe_target(found)
         try:
             yield found
         finally:  # after failures and Ctrl-C too
@@ -85,48 +131,13 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
                 sweep(found)
 
 
-@pytest.fixture(scope="session")
-def api_schema(target: Target) -> Any:
-    schema = schemathesis.openapi.from_path(SPEC)
-    schema.config.update(base_url=target.base_url, headers=target.headers())
-    return schema if target.allow_writes else schema.include(method="GET")
-
-
-# -- the report: JUnit XML comes from pytest itself (make contract passes --junitxml); this writes a
-# Markdown table of every check with its outcome and prints a one-screen summary.
-
-_OUTCOMES: dict[str, tuple[str, str]] = {}
+# -- the report: pytest writes JUnit XML (make contract passes --junitxml); report.py writes the
+# operation x check matrix (Markdown and HTML) and prints a one-screen summary.
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.when == "call" or report.outcome != "passed":
-        reason = ""
-        if report.skipped and isinstance(report.longrepr, tuple):
-            reason = str(report.longrepr[2]).removeprefix("Skipped: ")
-        elif report.failed:
-            reason = report.longreprtext.strip().splitlines()[-1][:200] if report.longreprtext else ""
-        outcome: str = report.outcome
-        if report.skipped:
-            outcome = "not applicable" if reason.startswith("not applicable") else "not run"
-        _OUTCOMES[report.nodeid] = (outcome, reason)
+    conformance.record(report)
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    if not _OUTCOMES:
-        return
-    from pathlib import Path
-
-    rows = ["| check | outcome | detail |", "| --- | --- | --- |"]
-    for nodeid, (outcome, reason) in sorted(_OUTCOMES.items()):
-        name = nodeid.split("::", 1)[-1]
-        rows.append(f"| `{name}` | {outcome} | {reason.replace('|', '/')} |")
-    kinds = ("passed", "failed", "not run", "not applicable")
-    counts = {o: sum(1 for v, _ in _OUTCOMES.values() if v == o) for o in kinds}
-    summary = ", ".join(f"{counts[o]} {o}" for o in kinds)
-    report = Path("reports") / "conformance.md"
-    report.parent.mkdir(exist_ok=True)
-    report.write_text("# Conformance report\n\n" + summary + "\n\n" + "\n".join(rows) + "\n")
-    terminalreporter.section("conformance")
-    for line in rows[2:]:
-        terminalreporter.write_line(line)
-    terminalreporter.write_line(f"{summary} (report: {report})")
+    conformance.write(terminalreporter, Path("reports"))

@@ -8,30 +8,47 @@ import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import httpx
 
-PROFILES = {"quick": 15, "full": 200}  # Hypothesis examples per operation
+PROFILES = {"quick": 15, "full": 150}  # Hypothesis examples per operation and phase
+WORKERS = {"quick": 2, "full": 2}
+DEFAULT_SEED = 20261128  # runs are reproducible by default; --seed N explores other inputs
+DEFAULT_MAX_CREATED = 30  # deployments a run may create on a non-loopback target
+RULE_NAMES = 12  # distinct names the rule tests and the reference model create at most
 EMULATOR_TOKENS = {"dev-token-team-a": "team-a", "dev-token-team-b": "team-b"}
 
 
 @dataclass(frozen=True)
 class Target:
     base_url: str  # ends with the API's base path, e.g. http://127.0.0.1:8000/v1
-    token: str
-    other_token: str | None
+    token: str = field(repr=False)  # tokens never appear in tracebacks or reports
+    other_token: str | None = field(repr=False)
     allow_writes: bool
     profile: str
-    seed: int | None
+    seed: int
     embedded: bool
     run_prefix: str  # every deployment this run creates is named with it
+    max_created: int | None = None  # None: no cap (loopback targets)
+    baseline: Path | None = None  # accepted deviations (a Schemathesis baseline file)
+    record_deviations: bool = False
 
     @property
     def examples(self) -> int:
         return PROFILES[self.profile]
+
+    @property
+    def workers(self) -> int:
+        return WORKERS[self.profile]
+
+    @property
+    def fuzzing_names(self) -> int | None:
+        """How many distinct names Schemathesis's requests may create, after the rules' share."""
+        return None if self.max_created is None else self.max_created - RULE_NAMES
 
     def headers(self, token: str | None = None) -> dict[str, str]:
         return {"Authorization": f"Bearer {token or self.token}"}

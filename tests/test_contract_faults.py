@@ -6,6 +6,8 @@ suite runs against it in a subprocess, as a user would run it, and must exit 1 n
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -14,7 +16,7 @@ from typing import Any
 
 import pytest
 from conftest import ROOT
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from contract_tests.target import EMULATOR_TOKENS, serve
 from emulator.app import Settings, build_app
@@ -74,6 +76,20 @@ def _teams_share_everything(app: Any) -> None:
     service.get = get
 
 
+def _rewrite_json(app: Any, method: str, path: str, change: Callable[[Any], Any], status: int | None = None) -> None:
+    """Answers of METHOD PATH (a regex on the URL path) with their JSON body changed."""
+    pattern = re.compile(path)
+
+    async def rewrite(request: Any, call_next: Any) -> Any:
+        response = await call_next(request)
+        if request.method != method or not pattern.fullmatch(request.url.path) or response.status_code >= 300:
+            return response
+        body = json.loads(b"".join([chunk async for chunk in response.body_iterator]))
+        return JSONResponse(change(body), status_code=status or response.status_code)
+
+    app.middleware("http")(rewrite)
+
+
 def _not_found_says_bad_request(app: Any) -> None:
     async def relabel(request: Any, call_next: Any) -> Any:
         response = await call_next(request)
@@ -82,6 +98,82 @@ def _not_found_says_bad_request(app: Any) -> None:
         return response
 
     app.middleware("http")(relabel)
+
+
+def _deployment_as_text(app: Any) -> None:
+    async def as_text(request: Any, call_next: Any) -> Any:
+        response = await call_next(request)
+        if request.method == "GET" and re.fullmatch(r"/v1/deployments/[^/]+", request.url.path):
+            body = b"".join([chunk async for chunk in response.body_iterator])
+            return Response(body, status_code=response.status_code, media_type="text/plain")
+        return response
+
+    app.middleware("http")(as_text)
+
+
+def _any_token_is_team_a(app: Any) -> None:
+    known = {f"Bearer {token}".encode() for token in EMULATOR_TOKENS}
+
+    class IgnoreAuth:
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] == "http" and scope["path"].startswith("/v1/"):
+                given = dict(scope["headers"]).get(b"authorization")
+                headers = [(k, v) for k, v in scope["headers"] if k != b"authorization"]
+                headers.append((b"authorization", given if given in known else b"Bearer dev-token-team-a"))
+                scope = {**scope, "headers": headers}
+            await self.inner(scope, receive, send)
+
+    app.add_middleware(IgnoreAuth)
+
+
+def _deployment_without_image(app: Any) -> None:
+    _rewrite_json(app, "GET", r"/v1/deployments/[^/]+", lambda d: {k: v for k, v in d.items() if k != "image"})
+
+
+def _upsert_answers_201(app: Any) -> None:
+    _rewrite_json(app, "POST", r"/v1/deployments", lambda d: d, status=201)
+
+
+def _out_of_range_limit_accepted(app: Any) -> None:
+    class ClampLimit:
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] == "http" and scope["path"] == "/v1/deployments":
+                query = re.sub(rb"limit=[^&]*", b"limit=20", scope["query_string"])
+                scope = {**scope, "query_string": query}
+            await self.inner(scope, receive, send)
+
+    app.add_middleware(ClampLimit)
+
+
+def _acknowledged_upserts_are_lost(app: Any) -> None:
+    service = app.state.service
+    original = service.upsert
+    answered: list[str] = []
+
+    def upsert(principal: Principal, submitted: dict[str, Any]) -> Any:
+        view = original(principal, submitted)
+        answered.append(view.id)
+        if len(answered) % 2 == 0:  # every other acknowledged write vanishes
+            service.delete(principal, view.id)
+        return view
+
+    service.upsert = upsert
+
+
+def _cursor_ignored(app: Any) -> None:
+    service = app.state.service
+    original = service.list_deployments
+
+    def list_deployments(principal: Principal, *, after: str | None, limit: int, project_id: str | None = None) -> Any:
+        return original(principal, after=None, limit=limit, project_id=project_id)
+
+    service.list_deployments = list_deployments
 
 
 def _logs_ignore_limit(app: Any) -> None:
@@ -104,28 +196,52 @@ def _metrics_ignore_the_range(app: Any) -> None:
     service.metrics = metrics
 
 
+RULES = "test_rules or test_model"  # -k selection: the rule tests only, no Schemathesis run
+SCHEMATHESIS = "test_check"
+
+
 @pytest.mark.parametrize(
     ("fault", "selection", "caught_by"),
     [
-        (_always_new_revision, "idempotent or model", "test_upsert_by_name_is_idempotent"),
-        (_page_ignores_limit, "paging", "test_paging_with_any_limit_yields_each_deployment_once"),
-        (_history_survives_delete, "after_delete", "test_after_delete_everything_is_404"),
-        (_teams_share_everything, "another_team", "test_another_team_sees_none_of_it"),
-        (_logs_ignore_limit, "logs_never", "test_logs_never_exceed_limit_and_metric_points_lie_within_the_range"),
+        # history
+        (_always_new_revision, RULES, {"test_upsert_by_name_is_idempotent_and_a_change_adds_one_revision"}),
+        # pagination
+        (_page_ignores_limit, RULES, {"test_paging_with_any_limit_yields_each_deployment_once"}),
+        (_page_ignores_limit, SCHEMATHESIS, {"test_check[GET /deployments-page_respects_limit]"}),
+        (_cursor_ignored, RULES, {"test_paging_with_any_limit_yields_each_deployment_once"}),
+        # deletion
+        (_history_survives_delete, RULES, {"test_after_delete_everything_is_404"}),
+        # isolation
+        (_teams_share_everything, RULES, {"test_another_team_sees_none_of_it"}),
+        (_teams_share_everything, SCHEMATHESIS, {"test_check[GET /deployments/{id}-object_level_authorization]"}),
+        # logs and metrics parameters
+        (_logs_ignore_limit, RULES, {"test_logs_never_exceed_limit_and_metric_points_lie_within_the_range"}),
+        (_logs_ignore_limit, SCHEMATHESIS, {"test_check[GET /deployments/{id}/logs-logs_respect_limit]"}),
+        (_metrics_ignore_the_range, RULES, {"test_logs_never_exceed_limit_and_metric_points_lie_within_the_range"}),
         (
             _metrics_ignore_the_range,
-            "logs_never",
-            "test_logs_never_exceed_limit_and_metric_points_lie_within_the_range",
+            SCHEMATHESIS,
+            {"test_check[GET /deployments/{id}/metrics-metric_points_within_range]"},
         ),
+        # status codes, error bodies, content types, schema
         (
             _not_found_says_bad_request,
-            "test_operation_conforms and history",
-            "test_operation_conforms[GET /deployments/{id}/history]",
+            SCHEMATHESIS,
+            {"test_check[GET /deployments/{id}/history-error_code_matches_status]"},
         ),
+        (_upsert_answers_201, SCHEMATHESIS, {"test_check[POST /deployments-status_code_conformance]"}),
+        (_deployment_as_text, SCHEMATHESIS, {"test_check[GET /deployments/{id}-content_type_conformance]"}),
+        (_deployment_without_image, SCHEMATHESIS, {"test_check[GET /deployments/{id}-response_schema_conformance]"}),
+        # auth and bad input
+        (_any_token_is_team_a, SCHEMATHESIS, {"test_check[GET /deployments-ignored_auth]"}),
+        (_out_of_range_limit_accepted, SCHEMATHESIS, {"test_check[GET /deployments-negative_data_rejection]"}),
+        # persistence
+        (_acknowledged_upserts_are_lost, RULES, {"test_the_server_agrees_with_the_reference_model"}),
     ],
+    ids=lambda value: getattr(value, "__name__", "").strip("_") or None,
 )
 def test_the_suite_fails_a_server_that_breaks_the_contract(
-    tmp_path: Path, fault: Fault, selection: str, caught_by: str
+    tmp_path: Path, fault: Fault, selection: str, caught_by: set[str]
 ) -> None:
     app = build_app(Settings(db=":memory:", clock="manual", tokens=dict(EMULATOR_TOKENS)))
     fault(app)
@@ -134,7 +250,11 @@ def test_the_suite_fails_a_server_that_breaks_the_contract(
         command = [sys.executable, "-m", "pytest", str(ROOT / "contract_tests"), "-p", "no:cacheprovider", "-q"]
         command += ["--base-url", url, "--api-token", token, "--other-team-token", other, "-k", selection]
         result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
-    assert result.returncode == 1, result.stdout[-2000:]
-    report = (tmp_path / "reports" / "conformance.md").read_text()
-    failed = [line for line in report.splitlines() if "| failed |" in line]
-    assert any(caught_by in line for line in failed), report
+    assert result.returncode == 1, result.stdout[-3000:]
+    outcomes = json.loads((tmp_path / "reports" / "conformance.json").read_text())
+    failed = {name for name, o in outcomes.items() if o["outcome"] == "failed"}
+    assert caught_by & failed, f"expected {caught_by} among the failures: {sorted(failed)}"
+    # every failure names the check and gives a curl command without the token
+    assert token not in result.stdout + result.stderr
+    if selection == SCHEMATHESIS:
+        assert "Reproduce with:\n    curl -X" in result.stdout, result.stdout[-3000:]

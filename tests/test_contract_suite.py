@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -28,10 +30,13 @@ def test_a_server_error_on_one_operation_fails_the_run_and_is_reported(tmp_path:
         root = url.removesuffix("/v1")
         rule = {"method": "GET", "path": "/v1/deployments/*/history", "status": 500}
         assert httpx.post(f"{root}/_emulator/faults", json=rule).status_code == 201
-        result = run_suite("--base-url", url, "--api-token", "dev-token-team-a", "-k", "history", cwd=tmp_path)
+        result = run_suite("--base-url", url, "--api-token", "dev-token-team-a", "-k", "test_check", cwd=tmp_path)
     assert result.returncode == 1, result.stdout
+    outcomes = json.loads((tmp_path / "reports" / "conformance.json").read_text())
+    assert outcomes["test_check[GET /deployments/{id}/history-not_a_server_error]"]["outcome"] == "failed"
+    assert outcomes["test_check[GET /deployments/{id}/runs-not_a_server_error]"]["outcome"] == "passed"
     report = (tmp_path / "reports" / "conformance.md").read_text()
-    assert "| `test_operation_conforms[GET /deployments/{id}/history]` | failed |" in report
+    assert "## Failures" in report and "Reproduce with:" in report and "dev-token-team-a" not in report
 
 
 def test_a_run_names_what_it_creates_and_leaves_nothing_behind(tmp_path: Path) -> None:
@@ -62,3 +67,64 @@ def test_only_loopback_targets_are_written_to_by_default() -> None:
     assert not is_loopback("https://api.paperspace.com/v1") and not is_loopback("http://10.1.2.3/v1")
     assert not writes_allowed("https://api.paperspace.com/v1", allow_writes=False)
     assert writes_allowed("https://api.paperspace.com/v1", allow_writes=True)
+
+
+def _created_through_schemathesis(reports: Path) -> set[tuple[str, str]]:
+    """(name, projectId) of every deployment a successful upsert in Schemathesis's run answered."""
+    created = set()
+    (events,) = (reports / "schemathesis").glob("ndjson-*.ndjson")
+    for line in events.read_text().splitlines():
+        finished = json.loads(line).get("ScenarioFinished")
+        for interaction in ((finished or {}).get("recorder") or {}).get("interactions", {}).values():
+            response = (interaction or {}).get("response") or {}
+            if interaction and interaction["request"]["method"] == "POST" and response.get("status_code") == 200:
+                answer = json.loads(base64.b64decode(response["content"]["$base64"]))
+                created.add((answer["name"], answer["projectId"]))
+    return created
+
+
+def test_max_created_bounds_what_schemathesis_creates(tmp_path: Path) -> None:
+    with emulator_process(tmp_path / "db.sqlite3") as (_, url):
+        result = run_suite(
+            "--base-url",
+            url,
+            "--api-token",
+            "dev-token-team-a",
+            "--max-created",
+            "15",
+            "-k",
+            "test_check",
+            cwd=tmp_path,
+        )
+    assert result.returncode == 0, result.stdout[-3000:]
+    created = _created_through_schemathesis(tmp_path / "reports")
+    assert created, "Schemathesis created nothing: the bound was not exercised"
+    assert len(created) <= 15 - 12, sorted(created)  # the rules keep 12 names for themselves
+    assert all(name.startswith("contract-") and "-fuzz-" in name for name, _ in created)
+
+
+def test_an_accepted_deviation_is_reported_and_does_not_fail_the_run(tmp_path: Path) -> None:
+    baseline = tmp_path / "deviations.json"
+    with emulator_process(tmp_path / "db.sqlite3") as (_, url):
+        root = url.removesuffix("/v1")
+        rule = {"method": "GET", "path": "/v1/deployments/*/history", "status": 500}
+        assert httpx.post(f"{root}/_emulator/faults", json=rule).status_code == 201
+        options = (
+            "--base-url",
+            url,
+            "--api-token",
+            "dev-token-team-a",
+            "-k",
+            "test_check",
+            "--baseline",
+            str(baseline),
+        )
+        recording = run_suite(*options, "--record-deviations", cwd=tmp_path)
+        recorded = json.loads(baseline.read_text())["entries"]
+        accepted = run_suite(*options, cwd=tmp_path)
+        outcomes = json.loads((tmp_path / "reports" / "conformance.json").read_text())
+    assert recording.returncode == 1, recording.stdout[-3000:]
+    assert {(e["operation"], e["check"]) for e in recorded} >= {("GET /deployments/{id}/history", "not_a_server_error")}
+    assert accepted.returncode == 0, accepted.stdout[-3000:]
+    assert outcomes["test_check[GET /deployments/{id}/history-not_a_server_error]"]["outcome"] == "accepted"
+    assert outcomes["test_check[GET /deployments/{id}/runs-not_a_server_error]"]["outcome"] == "passed"

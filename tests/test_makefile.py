@@ -18,3 +18,16 @@ def test_every_target_the_readme_names_exists_once() -> None:
     named = set(re.findall(r"^\| `make ([a-z-]+)`", (ROOT / "README.md").read_text(), flags=re.MULTILINE))
     assert named, "the README's table of targets is gone"
     assert named == listed, f"README only: {named - listed}; Makefile only: {listed - named}"
+
+
+def test_make_contract_does_not_echo_the_tokens() -> None:
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-n", "contract", "API_TOKEN=sekrit-1", "OTHER_TEAM_TOKEN=sekrit-2"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "pytest contract_tests" in result.stdout
+    assert "sekrit" not in result.stdout + result.stderr

@@ -1,0 +1,240 @@
+"""The conformance report: the operation x check matrix as Markdown and HTML, and a terminal summary.
+
+Outcomes of a cell or a rule: passed, failed, accepted (a failure the baseline records as an
+accepted deviation), not applicable (the check has nothing to judge on that operation) and not run
+(it could have judged, but this run could not do it: no second token, a read-only target). A
+"not run" is never counted as a pass.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contract_tests.engine import CHECKS
+from contract_tests.target import Target
+
+OUTCOMES = ("passed", "failed", "accepted", "not applicable", "not run")
+SYMBOLS = {"passed": "✓", "failed": "✗", "accepted": "~", "not applicable": "·", "not run": "?"}
+MATRIX_TEST = "test_check["
+
+
+@dataclass
+class Outcome:
+    outcome: str
+    reason: str  # a skip's reason, or a failure's first line
+    text: str  # a failure's whole message
+
+
+_OUTCOMES: dict[str, Outcome] = {}
+_TARGET: list[str] = []
+
+
+def describe_target(target: Target) -> None:
+    """What the report's header says of the run (never a token)."""
+    _TARGET[:] = [
+        f"- target: {target.base_url}" + (" (the embedded emulator)" if target.embedded else ""),
+        f"- teams: {'two (isolation checks run)' if target.other_token else 'one (isolation checks not run)'}",
+        f"- writes: {'allowed' if target.allow_writes else 'none (read-only target)'}"
+        + (f", at most {target.max_created} deployments, named {target.run_prefix}*" if target.max_created else ""),
+        f"- profile: {target.profile}, seed {target.seed}"
+        + (f", accepted deviations from {target.baseline.name}" if target.baseline else ""),
+    ]
+
+
+def describe_run(cases: int, report_dir: Path) -> None:
+    """What Schemathesis did, for the header."""
+    _TARGET.append(f"- Schemathesis: {cases} test cases in every phase (its own reports: {report_dir})")
+
+
+def record(report: pytest.TestReport) -> None:
+    if report.when != "call" and report.outcome == "passed":
+        return
+    if report.when == "teardown" and report.nodeid in _OUTCOMES and report.outcome == "passed":
+        return
+    text = report.longreprtext.strip() if report.failed else ""
+    reason = ""
+    outcome: str = report.outcome
+    if hasattr(report, "wasxfail"):
+        outcome, reason = "accepted", str(report.wasxfail)
+    elif report.skipped:
+        reason = str(report.longrepr[2]).removeprefix("Skipped: ") if isinstance(report.longrepr, tuple) else ""
+        outcome = "not applicable" if reason.startswith("not applicable") else "not run"
+    elif report.failed:
+        reason = next((line for line in text.splitlines() if line.strip()), "failed")[:200]
+    if report.nodeid not in _OUTCOMES or outcome == "failed":
+        _OUTCOMES[report.nodeid] = Outcome(outcome, reason, text)
+
+
+def _split(nodeid: str) -> tuple[str, str] | None:
+    """(operation, check) of a matrix test's node id, else None."""
+    name = nodeid.split("::", 1)[-1]
+    if not name.startswith(MATRIX_TEST):
+        return None
+    operation, check = name[len(MATRIX_TEST) : -1].rsplit("-", 1)
+    return operation, check
+
+
+def _matrix() -> tuple[list[str], list[str], dict[tuple[str, str], tuple[str, Outcome]]]:
+    operations: list[str] = []
+    checks: list[str] = []
+    cells: dict[tuple[str, str], tuple[str, Outcome]] = {}
+    for nodeid, outcome in _OUTCOMES.items():
+        where = _split(nodeid)
+        if where is None:
+            continue
+        operation, check = where
+        operations += [] if operation in operations else [operation]
+        checks += [] if check in checks else [check]
+        cells[where] = (nodeid, outcome)
+    return operations, checks, cells
+
+
+def _others() -> list[tuple[str, Outcome]]:
+    return [(nodeid, o) for nodeid, o in _OUTCOMES.items() if _split(nodeid) is None]
+
+
+def _counts() -> str:
+    counts = {o: sum(1 for v in _OUTCOMES.values() if v.outcome == o) for o in OUTCOMES}
+    return ", ".join(f"{counts[o]} {o}" for o in OUTCOMES)
+
+
+def _anchor(nodeid: str) -> str:
+    return "f-" + "".join(c if c.isalnum() else "-" for c in nodeid.split("::", 1)[-1]).strip("-").lower()
+
+
+def markdown() -> str:
+    operations, checks, cells = _matrix()
+    lines = ["# Conformance report", "", *_TARGET, "", f"**{_counts()}**", ""]
+    legend = ", ".join(f"{SYMBOLS[o]} {o}" for o in OUTCOMES)
+    if operations:
+        lines += ["## Checks x operations", "", legend, ""]
+        lines.append("| check | " + " | ".join(f"`{o}`" for o in operations) + " | what it holds the server to |")
+        lines.append("| --- |" + " :-: |" * len(operations) + " --- |")
+        for check in checks:
+            row = []
+            for operation in operations:
+                nodeid, outcome = cells.get((operation, check), ("", Outcome("not run", "", "")))
+                symbol = SYMBOLS[outcome.outcome]
+                row.append(f"[{symbol}](#{_anchor(nodeid)})" if outcome.outcome == "failed" else symbol)
+            lines.append(f"| `{check}` | " + " | ".join(row) + f" | {CHECKS.get(check, '')} |")
+        lines.append("")
+    lines += ["## The API's rules and the run itself", "", "| test | outcome | detail |", "| --- | --- | --- |"]
+    for nodeid, outcome in sorted(_others()):
+        name = nodeid.split("::", 1)[-1]
+        lines.append(f"| `{name}` | {outcome.outcome} | {outcome.reason.replace('|', '/')} |")
+    failed = [(n, o) for n, o in _OUTCOMES.items() if o.outcome == "failed"]
+    if failed:
+        lines += ["", "## Failures", ""]
+        for nodeid, outcome in failed:
+            lines += [f'<a id="{_anchor(nodeid)}"></a>', f"### `{nodeid.split('::', 1)[-1]}`", "", "```"]
+            lines += [outcome.text.replace("```", "'''"), "```", ""]
+    return "\n".join(lines) + "\n"
+
+
+def html_page(schemathesis_report: str | None) -> str:
+    operations, checks, cells = _matrix()
+    esc = html.escape
+    colors = {
+        "passed": "#d9f2d9",
+        "failed": "#f8c8c8",
+        "accepted": "#fbe7b5",
+        "not applicable": "#f2f2f2",
+        "not run": "#e6e6f5",
+    }
+    out = [
+        "<!doctype html><meta charset='utf-8'><title>Conformance report</title>",
+        "<style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse}"
+        "td,th{border:1px solid #ccc;padding:4px 6px;text-align:center}th.op,td.op{text-align:left}"
+        "th.ck{writing-mode:vertical-rl;transform:rotate(180deg);font-weight:normal}"
+        "pre{background:#f6f6f6;padding:1em;overflow-x:auto}</style>",
+        "<h1>Conformance report</h1><ul>",
+        *[f"<li>{esc(line.removeprefix('- '))}</li>" for line in _TARGET],
+        f"</ul><p><b>{esc(_counts())}</b></p>",
+        "<p>"
+        + " ".join(f"<span style='background:{colors[o]};padding:2px 6px'>{SYMBOLS[o]} {o}</span>" for o in OUTCOMES),
+    ]
+    if schemathesis_report:
+        out.append(f" · <a href='{esc(schemathesis_report)}'>Schemathesis's own report</a>")
+    out.append("</p>")
+    if operations:
+        out.append(
+            "<table><tr><th class='op'>operation</th>" + "".join(f"<th class='ck'>{esc(c)}</th>" for c in checks)
+        )
+        for operation in operations:
+            out.append(f"<tr><td class='op'><code>{esc(operation)}</code></td>")
+            for check in checks:
+                nodeid, outcome = cells.get((operation, check), ("", Outcome("not run", "", "")))
+                title = esc(f"{check}: {outcome.outcome}" + (f" ({outcome.reason})" if outcome.reason else ""))
+                symbol = SYMBOLS[outcome.outcome]
+                if outcome.outcome == "failed":
+                    symbol = f"<a href='#{_anchor(nodeid)}'>{symbol}</a>"
+                out.append(f"<td style='background:{colors[outcome.outcome]}' title='{title}'>{symbol}</td>")
+            out.append("</tr>")
+        out.append("</table>")
+    out.append("<h2>The API's rules and the run itself</h2><table>")
+    for nodeid, outcome in sorted(_others()):
+        out.append(
+            f"<tr><td class='op'><code>{esc(nodeid.split('::', 1)[-1])}</code></td>"
+            f"<td style='background:{colors[outcome.outcome]}'>{esc(outcome.outcome)}</td>"
+            f"<td class='op'>{esc(outcome.reason)}</td></tr>"
+        )
+    out.append("</table>")
+    failed = [(n, o) for n, o in _OUTCOMES.items() if o.outcome == "failed"]
+    if failed:
+        out.append("<h2>Failures</h2>")
+        for nodeid, outcome in failed:
+            out.append(f"<h3 id='{_anchor(nodeid)}'><code>{esc(nodeid.split('::', 1)[-1])}</code></h3>")
+            out.append(f"<pre>{esc(outcome.text)}</pre>")
+    return "\n".join(out) + "\n"
+
+
+def terminal_lines() -> list[str]:
+    """The matrix on one screen: a column per check, numbered, and the rules below it."""
+    operations, checks, cells = _matrix()
+    lines: list[str] = []
+    if operations:
+        width = max(len(o) for o in operations)
+        lines.append(" " * width + "  " + "".join(f"{i + 1:>3}" for i in range(len(checks))))
+        for operation in operations:
+            row = "".join(
+                f"{SYMBOLS[cells.get((operation, c), ('', Outcome('not run', '', '')))[1].outcome]:>3}" for c in checks
+            )
+            lines.append(f"{operation:<{width}}  {row}")
+        names = [f"{i + 1:>2} {c}" for i, c in enumerate(checks)]
+        column = (len(names) + 2) // 3
+        for i in range(column):
+            lines.append("   ".join(f"{n:<33}" for n in names[i::column]).rstrip())
+        lines.append("   ".join(f"{SYMBOLS[o]} {o}" for o in OUTCOMES))
+    for nodeid, outcome in sorted(_others()):
+        lines.append(
+            f"{SYMBOLS[outcome.outcome]} {nodeid.split('::', 1)[-1]}"
+            + (f": {outcome.reason}" if outcome.outcome != "passed" and outcome.reason else "")
+        )
+    return lines
+
+
+def write(terminalreporter: Any, directory: Path) -> None:
+    if not _OUTCOMES:
+        return
+    directory.mkdir(exist_ok=True)
+    (directory / "conformance.md").write_text(markdown(), encoding="utf-8")
+    outcomes = {
+        nodeid.split("::", 1)[-1]: {"outcome": o.outcome, "reason": o.reason} for nodeid, o in _OUTCOMES.items()
+    }
+    (directory / "conformance.json").write_text(json.dumps(outcomes, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    schemathesis_html = sorted((directory / "schemathesis").glob("html-*/index.html"))
+    link = str(schemathesis_html[-1].relative_to(directory)) if schemathesis_html else None
+    (directory / "conformance.html").write_text(html_page(link), encoding="utf-8")
+    terminalreporter.section("conformance")
+    for line in _TARGET:
+        terminalreporter.write_line(line)
+    for line in terminal_lines():
+        terminalreporter.write_line(line)
+    terminalreporter.write_line(f"{_counts()}")
+    terminalreporter.write_line(f"report: {directory / 'conformance.md'}, .html and .json; JUnit XML with --junitxml")
