@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from contract_tests import journal
 from contract_tests import report as conformance
 from contract_tests.target import (
     DEFAULT_MAX_CREATED,
@@ -127,6 +128,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         try:
             yield found
         finally:  # after failures and Ctrl-C too
+            journal.close_all()
             if found.allow_writes:
                 sweep(found)
 
@@ -141,3 +143,18 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     conformance.write(terminalreporter, Path("reports"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failing rule ends with the last requests it sent, as curl commands, and the seed."""
+    if call.when == "setup":
+        journal.clear()
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
+    if call.when == "call" and report.failed and journal.curls():
+        seed = item.config.getoption("--seed")
+        lines = ["", f"Last requests (of {journal.KEPT} at most; the token is $CONTRACT_API_TOKEN):"]
+        lines += [f"    {command}" for command in journal.curls()]
+        lines.append(f"Reproduce the run with --seed {seed}")
+        report.longrepr = report.longreprtext + "\n" + "\n".join(lines)

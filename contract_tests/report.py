@@ -66,7 +66,9 @@ def record(report: pytest.TestReport) -> None:
         reason = str(report.longrepr[2]).removeprefix("Skipped: ") if isinstance(report.longrepr, tuple) else ""
         outcome = "not applicable" if reason.startswith("not applicable") else "not run"
     elif report.failed:
-        reason = next((line for line in text.splitlines() if line.strip()), "failed")[:200]
+        # pytest's "E   ..." line says what broke; a pytest.fail message has none: its first line
+        errors = [line[1:].strip() for line in text.splitlines() if line.startswith("E ")]
+        reason = (errors or [line for line in text.splitlines() if line.strip()] or ["failed"])[0][:200]
     if report.nodeid not in _OUTCOMES or outcome == "failed":
         _OUTCOMES[report.nodeid] = Outcome(outcome, reason, text)
 

@@ -13,11 +13,12 @@ from typing import Any
 
 import paperspace_deployments as sdk
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, seed, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
 from paperspace_deployments import models
 
+from contract_tests import journal
 from contract_tests.target import Target
 
 NAMES = ("alpha", "beta", "gamma")  # at most this many deployments exist at once
@@ -34,7 +35,7 @@ def machine_for(target: Target, prefix: str, created: set[str]) -> type[RuleBase
     class DeploymentsAgreeWithTheModel(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
-            self.client = sdk.Client(api_key=target.token, base_url=target.base_url, max_retries=2)
+            self.client = journal.client(target)
             self.model: dict[str, Expected] = {}
 
         def teardown(self) -> None:
@@ -122,13 +123,12 @@ def test_the_server_agrees_with_the_reference_model(target: Target) -> None:
     machine = machine_for(target, target.run_prefix, created)
     try:
         run_state_machine_as_test(
-            machine,
+            seed(target.seed)(machine),
             settings=settings(
                 max_examples=max(5, target.examples // 2),
                 stateful_step_count=20,
                 deadline=None,
                 database=None,
-                derandomize=target.seed is None,
                 suppress_health_check=list(HealthCheck),
             ),
         )

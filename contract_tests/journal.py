@@ -1,0 +1,58 @@
+"""The last requests the suite's own tests sent, so a failing rule comes with curl commands.
+
+The rule tests and the reference model talk to the target through the generated client; its
+httpx client reports every request here. When such a test fails, the report adds the last few as
+curl commands (the token left to the shell as ``$CONTRACT_API_TOKEN``) and the run's seed.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections import deque
+
+import httpx
+import paperspace_deployments as sdk
+
+from contract_tests.engine import curl
+from contract_tests.target import Target
+
+KEPT = 5
+_LAST: deque[httpx.Request] = deque(maxlen=KEPT)
+_OPEN: list[httpx.Client] = []  # the generated client leaves a borrowed httpx client open
+
+
+def _record(request: httpx.Request) -> None:
+    _LAST.append(request)
+
+
+def client(target: Target, token: str | None = None) -> sdk.Client:
+    """The generated client for ``target``, its requests journaled."""
+    http = httpx.Client(timeout=30, event_hooks={"request": [_record]})
+    _OPEN.append(http)
+    return sdk.Client(api_key=token or target.token, base_url=target.base_url, max_retries=2, http_client=http)
+
+
+def close_all() -> None:
+    while _OPEN:
+        _OPEN.pop().close()
+
+
+def clear() -> None:
+    _LAST.clear()
+
+
+def curls() -> list[str]:
+    commands = []
+    for request in _LAST:
+        body = request.content if request.content else None
+        commands.append(
+            curl(
+                {
+                    "method": request.method,
+                    "uri": str(request.url),
+                    "headers": {k: [v] for k, v in request.headers.items() if k.lower() != "host"},
+                    "body": {"$base64": base64.b64encode(body).decode()} if body else None,
+                }
+            )
+        )
+    return commands
