@@ -21,13 +21,29 @@ _LAST: deque[httpx.Request] = deque(maxlen=KEPT)
 _OPEN: list[httpx.Client] = []  # the generated client leaves a borrowed httpx client open
 
 
+CREATED: set[str] = set()  # ids of deployments the suite's own tests created
+
+
 def _record(request: httpx.Request) -> None:
     _LAST.append(request)
 
 
+def _count(response: httpx.Response) -> None:
+    if response.request.method == "POST" and response.is_success:
+        response.read()
+        body = response.json() if response.headers.get("content-type", "").startswith("application/json") else None
+        if isinstance(body, dict) and isinstance(body.get("id"), str):
+            CREATED.add(body["id"])
+
+
+def budget_spent(target: Target) -> bool:
+    """Whether the suite's own tests have created all the deployments they may (--max-created)."""
+    return target.suite_budget is not None and len(CREATED) >= target.suite_budget
+
+
 def client(target: Target, token: str | None = None) -> sdk.Client:
     """The generated client for ``target``, its requests journaled."""
-    http = httpx.Client(timeout=30, event_hooks={"request": [_record]})
+    http = httpx.Client(timeout=30, event_hooks={"request": [_record], "response": [_count]})
     _OPEN.append(http)
     return sdk.Client(api_key=token or target.token, base_url=target.base_url, max_retries=2, http_client=http)
 

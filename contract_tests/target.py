@@ -19,7 +19,7 @@ PROFILES = {"quick": 15, "full": 150}  # Hypothesis examples per operation and p
 WORKERS = {"quick": 2, "full": 2}
 DEFAULT_SEED = 20261128  # runs are reproducible by default; --seed N explores other inputs
 DEFAULT_MAX_CREATED = 30  # deployments a run may create on a non-loopback target
-RULE_NAMES = 12  # distinct names the rule tests and the reference model create at most
+MIN_CREATED = 3  # the smallest --max-created that leaves each side of the run something
 EMULATOR_TOKENS = {"dev-token-team-a": "team-a", "dev-token-team-b": "team-b"}
 
 
@@ -47,8 +47,13 @@ class Target:
 
     @property
     def fuzzing_names(self) -> int | None:
-        """How many distinct names Schemathesis's requests may create, after the rules' share."""
-        return None if self.max_created is None else self.max_created - RULE_NAMES
+        """The share of ``max_created`` Schemathesis's requests may create (a third)."""
+        return None if self.max_created is None else max(1, self.max_created // 3)
+
+    @property
+    def suite_budget(self) -> int | None:
+        """The share the suite's own tests (rules and model) may create: the rest."""
+        return None if self.max_created is None else self.max_created - max(1, self.max_created // 3)
 
     def headers(self, token: str | None = None) -> dict[str, str]:
         return {"Authorization": f"Bearer {token or self.token}"}
@@ -102,23 +107,25 @@ def serve(app: Any) -> Iterator[str]:
         sock.close()
 
 
-def sweep(target: Target) -> int:
-    """Delete every deployment of this run (its name starts with the run prefix); how many."""
-    removed = 0
-    with httpx.Client(base_url=target.base_url, headers=target.headers(), timeout=30) as http:
-        after: str | None = None
-        doomed: list[str] = []
-        for _ in range(10_000):  # a bound, not an expectation: pages end long before
-            params: dict[str, str | int] = {"limit": 120, **({"after": after} if after else {})}
-            page = http.get("/deployments", params=params).json()
-            doomed += [d["id"] for d in page.get("items", []) if str(d.get("name", "")).startswith(target.run_prefix)]
-            after = page.get("nextPage")
-            if not page.get("hasMore") or not after:
-                break
-        for id in doomed:
-            if http.delete(f"/deployments/{id}").status_code in {200, 204, 404}:
-                removed += 1
-    return removed
+def sweep(target: Target) -> list[str]:
+    """Delete every deployment of this run (its name starts with the run prefix), through the
+    generated client (retries on 429/5xx, every page); return the ids still there afterwards."""
+    import paperspace_deployments as sdk
+
+    def mine(client: sdk.Client) -> list[str]:
+        return [d.id for d in client.list_deployments(limit=120) if d.name.startswith(target.run_prefix)]
+
+    with sdk.Client(api_key=target.token, base_url=target.base_url, max_retries=5, timeout=30) as client:
+        for _ in range(3):  # a deployment created while the sweep ran is found by the next pass
+            doomed = mine(client)
+            if not doomed:
+                return []
+            for id in doomed:
+                try:
+                    client.delete_deployment(id)
+                except sdk.NotFoundError:
+                    continue
+        return mine(client)
 
 
 def preflight(target: Target) -> str | None:

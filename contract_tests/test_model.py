@@ -46,6 +46,8 @@ def machine_for(target: Target, prefix: str, created: set[str]) -> type[RuleBase
 
         @rule(name=st.sampled_from(NAMES), replicas=st.integers(0, 3), mode=st.sampled_from(["a", "b", None]))
         def upsert(self, name: str, replicas: int, mode: str | None) -> None:
+            if name not in self.model and journal.budget_spent(target):
+                return  # it would create one more than --max-created allows: updates only
             spec = models.DeploymentSpec(
                 name=prefix + name, image="nginx:1.25", machine_type="A4000", replicas=replicas
             )

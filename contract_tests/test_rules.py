@@ -17,20 +17,23 @@ from paperspace_deployments import models
 from contract_tests import journal
 from contract_tests.target import Target
 
-MAX_CREATED = 9  # distinct names these tests create (with the model's 3: RULE_NAMES)
+MAX_CREATED = 9  # distinct names these tests create
 
 
 class Deployments:
     """Creates deployments for one run and removes them all afterwards."""
 
-    def __init__(self, client: sdk.Client, prefix: str) -> None:
+    def __init__(self, client: sdk.Client, target: Target) -> None:
         self.client = client
-        self.prefix = prefix
+        self.target = target
+        self.prefix = target.run_prefix
         self.created: set[str] = set()
 
     def upsert(self, name: str, **fields: object) -> models.Deployment:
         if len(self.created) >= MAX_CREATED:
             pytest.fail(f"the suite would create more than {MAX_CREATED} deployments")
+        if journal.budget_spent(self.target):
+            pytest.skip("not run: the run's creation budget (--max-created) is spent")
         spec = models.DeploymentSpec(name=self.prefix + name, image="nginx:1.25", machine_type="A4000", **fields)  # type: ignore[arg-type]
         deployment = self.client.upsert_deployment(spec)
         self.created.add(deployment.id)
@@ -52,7 +55,7 @@ def client(target: Target) -> Iterator[sdk.Client]:
 def deployments(target: Target, client: sdk.Client) -> Iterator[Deployments]:
     if not target.allow_writes:
         pytest.skip("not run: the target is read-only (pass --allow-writes)")
-    made = Deployments(client, target.run_prefix)
+    made = Deployments(client, target)
     try:
         yield made
     finally:

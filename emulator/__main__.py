@@ -65,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     sock = socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((args.host, args.port))
+    # listening before the banner: a client that reads it and connects at once waits in the
+    # backlog instead of being refused while uvicorn starts
+    sock.listen(2048)
     port = sock.getsockname()[1]
     print(f"Paperspace Deployments emulator on http://{args.host}:{port}/v1", flush=True)
     print(f"  spec:   http://{args.host}:{port}/openapi.json", flush=True)
