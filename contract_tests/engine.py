@@ -56,7 +56,6 @@ AUTH_FILE = "auth.json"
 ONLY_IN_PHASE = {
     "use_after_free": "stateful",
     "ensure_resource_availability": "stateful",
-    "object_level_authorization": "stateful",
     "missing_required_header": "coverage",
     "unsupported_method": "coverage",
     "allow_header_conformance": "coverage",
@@ -137,9 +136,8 @@ def command(target: Target, spec: str, workdir: Path, report_dir: Path) -> list[
         'hooks = "contract_tests.checks"',
         "[auth.wfc]",
         f"path = {json.dumps(str(auth_file))}",
-        # every request as the team under test; the other team only for the peers' probes
-        # (without this, Schemathesis may retry a refused write as the other team)
-        'user = "team-under-test"',
+        # no `user` pin: unpinned, Schemathesis may retry a refused request as the other team,
+        # so the sweep cleans both teams' accounts
     ]
     if target.other_token:
         config.append('peers = ["team-under-test", "other-team"]')
@@ -207,7 +205,11 @@ def read_findings(
                     status = check.get("status")
                     if status == "error":
                         errors.append(f"{operation}: check {check['name']} raised an error (case {case_id})")
-                    if status not in {"success", "failure"} or ONLY_IN_PHASE.get(check["name"], phase) != phase:
+                    # a failure counts from any phase; a success only where the check can act
+                    judged = status == "failure" or (
+                        status == "success" and ONLY_IN_PHASE.get(check["name"], phase) == phase
+                    )
+                    if not judged:
                         continue
                     cell = cells.setdefault((operation, check["name"]), Cell())
                     cell.checked += 1
