@@ -166,16 +166,12 @@ def run(target: Target, spec: str, workdir: Path, report_dir: Path) -> Findings:
         shutil.rmtree(old) if old.is_dir() else old.unlink()
     argv = command(target, spec, workdir, report_dir)
     # the hooks module must import from the project, wherever the suite was started
-    env = {**_environ(), "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     try:
         result = subprocess.run(argv, cwd=workdir, capture_output=True, text=True, env=env, timeout=7200, check=False)
     finally:
         (workdir / AUTH_FILE).unlink(missing_ok=True)
     return read_findings(report_dir, result.returncode, result.stdout + result.stderr, target.seed, target.baseline)
-
-
-def _environ() -> dict[str, str]:
-    return dict(os.environ)
 
 
 def read_findings(
@@ -318,10 +314,6 @@ def operations(spec: dict[str, Any]) -> list[str]:
     """Every operation's label, in the spec's order: "GET /deployments", ..."""
     methods = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
     return [f"{m.upper()} {path}" for path, item in spec["paths"].items() for m in item if m in methods]
-
-
-def checks_of(findings: Findings) -> list[str]:
-    return sorted({check for _, check in findings.cells})
 
 
 def fold(values: Iterable[Failure]) -> list[Failure]:

@@ -55,8 +55,6 @@ def describe_run(cases: int, report_dir: Path) -> None:
 def record(report: pytest.TestReport) -> None:
     if report.when != "call" and report.outcome == "passed":
         return
-    if report.when == "teardown" and report.nodeid in _OUTCOMES and report.outcome == "passed":
-        return
     text = report.longreprtext.strip() if report.failed else ""
     reason = ""
     outcome: str = report.outcome

@@ -111,22 +111,32 @@ def _deployment_as_text(app: Any) -> None:
     app.middleware("http")(as_text)
 
 
-def _any_token_is_team_a(app: Any) -> None:
-    known = {f"Bearer {token}".encode() for token in EMULATOR_TOKENS}
+def _rewrite_requests(app: Any, path: str, change: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    """Requests whose URL path matches ``path`` (a regex) reach the app with their scope changed."""
+    pattern = re.compile(path)
 
-    class IgnoreAuth:
+    class Rewrite:
         def __init__(self, inner: Any) -> None:
             self.inner = inner
 
         async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-            if scope["type"] == "http" and scope["path"].startswith("/v1/"):
-                given = dict(scope["headers"]).get(b"authorization")
-                headers = [(k, v) for k, v in scope["headers"] if k != b"authorization"]
-                headers.append((b"authorization", given if given in known else b"Bearer dev-token-team-a"))
-                scope = {**scope, "headers": headers}
+            if scope["type"] == "http" and pattern.fullmatch(scope["path"]):
+                scope = change(scope)
             await self.inner(scope, receive, send)
 
-    app.add_middleware(IgnoreAuth)
+    app.add_middleware(Rewrite)
+
+
+def _any_token_is_team_a(app: Any) -> None:
+    known = {f"Bearer {token}".encode() for token in EMULATOR_TOKENS}
+
+    def as_team_a(scope: dict[str, Any]) -> dict[str, Any]:
+        given = dict(scope["headers"]).get(b"authorization")
+        headers = [(k, v) for k, v in scope["headers"] if k != b"authorization"]
+        headers.append((b"authorization", given if given in known else b"Bearer dev-token-team-a"))
+        return {**scope, "headers": headers}
+
+    _rewrite_requests(app, r"/v1/.*", as_team_a)
 
 
 def _deployment_without_image(app: Any) -> None:
@@ -138,17 +148,10 @@ def _upsert_answers_201(app: Any) -> None:
 
 
 def _out_of_range_limit_accepted(app: Any) -> None:
-    class ClampLimit:
-        def __init__(self, inner: Any) -> None:
-            self.inner = inner
+    def clamp(scope: dict[str, Any]) -> dict[str, Any]:
+        return {**scope, "query_string": re.sub(rb"limit=[^&]*", b"limit=20", scope["query_string"])}
 
-        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-            if scope["type"] == "http" and scope["path"] == "/v1/deployments":
-                query = re.sub(rb"limit=[^&]*", b"limit=20", scope["query_string"])
-                scope = {**scope, "query_string": query}
-            await self.inner(scope, receive, send)
-
-    app.add_middleware(ClampLimit)
+    _rewrite_requests(app, r"/v1/deployments", clamp)
 
 
 def _acknowledged_upserts_are_lost(app: Any) -> None:
