@@ -7,7 +7,8 @@ mentions is a class that the models module will hold.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlparse
 
@@ -15,7 +16,7 @@ from . import ir
 from .errors import SpecError, to_pointer
 from .loader import Path_, SourceDocument
 from .naming import snake_case, unique
-from .schema_types import SERVER_STRING_FORMATS, hoist, normalise_schema_names, type_hint
+from .schema_types import SERVER_STRING_FORMATS, argument_hint, hoist, normalise_schema_names, type_hint
 from .validate import resolve_pointer
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -29,7 +30,7 @@ RESERVED_PARAMETER_NAMES = {"self", "body", "extra_headers", "timeout", "max_ret
     "result",
 }
 # the clients' own methods and attributes; an operation named so gets a trailing underscore
-RESERVED_OPERATION_NAMES = {"close", "with_options", "base_url", "timeout", "max_retries"}
+RESERVED_OPERATION_NAMES = {"close", "with_options", "with_raw_response", "base_url", "timeout", "max_retries"}
 _EXTENSIONS: dict[str, dict[str, tuple[type, bool]]] = {  # extension → key → (type, required)
     "x-pagination": {
         "cursorParam": (str, True),
@@ -85,6 +86,7 @@ def build_api(doc: SourceDocument, *, package: str, source: str) -> BuildResult:
                 if op is not None:
                     operations.append(op)
     _warn_unsupported_security(ctx)
+    _describe_undocumented_models(ctx.spec, operations)
     info = ctx.spec.get("info", {})
     client_ext = _extension(ctx, ("x-client",), ctx.spec) or {}
     env_prefix = package.upper()
@@ -119,6 +121,8 @@ def _operation(ctx: _Context, path: str, item: dict[str, Any], method: str, take
     except _Unsupported as exc:
         ctx.problem(exc.path, f"{exc.reason}; operation {operation_id!r} left out", warning=True)
         return None
+    if body is not None:
+        body = replace(body, fields=_body_fields(ctx, body, parameters))
     success_status, return_hint = _success(ctx, raw, where, stem)
     idempotent = raw.get("x-idempotent", method in IDEMPOTENT_METHODS)
     if not isinstance(idempotent, bool):
@@ -255,6 +259,32 @@ def _body(ctx: _Context, raw: dict[str, Any], where: Path_, stem: str) -> ir.Bod
     )
 
 
+def _body_fields(ctx: _Context, body: ir.Body, parameters: tuple[ir.Parameter, ...]) -> tuple[ir.BodyField, ...]:
+    """The body's properties as keyword arguments, when the body is a plain object model."""
+    if not body.type_hint.startswith("models."):
+        return ()
+    schema = ctx.spec["components"]["schemas"].get(body.type_hint.removeprefix("models."))
+    if not isinstance(schema, dict) or any(k in schema for k in ("allOf", "oneOf", "anyOf")):
+        return ()
+    properties = schema.get("properties")
+    if not isinstance(properties, dict) or not properties:
+        return ()
+    required = set(schema.get("required") or [])
+    taken = {p.python_name for p in parameters} | RESERVED_PARAMETER_NAMES
+    return tuple(
+        ir.BodyField(
+            wire_name=wire_name,
+            python_name=unique(_not_reserved(snake_case(wire_name), RESERVED_PARAMETER_NAMES), taken),
+            type_hint=argument_hint(ctx.spec, prop),
+            required=wire_name in required,
+            description=" ".join(str(ctx.deref(prop).get("description") or "").split())
+            if isinstance(prop, dict)
+            else "",
+        )
+        for wire_name, prop in properties.items()
+    )
+
+
 def _body_location(request_body: Any, where: Path_) -> Path_:
     """Where the request body object itself is: in the operation, or the component it refers to."""
     ref = request_body.get("$ref") if isinstance(request_body, dict) else None
@@ -327,3 +357,40 @@ def _page_schema(ctx: _Context, return_hint: str) -> dict[str, Any]:
         return {}
     schema = ctx.spec["components"]["schemas"].get(return_hint.removeprefix("models."), {})
     return schema if isinstance(schema, dict) else {}
+
+
+def _describe_undocumented_models(spec: dict[str, Any], operations: list[ir.Operation]) -> None:
+    """Give every model a docstring: a schema the spec leaves undescribed says where it is used."""
+    schemas = spec["components"]["schemas"]
+    uses: dict[str, dict[str, list[str]]] = {name: {} for name in schemas}
+
+    def use(name: str, role: str, user: str) -> None:
+        if name in uses and user not in uses[name].setdefault(role, []):
+            uses[name][role].append(user)
+
+    for op in operations:
+        for name in re.findall(r"models\.(\w+)", op.return_hint):
+            use(name, "returned by", f"`{op.python_name}`")
+        for name in re.findall(r"models\.(\w+)", op.body.type_hint if op.body else ""):
+            use(name, "sent to", f"`{op.python_name}`")
+    for owner, schema in schemas.items():
+        for name in sorted(_referenced_schemas(schema) - {owner}):
+            use(name, "part of", f"`{owner}`")
+    for name, schema in schemas.items():
+        if isinstance(schema, dict) and not schema.get("description"):
+            where = "; ".join(f"{role} {', '.join(users)}" for role, users in uses[name].items())
+            schema["description"] = f"The spec's `{name}` schema: {where or 'used by no operation'}."
+
+
+def _referenced_schemas(value: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(value, dict):
+        ref = value.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            found.add(ref.removeprefix("#/components/schemas/"))
+        for item in value.values():
+            found |= _referenced_schemas(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _referenced_schemas(item)
+    return found

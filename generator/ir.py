@@ -60,16 +60,42 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class BodyField:
+    """A property of an object body, offered as a keyword argument of the client method."""
+
+    wire_name: str
+    python_name: str
+    type_hint: str  # what the caller passes; the body model validates and converts it
+    required: bool
+    description: str
+
+    @property
+    def annotation(self) -> str:
+        return self.type_hint if self.required else f"{self.type_hint} | NotGiven"
+
+    @property
+    def default(self) -> str:
+        return "" if self.required else " = NOT_GIVEN"
+
+
+@dataclass(frozen=True)
 class Body:
     type_hint: str
     required: bool
     media_type: str
     description: str
     schema_pointer: str  # JSON pointer of the body's schema in the effective spec
+    # the body's properties when it is a plain object model: the method also takes them as keywords
+    fields: tuple[BodyField, ...] = ()
 
     @property
     def annotation(self) -> str:
         return self.type_hint if self.required else f"{self.type_hint} | None"
+
+    @property
+    def model_class(self) -> str:
+        """The model the keyword arguments build (``models.DeploymentSpec``)."""
+        return self.type_hint
 
 
 @dataclass(frozen=True)
@@ -156,18 +182,39 @@ class Operation:
         return tuple(p for p in self.parameters if p.description)
 
     @property
-    def example_call(self) -> str:
-        """A call of this operation for the generated README."""
-        args = [_EXAMPLE_VALUES.get(p.type_hint, f'"<{p.wire_name}>"') for p in self.path_parameters]
-        args += ["body"] if self.body else []
-        args += [f"{p.python_name}=..." for p in self.keyword_parameters if p.required]
-        call = f"client.{self.python_name}({', '.join(args)})"
-        if self.pagination:
-            return f"for item in {call}:  # every item of every page\n    print(item)"
-        return f"result = {call}" if self.has_content else call
+    def body_fields(self) -> tuple[BodyField, ...]:
+        """Keyword arguments that build the body, required ones first."""
+        fields = self.body.fields if self.body else ()
+        return tuple(sorted(fields, key=lambda f: not f.required))
+
+    @property
+    def example_arguments(self) -> str:
+        """The arguments of a call of this operation in the generated README: required ones only."""
+        args = [example_value(p.type_hint, p.wire_name) for p in self.path_parameters]
+        if self.body_fields:
+            args += [
+                f"{f.python_name}={example_value(f.type_hint, f.wire_name)}" for f in self.body_fields if f.required
+            ]
+        elif self.body:
+            args += [f"{self.body.type_hint}(...)"]
+        args += [
+            f"{p.python_name}={example_value(p.type_hint, p.wire_name)}" for p in self.keyword_parameters if p.required
+        ]
+        return ", ".join(args)
 
 
-_EXAMPLE_VALUES = {"int": "1", "float": "1.0", "bool": "True"}
+_EXAMPLE_VALUES = {"int": "1", "float": "1.0", "bool": "True", "datetime": "datetime.now(UTC)"}
+
+
+def example_value(type_hint: str, wire_name: str) -> str:
+    """A value of ``type_hint`` for an example call: a placeholder naming the field for text."""
+    if type_hint.startswith("Literal["):
+        return type_hint.removeprefix("Literal[").split(",")[0].rstrip("]")
+    if type_hint.startswith("list["):
+        return "[]"
+    if type_hint.startswith("dict["):
+        return "{}"
+    return _EXAMPLE_VALUES.get(type_hint, f'"<{wire_name}>"' if type_hint == "str" else "...")
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ def render_models(model_spec: dict[str, Any], *, header: str, expected: tuple[st
             SpecError("<datamodel-code-generator>", 0, "/components/schemas", f"cannot render the models: {exc}")
         ]
     assert isinstance(source, str)  # one module in, one module out
+    source = open_enums(source)
     defined = set(re.findall(r"^class (\w+)\(", source, flags=re.MULTILINE))
     missing = [
         SpecError("<generator>", 0, f"/components/schemas/{name}", f"datamodel-code-generator wrote no class {name!r}")
@@ -58,3 +59,20 @@ def render_models(model_spec: dict[str, Any], *, header: str, expected: tuple[st
         if name not in defined
     ]
     return source, missing
+
+
+_ENUM_CLASS = re.compile(r"^(class \w+\()(StrEnum|IntEnum|Enum)(\):)", flags=re.MULTILINE)
+
+
+def open_enums(source: str) -> str:
+    """Enums on the runtime's open bases, which keep values a newer server sends (see ``_enums.py``).
+
+    The formatter's import fixes drop whichever of the imports this adds is not used.
+    """
+    opened = _ENUM_CLASS.sub(r"\1Open\2\3", source)
+    if opened == source:
+        return source
+    first_import = re.search(r"^from pydantic import", opened, flags=re.MULTILINE)
+    assert first_import is not None  # every models module imports pydantic
+    at = first_import.start()
+    return f"{opened[:at]}from ._enums import OpenEnum, OpenIntEnum, OpenStrEnum\n{opened[at:]}"

@@ -10,7 +10,7 @@ from .ir import CLIENT_FLAVORS, Api
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 # hand-owned runtime modules, copied into every package as they are
-RUNTIME_MODULES = ("_base_client.py", "_server_base.py", "errors.py")
+RUNTIME_MODULES = ("_base_client.py", "_enums.py", "_server_base.py", "errors.py")
 # package template → output path; "{package}" is the package directory
 PACKAGE_TEMPLATES = {
     "pyproject.toml.jinja": "pyproject.toml",

@@ -99,3 +99,27 @@ def _bare_hint(schema: dict[str, Any], models_module: str, formats: dict[str, st
         value = type_hint(extra, models_module, formats) if isinstance(extra, dict) and extra else "Any"
         return f"dict[str, {value}]"
     return "Any"
+
+
+def argument_hint(spec: dict[str, Any], schema: Any, models_module: str = "models", depth: int = 0) -> str:
+    """The annotation of a keyword argument that the body model validates: as :func:`type_hint`,
+    but a reference to a schema that is no model of its own (an integer with bounds, say) is
+    inlined, and a reference to a string enum also takes its values as literals."""
+    if not isinstance(schema, dict) or depth > 16:  # 16: deeper than any chain of plain references
+        return type_hint(schema, models_module)
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
+        target = spec.get("components", {}).get("schemas", {}).get(ref[len(SCHEMA_PREFIX) :])
+        if isinstance(target, dict) and not needs_model(target):
+            return argument_hint(spec, target, models_module, depth + 1)
+        if isinstance(target, dict) and not any(k in target for k in _COMPOSITIONS) and target.get("enum"):
+            literals = ", ".join(repr(v) for v in target["enum"] if isinstance(v, str))
+            return f"{type_hint(schema, models_module)} | Literal[{literals}]"
+        return type_hint(schema, models_module)
+    nullable = " | None" if schema.get("nullable") else ""
+    if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
+        return f"list[{argument_hint(spec, schema['items'], models_module, depth + 1)}]{nullable}"
+    extra = schema.get("additionalProperties")
+    if schema.get("type") == "object" and "properties" not in schema and isinstance(extra, dict) and extra:
+        return f"dict[str, {argument_hint(spec, extra, models_module, depth + 1)}]{nullable}"
+    return type_hint(schema, models_module)

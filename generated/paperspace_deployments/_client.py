@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import ClassVar
+from functools import cached_property
+from typing import ClassVar, overload
 
 import httpx
 
@@ -22,9 +23,11 @@ from ._base_client import (
     SyncAPIClient,
     SyncPage,
     Timeout,
+    async_to_raw_response_wrapper,
+    to_raw_response_wrapper,
 )
 
-__all__ = ["AsyncClient", "Client"]
+__all__ = ["AsyncClient", "AsyncClientWithRawResponse", "Client", "ClientWithRawResponse"]
 
 _PAGING_LIST_DEPLOYMENTS = Paging(
     cursor_param="after",
@@ -91,6 +94,11 @@ class Client(SyncAPIClient):
         )
         return Client(http_client=self._http, **settings)
 
+    @cached_property
+    def with_raw_response(self) -> ClientWithRawResponse:
+        """The same methods, answering an ``APIResponse`` (status, headers, ``parse()``) instead."""
+        return ClientWithRawResponse(self)
+
     def list_deployments(
         self,
         *,
@@ -123,6 +131,7 @@ class Client(SyncAPIClient):
             idempotent=True,
         )
 
+    @overload
     def upsert_deployment(
         self,
         body: models.DeploymentSpec,
@@ -130,16 +139,80 @@ class Client(SyncAPIClient):
         extra_headers: Mapping[str, str] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.Deployment: ...
+
+    @overload
+    def upsert_deployment(
+        self,
+        *,
+        name: str,
+        image: str,
+        machine_type: str,
+        project_id: str | NotGiven = NOT_GIVEN,
+        replicas: int | NotGiven = NOT_GIVEN,
+        ports: list[int] | NotGiven = NOT_GIVEN,
+        env: dict[str, str] | NotGiven = NOT_GIVEN,
+        command: list[str] | NotGiven = NOT_GIVEN,
+        autoscaling: models.AutoscalingPolicy | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.Deployment: ...
+
+    def upsert_deployment(
+        self,
+        body: models.DeploymentSpec | None = None,
+        *,
+        name: str | NotGiven = NOT_GIVEN,
+        image: str | NotGiven = NOT_GIVEN,
+        machine_type: str | NotGiven = NOT_GIVEN,
+        project_id: str | NotGiven = NOT_GIVEN,
+        replicas: int | NotGiven = NOT_GIVEN,
+        ports: list[int] | NotGiven = NOT_GIVEN,
+        env: dict[str, str] | NotGiven = NOT_GIVEN,
+        command: list[str] | NotGiven = NOT_GIVEN,
+        autoscaling: models.AutoscalingPolicy | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Deployment:
         """Create or Update Deployment
 
         Submits a new deployment configuration. If the deployment does not exist one is created; otherwise a new run is started against the existing deployment.
+
+        Args:
+            body: the whole models.DeploymentSpec; or pass its fields as keyword arguments instead
+            name: (required) Unique within the project.
+            image: (required) Container image reference.
+            machine_type: (required) `machineType` of the body
+            project_id: Defaults to the team's default project.
+            replicas: 0 stops the deployment.
+            ports: `ports` of the body
+            env: `env` of the body
+            command: `command` of the body
+            autoscaling: `autoscaling` of the body
         """
         return self._request(
             models.Deployment,
             "post",
             "/deployments",
-            json=body,
+            json=self._body(
+                models.DeploymentSpec,
+                body,
+                {
+                    "name": name,
+                    "image": image,
+                    "machineType": machine_type,
+                    "projectId": project_id,
+                    "replicas": replicas,
+                    "ports": ports,
+                    "env": env,
+                    "command": command,
+                    "autoscaling": autoscaling,
+                },
+                required=True,
+                operation="upsert_deployment",
+            ),
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
@@ -350,6 +423,22 @@ class Client(SyncAPIClient):
         )
 
 
+class ClientWithRawResponse:
+    """``client.with_raw_response.<operation>(...)``: the call as made by
+    ``client.<operation>``, answering an ``APIResponse`` of its value."""
+
+    def __init__(self, client: Client) -> None:
+        self.list_deployments = to_raw_response_wrapper(client.list_deployments)
+        self.upsert_deployment = to_raw_response_wrapper(client.upsert_deployment)
+        self.get_deployment = to_raw_response_wrapper(client.get_deployment)
+        self.delete_deployment = to_raw_response_wrapper(client.delete_deployment)
+        self.list_deployment_runs = to_raw_response_wrapper(client.list_deployment_runs)
+        self.get_deployment_metrics = to_raw_response_wrapper(client.get_deployment_metrics)
+        self.get_deployment_logs = to_raw_response_wrapper(client.get_deployment_logs)
+        self.get_deployment_history = to_raw_response_wrapper(client.get_deployment_history)
+        self.list_project_deployments = to_raw_response_wrapper(client.list_project_deployments)
+
+
 class AsyncClient(AsyncAPIClient):
     """Asynchronous client of the Paperspace Deployments API.
 
@@ -400,6 +489,11 @@ class AsyncClient(AsyncAPIClient):
         )
         return AsyncClient(http_client=self._http, **settings)
 
+    @cached_property
+    def with_raw_response(self) -> AsyncClientWithRawResponse:
+        """The same methods, answering an ``APIResponse`` (status, headers, ``parse()``) instead."""
+        return AsyncClientWithRawResponse(self)
+
     async def list_deployments(
         self,
         *,
@@ -432,6 +526,7 @@ class AsyncClient(AsyncAPIClient):
             idempotent=True,
         )
 
+    @overload
     async def upsert_deployment(
         self,
         body: models.DeploymentSpec,
@@ -439,16 +534,80 @@ class AsyncClient(AsyncAPIClient):
         extra_headers: Mapping[str, str] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.Deployment: ...
+
+    @overload
+    async def upsert_deployment(
+        self,
+        *,
+        name: str,
+        image: str,
+        machine_type: str,
+        project_id: str | NotGiven = NOT_GIVEN,
+        replicas: int | NotGiven = NOT_GIVEN,
+        ports: list[int] | NotGiven = NOT_GIVEN,
+        env: dict[str, str] | NotGiven = NOT_GIVEN,
+        command: list[str] | NotGiven = NOT_GIVEN,
+        autoscaling: models.AutoscalingPolicy | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> models.Deployment: ...
+
+    async def upsert_deployment(
+        self,
+        body: models.DeploymentSpec | None = None,
+        *,
+        name: str | NotGiven = NOT_GIVEN,
+        image: str | NotGiven = NOT_GIVEN,
+        machine_type: str | NotGiven = NOT_GIVEN,
+        project_id: str | NotGiven = NOT_GIVEN,
+        replicas: int | NotGiven = NOT_GIVEN,
+        ports: list[int] | NotGiven = NOT_GIVEN,
+        env: dict[str, str] | NotGiven = NOT_GIVEN,
+        command: list[str] | NotGiven = NOT_GIVEN,
+        autoscaling: models.AutoscalingPolicy | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: Timeout | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> models.Deployment:
         """Create or Update Deployment
 
         Submits a new deployment configuration. If the deployment does not exist one is created; otherwise a new run is started against the existing deployment.
+
+        Args:
+            body: the whole models.DeploymentSpec; or pass its fields as keyword arguments instead
+            name: (required) Unique within the project.
+            image: (required) Container image reference.
+            machine_type: (required) `machineType` of the body
+            project_id: Defaults to the team's default project.
+            replicas: 0 stops the deployment.
+            ports: `ports` of the body
+            env: `env` of the body
+            command: `command` of the body
+            autoscaling: `autoscaling` of the body
         """
         return await self._request(
             models.Deployment,
             "post",
             "/deployments",
-            json=body,
+            json=self._body(
+                models.DeploymentSpec,
+                body,
+                {
+                    "name": name,
+                    "image": image,
+                    "machineType": machine_type,
+                    "projectId": project_id,
+                    "replicas": replicas,
+                    "ports": ports,
+                    "env": env,
+                    "command": command,
+                    "autoscaling": autoscaling,
+                },
+                required=True,
+                operation="upsert_deployment",
+            ),
             extra_headers=extra_headers,
             timeout=timeout,
             max_retries=max_retries,
@@ -657,3 +816,19 @@ class AsyncClient(AsyncAPIClient):
             max_retries=max_retries,
             idempotent=True,
         )
+
+
+class AsyncClientWithRawResponse:
+    """``await client.with_raw_response.<operation>(...)``: the call as made by
+    ``client.<operation>``, answering an ``APIResponse`` of its value."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self.list_deployments = async_to_raw_response_wrapper(client.list_deployments)
+        self.upsert_deployment = async_to_raw_response_wrapper(client.upsert_deployment)
+        self.get_deployment = async_to_raw_response_wrapper(client.get_deployment)
+        self.delete_deployment = async_to_raw_response_wrapper(client.delete_deployment)
+        self.list_deployment_runs = async_to_raw_response_wrapper(client.list_deployment_runs)
+        self.get_deployment_metrics = async_to_raw_response_wrapper(client.get_deployment_metrics)
+        self.get_deployment_logs = async_to_raw_response_wrapper(client.get_deployment_logs)
+        self.get_deployment_history = async_to_raw_response_wrapper(client.get_deployment_history)
+        self.list_project_deployments = async_to_raw_response_wrapper(client.list_project_deployments)

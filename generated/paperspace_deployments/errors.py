@@ -84,12 +84,17 @@ class APIStatusError(APIError):
         self.status_code = response.status_code
         self.body = body
         self.code = code
-        self.request_id = next((response.headers[h] for h in _REQUEST_ID_HEADERS if h in response.headers), None)
+        self.request_id = request_id_of(response)
 
     def __str__(self) -> str:
         code = f" {self.code}" if self.code else ""
         request_id = f" (request id {self.request_id})" if self.request_id else ""
         return f"{self.status_code}{code}: {self.message}{request_id}"
+
+
+def request_id_of(response: httpx.Response) -> str | None:
+    """The id the server (or a proxy in front of it) gave this request, if any."""
+    return next((response.headers[h] for h in _REQUEST_ID_HEADERS if h in response.headers), None)
 
 
 class BadRequestError(APIStatusError):

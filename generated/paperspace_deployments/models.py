@@ -4,13 +4,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
+from ._enums import OpenStrEnum
+
 
 class AutoscalingPolicy(BaseModel):
+    """
+    The spec's `AutoscalingPolicy` schema: part of `Deployment`, `DeploymentSpec`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -25,6 +30,10 @@ class AutoscalingPolicy(BaseModel):
 
 
 class Deployment(BaseModel):
+    """
+    The spec's `Deployment` schema: returned by `upsert_deployment`, `get_deployment`; part of `DeploymentList`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -43,6 +52,10 @@ class Deployment(BaseModel):
 
 
 class DeploymentList(BaseModel):
+    """
+    The spec's `DeploymentList` schema: returned by `list_deployments`, `list_project_deployments`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -56,6 +69,10 @@ class DeploymentList(BaseModel):
 
 
 class DeploymentMetrics(BaseModel):
+    """
+    The spec's `DeploymentMetrics` schema: returned by `get_deployment_metrics`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -65,6 +82,10 @@ class DeploymentMetrics(BaseModel):
 
 
 class DeploymentRevision(BaseModel):
+    """
+    The spec's `DeploymentRevision` schema: returned by `get_deployment_history`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -76,6 +97,10 @@ class DeploymentRevision(BaseModel):
 
 
 class DeploymentRun(BaseModel):
+    """
+    The spec's `DeploymentRun` schema: returned by `list_deployment_runs`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -88,6 +113,10 @@ class DeploymentRun(BaseModel):
 
 
 class DeploymentSpec(BaseModel):
+    """
+    The spec's `DeploymentSpec` schema: sent to `upsert_deployment`; part of `DeploymentRevision`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -136,6 +165,10 @@ class Error(BaseModel):
 
 
 class LogLine(BaseModel):
+    """
+    The spec's `LogLine` schema: returned by `get_deployment_logs`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -145,7 +178,7 @@ class LogLine(BaseModel):
     message: str
 
 
-class Metric(StrEnum):
+class Metric(OpenStrEnum):
     cpu = "cpu"
     memory = "memory"
     requests = "requests"
@@ -164,7 +197,7 @@ class Series(BaseModel):
     values: list[Value]
 
 
-class State(StrEnum):
+class State(OpenStrEnum):
     ready = "ready"
     scaling = "scaling"
     deploying = "deploying"
@@ -172,7 +205,7 @@ class State(StrEnum):
     stopped = "stopped"
 
 
-class Stream(StrEnum):
+class Stream(OpenStrEnum):
     stdout = "stdout"
     stderr = "stderr"
 

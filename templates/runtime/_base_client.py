@@ -6,31 +6,37 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import functools
 import logging
 import os
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
-from typing import Any, ClassVar, Generic, Self, TypeVar, cast
+from typing import Any, ClassVar, Generic, ParamSpec, Self, TypeVar, cast
 from urllib.parse import quote
 
 import httpx
 import pydantic
 import pydantic_core
 
+from ._enums import unknown_values_accepted
 from ._version import __version__
 from .errors import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,
     APITimeoutError,
+    request_id_of,
     status_error_from_response,
 )
 
 T = TypeVar("T")
+P = ParamSpec("P")
+ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
 PageT = TypeVar("PageT", bound=pydantic.BaseModel)
 ItemT = TypeVar("ItemT")
 
@@ -57,6 +63,102 @@ class NotGiven:
 
 NOT_GIVEN = NotGiven()
 Timeout = float | httpx.Timeout | None
+
+
+# set while a call made through ``with_raw_response`` runs: it then answers an APIResponse
+_RAW_RESPONSE: ContextVar[bool] = ContextVar("raw_response", default=False)
+
+
+class _Unparsed:
+    pass
+
+
+_UNPARSED = _Unparsed()
+
+
+class APIResponse(Generic[T]):
+    """An answer of a call made through ``client.with_raw_response``: the HTTP response as received,
+    and :meth:`parse` for the value the plain call returns (parsed once, on first use).
+
+    A status outside 2xx still raises the error the plain call raises (it carries the response).
+    """
+
+    def __init__(self, response: httpx.Response, parse: Callable[[], T], retries_taken: int) -> None:
+        self.http_response = response
+        self.retries_taken = retries_taken  # how many times the call was repeated before this answer
+        self._parse = parse
+        self._parsed: T | _Unparsed = _UNPARSED
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    @property
+    def url(self) -> httpx.URL:
+        return self.http_response.url
+
+    @property
+    def method(self) -> str:
+        return self.http_response.request.method
+
+    @property
+    def request_id(self) -> str | None:
+        return request_id_of(self.http_response)
+
+    @property
+    def elapsed(self) -> timedelta:
+        return self.http_response.elapsed
+
+    @property
+    def content(self) -> bytes:
+        return self.http_response.content
+
+    @property
+    def text(self) -> str:
+        return self.http_response.text
+
+    def json(self) -> Any:
+        return self.http_response.json()
+
+    def parse(self) -> T:
+        if isinstance(self._parsed, _Unparsed):
+            self._parsed = self._parse()
+        return self._parsed
+
+    def __repr__(self) -> str:
+        return f"<APIResponse [{self.status_code} {self.http_response.reason_phrase}] {self.method} {self.url}>"
+
+
+def to_raw_response_wrapper(method: Callable[P, T]) -> Callable[P, APIResponse[T]]:
+    """``method`` answering an :class:`APIResponse` of what it returns."""
+
+    @functools.wraps(method)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> APIResponse[T]:
+        token = _RAW_RESPONSE.set(True)
+        try:
+            return cast(APIResponse[T], method(*args, **kwargs))
+        finally:
+            _RAW_RESPONSE.reset(token)
+
+    return wrapped
+
+
+def async_to_raw_response_wrapper(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[APIResponse[T]]]:
+    """The async ``method`` answering an :class:`APIResponse` of what it returns."""
+
+    @functools.wraps(method)
+    async def wrapped(*args: P.args, **kwargs: P.kwargs) -> APIResponse[T]:
+        token = _RAW_RESPONSE.set(True)  # a context variable: seen by this task only
+        try:
+            return cast(APIResponse[T], await method(*args, **kwargs))
+        finally:
+            _RAW_RESPONSE.reset(token)
+
+    return wrapped
 
 
 @dataclass(frozen=True)
@@ -208,6 +310,32 @@ class BaseClient:
         return backoff * (1 - 0.25 * random.random())  # jitter keeps many clients from retrying in step
 
     @staticmethod
+    def _result(response: httpx.Response, retries_taken: int, parse: Callable[[], T]) -> T:
+        """What a generated method returns: the parsed value, or in raw mode an APIResponse of it."""
+        if not _RAW_RESPONSE.get():
+            return parse()
+        if not response.is_success:
+            raise status_error_from_response(response)
+        return cast(T, APIResponse(response, parse, retries_taken))
+
+    @staticmethod
+    def _body(
+        model: type[ModelT], body: ModelT | None, fields: Mapping[str, Any], *, required: bool, operation: str
+    ) -> ModelT | None:
+        """The request body: the model passed, or one built from the keyword arguments given."""
+        given = {wire: value for wire, value in fields.items() if not isinstance(value, NotGiven)}
+        if body is not None and given:
+            raise TypeError(
+                f"{operation}() takes the body as a {model.__name__} or as keyword arguments, not both "
+                f"(got body and {', '.join(sorted(given))})"
+            )
+        if body is not None or given:
+            return body if body is not None else model.model_validate(given)
+        if required:
+            raise TypeError(f"{operation}() needs a body: pass a {model.__name__} or its fields as keyword arguments")
+        return None
+
+    @staticmethod
     def _parse(response: httpx.Response, cast_to: type[T]) -> T:
         if not response.is_success:
             raise status_error_from_response(response)
@@ -218,7 +346,8 @@ class BaseClient:
         except ValueError as exc:
             raise APIResponseValidationError("The answer is not JSON.", response=response, body=response.text) from exc
         try:
-            return cast(T, _adapter(cast_to).validate_python(body))
+            with unknown_values_accepted():  # a value a newer server added to an enum is kept
+                return cast(T, _adapter(cast_to).validate_python(body))
         except pydantic.ValidationError as exc:
             problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or '<body>'}: {e['msg']}" for e in exc.errors())
             raise APIResponseValidationError(
@@ -329,7 +458,11 @@ class SyncAPIClient(BaseClient):
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _send(self, call: _Call) -> httpx.Response:
+    def _wait(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    def _send(self, call: _Call) -> tuple[httpx.Response, int]:
+        """The final response, and how many retries it took."""
         retries_taken = 0
         while True:
             request = self._http.build_request(**self._request_arguments(call))
@@ -342,21 +475,24 @@ class SyncAPIClient(BaseClient):
                 error = _connection_error(exc, request)
             final = self._after_attempt(call, retries_taken, response, error)
             if final is not None:
-                return final
-            time.sleep(self._retry_delay(retries_taken, response))
+                return final, retries_taken
+            self._wait(self._retry_delay(retries_taken, response))
             retries_taken += 1
 
     def _request(self, cast_to: type[T], method: str, path: str, **options: Any) -> T:
-        return self._parse(self._send(self._call(method, path, **options)), cast_to)
+        response, retries_taken = self._send(self._call(method, path, **options))
+        return self._result(response, retries_taken, lambda: self._parse(response, cast_to))
 
     def _request_page(
         self, page_type: type[PageT], paging: Paging, method: str, path: str, **options: Any
     ) -> SyncPage[PageT, Any]:
-        def fetch(cursor: str) -> PageT:
+        def fetch(cursor: str) -> PageT:  # later pages: always parsed, even for a raw first page
             params = {**options.get("params", {}), paging.cursor_param: cursor}
-            return self._request(page_type, method, path, **{**options, "params": params})
+            next_response, _ = self._send(self._call(method, path, **{**options, "params": params}))
+            return self._parse(next_response, page_type)
 
-        return SyncPage(self._request(page_type, method, path, **options), fetch, paging)
+        response, retries_taken = self._send(self._call(method, path, **options))
+        return self._result(response, retries_taken, lambda: SyncPage(self._parse(response, page_type), fetch, paging))
 
 
 class AsyncAPIClient(BaseClient):
@@ -378,7 +514,11 @@ class AsyncAPIClient(BaseClient):
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
-    async def _send(self, call: _Call) -> httpx.Response:
+    async def _wait(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)  # other tasks run meanwhile
+
+    async def _send(self, call: _Call) -> tuple[httpx.Response, int]:
+        """The final response, and how many retries it took."""
         retries_taken = 0
         while True:
             request = self._http.build_request(**self._request_arguments(call))
@@ -391,21 +531,24 @@ class AsyncAPIClient(BaseClient):
                 error = _connection_error(exc, request)
             final = self._after_attempt(call, retries_taken, response, error)
             if final is not None:
-                return final
-            await asyncio.sleep(self._retry_delay(retries_taken, response))
+                return final, retries_taken
+            await self._wait(self._retry_delay(retries_taken, response))
             retries_taken += 1
 
     async def _request(self, cast_to: type[T], method: str, path: str, **options: Any) -> T:
-        return self._parse(await self._send(self._call(method, path, **options)), cast_to)
+        response, retries_taken = await self._send(self._call(method, path, **options))
+        return self._result(response, retries_taken, lambda: self._parse(response, cast_to))
 
     async def _request_page(
         self, page_type: type[PageT], paging: Paging, method: str, path: str, **options: Any
     ) -> AsyncPage[PageT, Any]:
-        async def fetch(cursor: str) -> PageT:
+        async def fetch(cursor: str) -> PageT:  # later pages: always parsed, even for a raw first page
             params = {**options.get("params", {}), paging.cursor_param: cursor}
-            return await self._request(page_type, method, path, **{**options, "params": params})
+            next_response, _ = await self._send(self._call(method, path, **{**options, "params": params}))
+            return self._parse(next_response, page_type)
 
-        return AsyncPage(await self._request(page_type, method, path, **options), fetch, paging)
+        response, retries_taken = await self._send(self._call(method, path, **options))
+        return self._result(response, retries_taken, lambda: AsyncPage(self._parse(response, page_type), fetch, paging))
 
 
 class _PageBase(Generic[PageT, ItemT]):
@@ -478,4 +621,16 @@ class AsyncPage(_PageBase[PageT, ItemT]):
                 yield item
 
 
-__all__ = ["NOT_GIVEN", "AsyncAPIClient", "AsyncPage", "NotGiven", "Paging", "SyncAPIClient", "SyncPage", "Timeout"]
+__all__ = [
+    "NOT_GIVEN",
+    "APIResponse",
+    "AsyncAPIClient",
+    "AsyncPage",
+    "NotGiven",
+    "Paging",
+    "SyncAPIClient",
+    "SyncPage",
+    "Timeout",
+    "async_to_raw_response_wrapper",
+    "to_raw_response_wrapper",
+]
