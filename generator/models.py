@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from typing import Any
@@ -51,7 +52,7 @@ def render_models(model_spec: dict[str, Any], *, header: str, expected: tuple[st
             SpecError("<datamodel-code-generator>", 0, "/components/schemas", f"cannot render the models: {exc}")
         ]
     assert isinstance(source, str)  # one module in, one module out
-    source = open_enums(source)
+    source = add_missing_docstrings(open_enums(source))
     defined = set(re.findall(r"^class (\w+)\(", source, flags=re.MULTILINE))
     missing = [
         SpecError("<generator>", 0, f"/components/schemas/{name}", f"datamodel-code-generator wrote no class {name!r}")
@@ -76,3 +77,36 @@ def open_enums(source: str) -> str:
     assert first_import is not None  # every models module imports pydantic
     at = first_import.start()
     return f"{opened[:at]}from ._enums import OpenEnum, OpenIntEnum, OpenStrEnum\n{opened[at:]}"
+
+
+def add_missing_docstrings(source: str) -> str:
+    """A docstring for each class datamodel-code-generator left without one (enums, root models,
+    and models of inline schemas): what it holds and which fields use it."""
+    tree = ast.parse(source)
+    classes = [node for node in tree.body if isinstance(node, ast.ClassDef)]
+    users: dict[str, list[str]] = {}
+    for cls in classes:
+        for statement in cls.body:
+            if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+                field = "" if statement.target.id == "root" else f".{statement.target.id}"
+                for name in sorted({n.id for n in ast.walk(statement.annotation) if isinstance(n, ast.Name)}):
+                    users.setdefault(name, []).append(f"`{cls.name}{field}`")
+    lines = source.splitlines(keepends=True)
+    for cls in reversed(classes):  # bottom up, so earlier line numbers stay right
+        if ast.get_docstring(cls) is not None or not cls.body:
+            continue
+        used_by = ", ".join(u for u in users.get(cls.name, []) if not u.startswith(f"`{cls.name}"))
+        where = f"the type of {used_by}" if used_by else "used by no other model"
+        values = [
+            repr(s.value.value)
+            for s in cls.body
+            if isinstance(s, ast.Assign) and isinstance(s.value, ast.Constant) and isinstance(s.targets[0], ast.Name)
+        ]
+        if any(isinstance(b, ast.Name) and b.id.startswith("Open") for b in cls.bases) and values:
+            text = f"One of {', '.join(values)}: {where}. A value a newer server sends is kept as a member of its own."
+        else:
+            text = f"`{cls.name}`: {where}."
+        indent = " " * cls.body[0].col_offset
+        at = cls.body[0].lineno - 1
+        lines[at:at] = [f'{indent}"""\n', f"{indent}{text}\n", f'{indent}"""\n', "\n"]
+    return "".join(lines)

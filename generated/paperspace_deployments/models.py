@@ -179,16 +179,28 @@ class LogLine(BaseModel):
 
 
 class Metric(OpenStrEnum):
+    """
+    One of 'cpu', 'memory', 'requests': the type of `AutoscalingPolicy.metric`. A value a newer server sends is kept as a member of its own.
+    """
+
     cpu = "cpu"
     memory = "memory"
     requests = "requests"
 
 
 class Port(RootModel[int]):
+    """
+    `Port`: the type of `DeploymentSpec.ports`.
+    """
+
     root: Annotated[int, Field(ge=1, le=65535)]
 
 
 class Series(BaseModel):
+    """
+    `Series`: the type of `DeploymentMetrics.series`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -198,6 +210,10 @@ class Series(BaseModel):
 
 
 class State(OpenStrEnum):
+    """
+    One of 'ready', 'scaling', 'deploying', 'error', 'stopped': the type of `Deployment.state`. A value a newer server sends is kept as a member of its own.
+    """
+
     ready = "ready"
     scaling = "scaling"
     deploying = "deploying"
@@ -206,11 +222,19 @@ class State(OpenStrEnum):
 
 
 class Stream(OpenStrEnum):
+    """
+    One of 'stdout', 'stderr': the type of `LogLine.stream`. A value a newer server sends is kept as a member of its own.
+    """
+
     stdout = "stdout"
     stderr = "stderr"
 
 
 class Value(BaseModel):
+    """
+    `Value`: the type of `Series.values`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
