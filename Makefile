@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate check-generated lint typecheck test contract emulator st-emulator bench-generate bench-emulator clean
+.PHONY: help install generate check-generated lint typecheck test contract emulator st-emulator bench-generate bench-emulator bench-client clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ bench-generate: $(STAMP) ## Time `make generate` against openapi-python-client (
 
 bench-emulator: $(STAMP) ## The emulator's req/s and p99 against prism mock, with wrk (installs prism into bench/.peers)
 	$(BIN)/python bench/emulator_speed.py
+
+bench-client: $(STAMP) ## Our clients' per-request cost and import time against raw httpx and openapi-python-client
+	$(BIN)/python bench/client_speed.py
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from paperspace_deployments._base_client import AsyncAPIClient, SyncAPIClient
+from sdk_flavors import Flavor
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = Path(__file__).resolve().parent / "specs"
@@ -36,3 +38,23 @@ def generate(tmp_path: Path) -> Callable[..., Path]:
         return out
 
     return _generate
+
+
+@pytest.fixture(params=[False, True], ids=["sync", "async"])
+def flavor(request: pytest.FixtureRequest) -> Iterator[Flavor]:
+    chosen = Flavor(request.param)
+    yield chosen
+    chosen.close()
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The clients' pauses between retries, recorded instead of waited."""
+    recorded: list[float] = []
+
+    async def async_wait(self: AsyncAPIClient, seconds: float) -> None:
+        recorded.append(seconds)
+
+    monkeypatch.setattr(SyncAPIClient, "_wait", lambda self, seconds: recorded.append(seconds))
+    monkeypatch.setattr(AsyncAPIClient, "_wait", async_wait)
+    return recorded

@@ -10,7 +10,6 @@ import email.utils
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -18,12 +17,9 @@ import paperspace_deployments as sdk
 import pydantic
 import pytest
 from paperspace_deployments import models
-from paperspace_deployments._base_client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient
+from paperspace_deployments._base_client import DEFAULT_TIMEOUT
 from paperspace_deployments._enums import is_known
-
-KEY = "sk-secret-key-123"
-BASE = "http://api.test/v1"
-Handler = Callable[[httpx.Request], httpx.Response]
+from sdk_flavors import BASE, KEY, Flavor
 
 
 def deployment(id: str = "dep-1", **fields: Any) -> dict[str, Any]:
@@ -57,69 +53,6 @@ class Server:
 
     def body(self, index: int = -1) -> Any:
         return json.loads(self.requests[index].content)
-
-
-class Flavor:
-    """One of the two clients, and how to run what its methods return."""
-
-    def __init__(self, is_async: bool) -> None:
-        self.is_async = is_async
-        self.runner = asyncio.Runner() if is_async else None
-
-    def __repr__(self) -> str:
-        return "async" if self.is_async else "sync"
-
-    def client(self, handler: Handler, **options: Any) -> Any:
-        settings: dict[str, Any] = {"api_key": KEY, "base_url": BASE, **options}
-        if self.is_async:
-            return sdk.AsyncClient(http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)), **settings)
-        return sdk.Client(http_client=httpx.Client(transport=httpx.MockTransport(handler)), **settings)
-
-    def run(self, result: Any) -> Any:
-        """The value of a client method's result: awaited for the async client."""
-        return self.runner.run(result) if self.runner is not None else result
-
-    def items(self, page: Any) -> list[Any]:
-        if self.runner is None:
-            return list(page)
-
-        async def collect() -> list[Any]:
-            return [item async for item in page]
-
-        return self.runner.run(collect())
-
-    def pages(self, page: Any) -> list[Any]:
-        if self.runner is None:
-            return list(page.iter_pages())
-
-        async def collect() -> list[Any]:
-            return [p async for p in page.iter_pages()]
-
-        return self.runner.run(collect())
-
-    def close(self) -> None:
-        if self.runner is not None:
-            self.runner.close()
-
-
-@pytest.fixture(params=[False, True], ids=["sync", "async"])
-def flavor(request: pytest.FixtureRequest) -> Iterator[Flavor]:
-    chosen = Flavor(request.param)
-    yield chosen
-    chosen.close()
-
-
-@pytest.fixture
-def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The clients' pauses between retries, recorded instead of waited."""
-    recorded: list[float] = []
-
-    async def async_wait(self: AsyncAPIClient, seconds: float) -> None:
-        recorded.append(seconds)
-
-    monkeypatch.setattr(SyncAPIClient, "_wait", lambda self, seconds: recorded.append(seconds))
-    monkeypatch.setattr(AsyncAPIClient, "_wait", async_wait)
-    return recorded
 
 
 def error(status: int, code: str = "X", message: str = "m", **headers: str) -> httpx.Response:

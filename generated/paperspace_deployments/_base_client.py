@@ -7,12 +7,12 @@ errors, parsing and pages. Generated methods are one call into this module each.
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import functools
 import logging
 import os
 import random
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextvars import ContextVar
@@ -26,7 +26,7 @@ import httpx
 import pydantic
 import pydantic_core
 
-from ._enums import unknown_values_accepted
+from ._enums import accept_unknown_values
 from ._version import __version__
 from .errors import (
     APIConnectionError,
@@ -174,7 +174,7 @@ class Paging:
     next_cursor: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # built on every call: slots, not frozen (frozen sets each field the slow way)
 class _Call:
     method: str
     url: str
@@ -210,9 +210,18 @@ class BaseClient:
             raise ValueError("max_retries must be 0 or more")
         self._api_key = api_key
         self.base_url = httpx.URL(str(base_url or os.environ.get(self._base_url_env) or self._default_base_url))
+        self._url_prefix = str(self.base_url).rstrip("/")
         self.timeout = timeout
         self.max_retries = max_retries
         self._default_headers = dict(default_headers or {})
+        # the same on every call: built once (a call's own headers are merged over them)
+        self._common_headers = {
+            "Accept": "application/json",
+            "User-Agent": f"{__package__}/{__version__} httpx/{httpx.__version__}",
+            **self._default_headers,
+        }
+        self._authorization = f"Bearer {api_key}"
+        self._call_headers = self._common_headers  # {} when our own http client already sends them
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={str(self.base_url)!r}, api_key='***')"
@@ -243,37 +252,40 @@ class BaseClient:
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotent: bool = True,
     ) -> _Call:
-        all_headers = {
-            "Accept": "application/json",
-            "User-Agent": f"{__package__}/{__version__} httpx/{httpx.__version__}",
-            **self._default_headers,
-            **{k: _header_value(v) for k, v in (headers or {}).items() if v is not None},
-            **(extra_headers or {}),
-            "Authorization": f"Bearer {self._api_key}",
-        }
+        all_headers = self._call_headers.copy()
+        if headers:
+            all_headers.update({k: _header_value(v) for k, v in headers.items() if v is not None})
+        if extra_headers:
+            all_headers.update(extra_headers)
+        all_headers["Authorization"] = self._authorization
         return _Call(
             method=method.upper(),
-            url=str(self.base_url).rstrip("/") + expand_path(path, path_params or {}),
-            params={k: _query_value(v) for k, v in (params or {}).items() if v is not None},
+            url=self._url_prefix + expand_path(path, path_params) if path_params else self._url_prefix + path,
+            params={k: _query_value(v) for k, v in params.items() if v is not None} if params else {},
             headers=all_headers,
-            cookies={k: str(v) for k, v in (cookies or {}).items() if v is not None},
-            json=encode_body(json),
+            cookies={k: str(v) for k, v in cookies.items() if v is not None} if cookies else {},
+            json=None if json is None else encode_body(json),
             timeout=timeout,
             max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             idempotent=idempotent,
         )
 
     def _request_arguments(self, call: _Call) -> dict[str, Any]:
-        timeout = self.timeout if isinstance(call.timeout, NotGiven) else call.timeout
-        return {
+        # empty params and cookies are left out: httpx re-parses the URL and builds a cookie jar
+        # for them even when empty, a fifth of a request's cost in the client
+        arguments: dict[str, Any] = {
             "method": call.method,
             "url": call.url,
-            "params": call.params,
             "headers": call.headers,
-            "cookies": call.cookies,
-            "json": call.json,
-            "timeout": timeout,
+            "timeout": self.timeout if isinstance(call.timeout, NotGiven) else call.timeout,
         }
+        if call.params:
+            arguments["params"] = call.params
+        if call.cookies:
+            arguments["cookies"] = call.cookies
+        if call.json is not None:
+            arguments["json"] = call.json
+        return arguments
 
     def _after_attempt(
         self, call: _Call, retries_taken: int, response: httpx.Response | None, error: APIConnectionError | None
@@ -349,13 +361,19 @@ class BaseClient:
         except ValueError as exc:
             raise APIResponseValidationError("The answer is not JSON.", response=response, body=response.text) from exc
         try:
-            with unknown_values_accepted():  # a value a newer server added to an enum is kept
+            token = accept_unknown_values.set(True)  # a value a newer server added to an enum is kept
+            try:
                 return cast(T, _adapter(cast_to).validate_python(body))
+            finally:
+                accept_unknown_values.reset(token)
         except pydantic.ValidationError as exc:
             problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or '<body>'}: {e['msg']}" for e in exc.errors())
             raise APIResponseValidationError(
                 f"The answer does not match {_name(cast_to)}: {problems}", response=response, body=body
             ) from exc
+
+
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]+")  # what percent-encoding leaves as it is
 
 
 def expand_path(template: str, values: Mapping[str, Any]) -> str:
@@ -366,7 +384,8 @@ def expand_path(template: str, values: Mapping[str, Any]) -> str:
             raise ValueError(
                 f"Path parameter {name!r} must be a non-empty value other than '.' and '..', got {value!r}"
             )
-        template = template.replace("{" + name + "}", quote(text, safe=""))
+        segment = text if _UNRESERVED.fullmatch(text) else quote(text, safe="")
+        template = template.replace("{" + name + "}", segment)
     return template
 
 
@@ -448,7 +467,9 @@ class SyncAPIClient(BaseClient):
     def __init__(self, *, http_client: httpx.Client | None, **settings: Any) -> None:
         super().__init__(**settings)
         self._owns_http_client = http_client is None
-        self._http = http_client or httpx.Client(timeout=self.timeout)
+        self._http = http_client or httpx.Client(timeout=self.timeout, headers=self._common_headers)
+        if self._owns_http_client:
+            self._call_headers = {}
 
     def close(self) -> None:
         """Close the connections, unless the http client was passed in (its owner closes it)."""
@@ -504,7 +525,9 @@ class AsyncAPIClient(BaseClient):
     def __init__(self, *, http_client: httpx.AsyncClient | None, **settings: Any) -> None:
         super().__init__(**settings)
         self._owns_http_client = http_client is None
-        self._http = http_client or httpx.AsyncClient(timeout=self.timeout)
+        self._http = http_client or httpx.AsyncClient(timeout=self.timeout, headers=self._common_headers)
+        if self._owns_http_client:
+            self._call_headers = {}
 
     async def close(self) -> None:
         """Close the connections, unless the http client was passed in (its owner closes it)."""
@@ -518,6 +541,8 @@ class AsyncAPIClient(BaseClient):
         await self.close()
 
     async def _wait(self, seconds: float) -> None:
+        import asyncio  # here, not at the top: most programs never load asyncio otherwise
+
         await asyncio.sleep(seconds)  # other tasks run meanwhile
 
     async def _send(self, call: _Call) -> tuple[httpx.Response, int]:

@@ -9,21 +9,11 @@ included, the enums stay closed and an unknown value is a validation error.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from contextvars import ContextVar
 from enum import Enum, IntEnum, StrEnum
 from typing import Any, Self
 
 accept_unknown_values: ContextVar[bool] = ContextVar("accept_unknown_values", default=False)
-
-
-@contextmanager
-def unknown_values_accepted() -> Any:
-    token = accept_unknown_values.set(True)
-    try:
-        yield
-    finally:
-        accept_unknown_values.reset(token)
 
 
 def _unknown_member(cls: Any, value: Any, value_type: type) -> Any:
@@ -67,4 +57,4 @@ def is_known(member: Enum) -> bool:
     return member._name_ in type(member).__members__
 
 
-__all__ = ["OpenEnum", "OpenIntEnum", "OpenStrEnum", "accept_unknown_values", "is_known", "unknown_values_accepted"]
+__all__ = ["OpenEnum", "OpenIntEnum", "OpenStrEnum", "accept_unknown_values", "is_known"]

@@ -1,0 +1,52 @@
+"""The tools we measure ourselves against, installed on demand into ``bench/.peers/`` (ignored by
+git), never made dependencies of the project. Each peer gets a virtualenv of its own; a marker
+file written after a successful install tells a complete one from one a killed run left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PEERS = ROOT / "bench" / ".peers"
+OPENAPI_PYTHON_CLIENT = "openapi-python-client==0.29.1"
+DATAMODEL_CODE_GENERATOR = "datamodel-code-generator==0.89.0"
+_MARKER = ".installed"
+
+
+def python_with(requirement: str) -> Path:
+    """The Python of a virtualenv holding ``requirement`` (installed now if it is not yet)."""
+    venv = PEERS / requirement.replace("==", "-")
+    python = venv / "bin" / "python"
+    if not (venv / _MARKER).exists():
+        shutil.rmtree(venv, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        subprocess.run([*pip, requirement], check=True)
+        (venv / _MARKER).write_text(requirement + "\n")
+    return python
+
+
+def peer_command(requirement: str, executable: str) -> list[str]:
+    """The command line of ``executable`` from the virtualenv of ``requirement``."""
+    return [str(python_with(requirement).parent / executable)]
+
+
+def with_our_tools_on_path() -> dict[str, str]:
+    """The environment for a peer run: our virtualenv's ``ruff`` on PATH, so openapi-python-client
+    formats its output as it is meant to (and as we format ours)."""
+    return {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
+def generate_with_openapi_python_client(spec: Path, out: Path) -> Path:
+    """Generate a client package from ``spec`` into ``out``; the package's directory."""
+    command = peer_command(OPENAPI_PYTHON_CLIENT, "openapi-python-client")
+    command += ["generate", "--path", str(spec), "--output-path", str(out), "--overwrite"]
+    subprocess.run(command, check=True, capture_output=True, env=with_our_tools_on_path())
+    packages = [p for p in out.iterdir() if (p / "client.py").exists()]
+    assert len(packages) == 1, f"openapi-python-client wrote {packages}"
+    return packages[0]
