@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate check-generated lint typecheck test contract emulator st-emulator bench-generate bench-emulator bench-client clean
+.PHONY: help install generate diff check-generated lint typecheck test contract emulator st-emulator bench-generate bench-emulator bench-client clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -20,6 +20,10 @@ $(STAMP): pyproject.toml
 
 generate: $(STAMP) ## Regenerate generated/ from spec/ (upstream + overlays) and templates/
 	$(BIN)/python -m generator generate
+
+diff: $(STAMP) ## API changes from OLD= to NEW= (default: the vendored spec), overlays applied; exit 1 if any is breaking
+	@test -n "$(OLD)" || { echo "usage: make diff OLD=old-spec.yml [NEW=new-spec.yml] [FORMAT=json]"; exit 2; }
+	$(BIN)/python -m generator diff $(OLD) $(or $(NEW),spec/paperspace-deployments-api-openapi.yml) --format $(or $(FORMAT),text)
 
 check-generated: $(STAMP) ## Fail if generated/ is not exactly what `make generate` would write
 	$(BIN)/python -m generator check

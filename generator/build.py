@@ -16,7 +16,15 @@ from . import ir
 from .errors import SpecError, to_pointer
 from .loader import Path_, SourceDocument
 from .naming import snake_case, unique
-from .schema_types import SERVER_STRING_FORMATS, argument_hint, hoist, normalise_schema_names, type_hint
+from .schema_types import (
+    PYTHON_NAME,
+    SERVER_STRING_FORMATS,
+    argument_hint,
+    hoist,
+    normalise_schema_names,
+    python_name_extension,
+    type_hint,
+)
 from .validate import resolve_pointer
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -76,6 +84,7 @@ class _Context:
 def build_api(doc: SourceDocument, *, package: str, source: str) -> BuildResult:
     """The IR of ``doc``, an effective spec that has passed validation."""
     ctx = _Context(doc, normalise_schema_names(doc.data))
+    _check_python_names(ctx, doc.data)
     ctx.spec.setdefault("components", {}).setdefault("schemas", {})
     operations = []
     taken: set[str] = set()
@@ -113,7 +122,11 @@ def _operation(ctx: _Context, path: str, item: dict[str, Any], method: str, take
     raw = item[method]
     where: Path_ = ("paths", path, method)
     operation_id = raw.get("operationId") or f"{method} {path}"
-    python_name = unique(_not_reserved(snake_case(operation_id), RESERVED_OPERATION_NAMES), taken)
+    chosen = python_name_extension(raw)
+    if chosen is not None and (chosen in taken or chosen in RESERVED_OPERATION_NAMES):
+        ctx.problem((*where, PYTHON_NAME), f"{PYTHON_NAME} {chosen!r} is taken by another method of the client")
+    python_name = chosen or unique(_not_reserved(snake_case(operation_id), RESERVED_OPERATION_NAMES), taken)
+    taken.add(python_name)
     stem = operation_id if raw.get("operationId") else python_name
     try:
         body = _body(ctx, raw, where, stem)
@@ -151,7 +164,7 @@ def _parameters(ctx: _Context, raw_params: list[Any], where: Path_) -> tuple[ir.
     for index, raw in enumerate(raw_params):  # operation-level parameters override path-level ones
         param = ctx.deref(raw)
         merged[(param["name"], param["in"])] = (index, param)
-    taken: set[str] = set()
+    taken: set[str] = {n for _, param in merged.values() if (n := python_name_extension(param))}
     result = []
     for index, param in merged.values():
         schema = param.get("schema", {})
@@ -162,7 +175,8 @@ def _parameters(ctx: _Context, raw_params: list[Any], where: Path_) -> tuple[ir.
         result.append(
             ir.Parameter(
                 wire_name=param["name"],
-                python_name=unique(_not_reserved(snake_case(param["name"]), RESERVED_PARAMETER_NAMES), taken),
+                python_name=python_name_extension(param)
+                or unique(_not_reserved(snake_case(param["name"]), RESERVED_PARAMETER_NAMES), taken),
                 location=param["in"],
                 required=bool(param.get("required")) or param["in"] == "path",
                 type_hint=type_hint(schema).removesuffix(" | None"),
@@ -173,6 +187,30 @@ def _parameters(ctx: _Context, raw_params: list[Any], where: Path_) -> tuple[ir.
             )
         )
     return tuple(result)
+
+
+def _check_python_names(ctx: _Context, spec: dict[str, Any]) -> None:
+    """Every ``x-python-name`` must be an identifier that is no keyword (and a parameter's no runtime name)."""
+
+    def check(where: Path_, owner: Any, reserved: set[str] = set()) -> None:  # noqa: B006 - never mutated
+        if isinstance(owner, dict) and PYTHON_NAME in owner:
+            name = owner[PYTHON_NAME]
+            if python_name_extension(owner) is None or name in reserved:
+                ctx.problem((*where, PYTHON_NAME), f"{PYTHON_NAME} {name!r} is not a usable Python name here")
+
+    for name, schema in (spec.get("components", {}).get("schemas") or {}).items():
+        check(("components", "schemas", name), schema)
+    for name, parameter in (spec.get("components", {}).get("parameters") or {}).items():
+        check(("components", "parameters", name), parameter, RESERVED_PARAMETER_NAMES)
+    for path, item in (spec.get("paths") or {}).items():
+        for index, parameter in enumerate(item.get("parameters") or []):
+            check(("paths", path, "parameters", index), parameter, RESERVED_PARAMETER_NAMES)
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if isinstance(operation, dict):
+                check(("paths", path, method), operation)
+                for index, parameter in enumerate(operation.get("parameters") or []):
+                    check(("paths", path, method, "parameters", index), parameter, RESERVED_PARAMETER_NAMES)
 
 
 def _not_reserved(name: str, reserved: set[str]) -> str:

@@ -1,13 +1,28 @@
-"""``python -m generator``: generate, check."""
+"""``python -m generator``: generate, check, diff."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 from .background import Worker
-from .pipeline import DEFAULT_OUT, DEFAULT_PACKAGE, DEFAULT_SPEC, Inputs, default_overlays, run
+from .diff import diff_specs, render_json, render_text, suggested_bump
+from .errors import SpecErrors
+from .lock import LOCK_NAME, changed_inputs, edited_outputs, read_lock
+from .pipeline import (
+    DEFAULT_OUT,
+    DEFAULT_PACKAGE,
+    DEFAULT_SPEC,
+    EFFECTIVE_SPEC_NAME,
+    Inputs,
+    default_overlays,
+    fingerprint,
+    load_effective,
+    run,
+)
+from .render import TEMPLATES
 from .write import FormatError, compare_trees, remove_tree, swap_into_place, unsafe_output_reason
 
 EXIT_STALE = 1
@@ -17,6 +32,19 @@ EXIT_SPEC_ERRORS = 2
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+    diff = commands.add_parser(
+        "diff", help="every change to the API surface from OLD to NEW, breaking or not (exit 1 if any is breaking)"
+    )
+    diff.add_argument("old", type=Path, help="the older upstream spec")
+    diff.add_argument("new", type=Path, help="the newer upstream spec")
+    diff.add_argument(
+        "--overlay",
+        type=Path,
+        action="append",
+        help="an overlay applied to both (repeatable; default: spec/overlays/*)",
+    )
+    diff.add_argument("--no-overlays", action="store_true", help="compare the specs as they are")
+    diff.add_argument("--format", choices=("text", "json"), default="text")
     for name, help_text in (
         ("generate", "write the package generated from the spec and its overlays"),
         ("check", "exit 1 when the output directory is not what generate would write"),
@@ -31,6 +59,17 @@ def _parser() -> argparse.ArgumentParser:
         )
         command.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory, replaced as a whole")
         command.add_argument("--package", default=DEFAULT_PACKAGE, help="Python package name")
+        command.add_argument(
+            "--templates",
+            type=Path,
+            action="append",
+            default=[],
+            help="a directory of template overrides, laid out like templates/ (package/*.jinja, runtime/*.py); "
+            "repeatable, searched in order before the project's own",
+        )
+    commands.choices["generate"].add_argument(
+        "--force", action="store_true", help="regenerate even when the lock says nothing changed"
+    )
     return parser
 
 
@@ -42,7 +81,12 @@ def _inputs(args: argparse.Namespace) -> Inputs:
         overlays = default_overlays()
     else:
         overlays = ()
-    return Inputs(spec=args.spec, overlays=overlays, out=args.out, package=args.package)
+    for directory in args.templates:
+        if not (directory / "package").is_dir() and not (directory / "runtime").is_dir():
+            print(f"error: --templates {directory}: no package/ or runtime/ directory in it", file=sys.stderr)
+            raise SystemExit(EXIT_SPEC_ERRORS)
+    template_dirs = (*args.templates, TEMPLATES)
+    return Inputs(spec=args.spec, overlays=overlays, out=args.out, package=args.package, template_dirs=template_dirs)
 
 
 def main(argv: list[str] | None = None, models_worker: Worker | None = None) -> int:
@@ -52,7 +96,28 @@ def main(argv: list[str] | None = None, models_worker: Worker | None = None) -> 
         if models_worker is not None:
             models_worker.cancel()
         raise
-    inputs = _inputs(args)
+    if args.command == "diff":
+        if models_worker is not None:
+            models_worker.cancel()
+        return _diff(args)
+    try:
+        inputs = _inputs(args)
+    except SystemExit:
+        if models_worker is not None:
+            models_worker.cancel()
+        raise
+    stale_because = _stale_because(inputs)
+    if args.command == "generate" and stale_because == [] and not args.force:
+        if models_worker is not None:
+            models_worker.cancel()
+        print(f"{inputs.out} is up to date: no input changed since the last generation ({LOCK_NAME}).")
+        return 0
+    if args.command == "check" and stale_because:
+        if models_worker is not None:
+            models_worker.cancel()
+        print(f"{inputs.out} is stale; run `make generate`:", file=sys.stderr)
+        print("\n".join(stale_because), file=sys.stderr)
+        return EXIT_STALE
     refusal = unsafe_output_reason(inputs.out) if args.command == "generate" else None
     if refusal is not None:
         if models_worker is not None:
@@ -80,6 +145,47 @@ def main(argv: list[str] | None = None, models_worker: Worker | None = None) -> 
             return EXIT_STALE
         print(f"{inputs.out} is up to date.")
         return 0
+    summary = _changes_since_last_generation(inputs.out, outcome.scratch)
     swap_into_place(outcome.scratch, inputs.out)
     print(f"generated {inputs.package} in {inputs.out}")
+    if summary:
+        print(summary)
     return 0
+
+
+def _stale_because(inputs: Inputs) -> list[str] | None:
+    """Why the output is stale by its lock (empty: it is not), or None without a lock to go by."""
+    lock = read_lock(inputs.out)
+    if lock is None:
+        return None
+    return changed_inputs(lock, fingerprint(inputs)) + edited_outputs(lock, inputs.out)
+
+
+def _diff(args: argparse.Namespace) -> int:
+    overlays = () if args.no_overlays else tuple(args.overlay or default_overlays())
+    try:
+        specs = [load_effective(Inputs(spec=path, overlays=overlays))[1].data for path in (args.old, args.new)]
+    except SpecErrors as exc:
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        return EXIT_SPEC_ERRORS
+    changes = diff_specs(*specs)
+    print(render_json(changes) if args.format == "json" else render_text(changes))
+    return EXIT_STALE if any(c.breaking for c in changes) else 0
+
+
+def _changes_since_last_generation(out: Path, scratch: Path) -> str:
+    """What changed in the API since ``out`` was generated, and the version bump it suggests."""
+    previous, current = out / EFFECTIVE_SPEC_NAME, scratch / EFFECTIVE_SPEC_NAME
+    if not previous.is_file() or not current.is_file():
+        return ""
+    old, new = (json.loads(path.read_text(encoding="utf-8")) for path in (previous, current))
+    changes = diff_specs(old, new)
+    if not changes:
+        return "API surface unchanged since the last generation."
+    version = str((new.get("x-client") or {}).get("packageVersion", "0.1.0"))
+    bump, suggested = suggested_bump(changes, version)
+    return (
+        f"API changes since the last generation:\n{render_text(changes)}\n"
+        f"suggested version bump: {bump} ({version} -> {suggested}; set x-client.packageVersion in an overlay)"
+    )

@@ -14,14 +14,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .background import Worker
 from .build import BuildResult, build_api
 from .errors import SpecError, SpecErrors
 from .loader import SourceDocument, load_document
+from .lock import LOCK_NAME, input_fingerprint, lock_text
 from .models import render_models
 from .overlay import apply_overlays
-from .render import TEMPLATES, file_header, render_package
+from .render import EFFECTIVE_SPEC_NAME, TEMPLATES, file_header, render_package
 from .validate import validate_document
 from .write import MARKER, MARKER_TEXT, format_tree, remove_tree, scratch_dir_beside, write_tree
 
@@ -30,6 +32,7 @@ DEFAULT_SPEC = ROOT / "spec" / "paperspace-deployments-api-openapi.yml"
 DEFAULT_OVERLAY_DIR = ROOT / "spec" / "overlays"
 DEFAULT_OUT = ROOT / "generated"
 DEFAULT_PACKAGE = "paperspace_deployments"
+__all__ = ["EFFECTIVE_SPEC_NAME", "Inputs", "Outcome", "default_overlays", "fingerprint", "load_effective", "run"]
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,7 @@ class Inputs:
     overlays: tuple[Path, ...] = ()
     out: Path = DEFAULT_OUT
     package: str = DEFAULT_PACKAGE
-    template_dir: Path = TEMPLATES
+    template_dirs: tuple[Path, ...] = (TEMPLATES,)  # overrides first (see render.TemplateDirs)
 
 
 @dataclass
@@ -46,6 +49,11 @@ class Outcome:
     scratch: Path | None  # the formatted generation, ready to swap in; None when there are errors
     errors: list[SpecError] = field(default_factory=list)
     warnings: list[SpecError] = field(default_factory=list)
+
+
+def fingerprint(inputs: Inputs) -> dict[str, Any]:
+    """What a generation from ``inputs`` is made of, for the lock (paths named as in file headers)."""
+    return input_fingerprint(inputs.spec, inputs.overlays, inputs.template_dirs, display_path)
 
 
 def default_overlays() -> tuple[Path, ...]:
@@ -94,7 +102,7 @@ def _run(inputs: Inputs, worker: Worker) -> Outcome:
     except Exception as exc:  # an invalid spec may break the IR; validation will say why
         built = exc
     if isinstance(built, BuildResult) and not built.errors:
-        header = file_header(built.api, inputs.template_dir)
+        header = file_header(built.api, inputs.template_dirs)
         worker.submit(render_models, built.model_spec, header=header, expected=built.api.model_names)
     errors = _validate_all([upstream, effective] if inputs.overlays else [upstream])
     if errors:
@@ -103,7 +111,7 @@ def _run(inputs: Inputs, worker: Worker) -> Outcome:
         raise built
     if built.errors:
         return Outcome(None, built.errors, built.warnings)
-    files = render_package(built.api, effective.data, inputs.template_dir)
+    files = render_package(built.api, effective.data, inputs.template_dirs)
     models_source, model_errors = worker.result()
     if model_errors:
         return Outcome(None, model_errors, built.warnings)
@@ -113,6 +121,7 @@ def _run(inputs: Inputs, worker: Worker) -> Outcome:
     try:
         write_tree(files, scratch)
         format_tree(scratch)
+        (scratch / LOCK_NAME).write_text(lock_text(fingerprint(inputs), scratch), encoding="utf-8")
     except BaseException:
         remove_tree(scratch)
         raise

@@ -9,6 +9,7 @@ from typing import Any
 from .ir import CLIENT_FLAVORS, Api
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+EFFECTIVE_SPEC_NAME = "openapi.json"  # the effective spec, at the output's root (what `diff` compares)
 # hand-owned runtime modules, copied into every package as they are
 RUNTIME_MODULES = ("_base_client.py", "_enums.py", "_server_base.py", "errors.py")
 # package template → output path; "{package}" is the package directory
@@ -23,11 +24,15 @@ PACKAGE_TEMPLATES = {
 }
 
 
-def _environment(template_dir: Path) -> Any:
+TemplateDirs = tuple[Path, ...]  # searched in order: a user's overrides first, the project's templates last
+
+
+def _environment(template_dirs: TemplateDirs) -> Any:
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(template_dir / "package"),
+        # a user's directory may hold any of the templates (or macros.jinja); the rest come from ours
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(d / "package") for d in template_dirs]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -45,24 +50,31 @@ def docstring_safe(text: str) -> str:
     return str(text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
 
 
-def render_package(api: Api, effective_spec: dict[str, Any], template_dir: Path = TEMPLATES) -> dict[str, str]:
-    """Output-relative path → content of every file but the models module (see :mod:`.models`)."""
-    env = _environment(template_dir)
+def render_package(
+    api: Api, effective_spec: dict[str, Any], template_dirs: TemplateDirs = (TEMPLATES,)
+) -> dict[str, str]:
+    """Output-relative path → content of every file but the models module (see :mod:`.models`).
+
+    Every package template is rendered with the same context: ``api`` (:class:`generator.ir.Api`)
+    and ``flavors`` (the sync and async :class:`generator.ir.ClientFlavor`).
+    """
+    env = _environment(template_dirs)
     files: dict[str, str] = {}
     for template_name, target in PACKAGE_TEMPLATES.items():
         text = env.get_template(template_name).render(api=api, flavors=CLIENT_FLAVORS)
         files[target.format(package=api.package)] = text
-    header = file_header(api, template_dir)
+    header = file_header(api, template_dirs)
     for module in RUNTIME_MODULES:
-        runtime = (template_dir / "runtime" / module).read_text(encoding="utf-8")
+        source = next(d / "runtime" / module for d in (*template_dirs, TEMPLATES) if (d / "runtime" / module).is_file())
+        runtime = source.read_text(encoding="utf-8")
         files[f"{api.package}/{module}"] = (
             f"{header.rstrip()}\n# (hand-owned runtime: templates/runtime/{module})\n{runtime}"
         )
     spec_json = json.dumps(effective_spec, indent=2, ensure_ascii=False) + "\n"
-    files["openapi.json"] = spec_json
+    files[EFFECTIVE_SPEC_NAME] = spec_json
     files[f"{api.package}/openapi.json"] = spec_json
     return files
 
 
-def file_header(api: Api, template_dir: Path = TEMPLATES) -> str:
-    return str(_environment(template_dir).get_template("macros.jinja").module.header(api)).strip()
+def file_header(api: Api, template_dirs: TemplateDirs = (TEMPLATES,)) -> str:
+    return str(_environment(template_dirs).get_template("macros.jinja").module.header(api)).strip()

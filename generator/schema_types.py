@@ -9,12 +9,14 @@ written inline would otherwise get names nobody can predict, so they are moved i
 from __future__ import annotations
 
 import copy
+import keyword
 import re
 from typing import Any
 
 from .naming import RESERVED_MODEL_NAMES, pascal_case, unique
 
 SCHEMA_PREFIX = "#/components/schemas/"
+PYTHON_NAME = "x-python-name"  # an overlay's rename of an operation, parameter or model
 _SCALARS = {"integer": "int", "number": "float", "boolean": "bool"}
 _STRING_FORMATS = {"date-time": "datetime", "date": "date", "binary": "bytes", "byte": "str"}
 # the stubs read parameters as RFC 3339 strings only (names from the server runtime)
@@ -40,15 +42,26 @@ def class_name(schema_name: str) -> str:
 
 
 def normalise_schema_names(spec: dict[str, Any]) -> dict[str, Any]:
-    """A copy whose component schema names are already the class names; references follow."""
+    """A copy whose component schema names are already the class names; references follow.
+
+    A schema's ``x-python-name`` (validated by the caller) is its class name as it is.
+    """
     spec = copy.deepcopy(spec)
     schemas = spec.get("components", {}).get("schemas", {})
     taken: set[str] = set()
-    renames = {name: unique(class_name(name), taken) for name in schemas}
+    chosen = {name: python_name_extension(schema) for name, schema in schemas.items()}
+    taken.update(n for n in chosen.values() if n)
+    renames = {name: chosen[name] or unique(class_name(name), taken) for name in schemas}
     spec.setdefault("components", {})["schemas"] = {renames[n]: s for n, s in schemas.items()}
     if any(old != new for old, new in renames.items()):
         _rewrite_refs(spec, {SCHEMA_PREFIX + old: SCHEMA_PREFIX + new for old, new in renames.items()})
     return spec
+
+
+def python_name_extension(owner: Any) -> str | None:
+    """The ``x-python-name`` of an operation, parameter or schema, when it is a usable name."""
+    name = owner.get(PYTHON_NAME) if isinstance(owner, dict) else None
+    return name if isinstance(name, str) and name.isidentifier() and not keyword.iskeyword(name) else None
 
 
 def _rewrite_refs(value: Any, mapping: dict[str, str]) -> None:

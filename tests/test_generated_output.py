@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from conftest import ROOT, run_generator
@@ -31,10 +32,15 @@ def test_check_reports_a_stale_file_and_exits_1(tmp_path: Path) -> None:
     (out / "stray.txt").write_text("not generated")
 
     result = run_generator("check", "--out", out)
+    assert result.returncode == 1
+    assert "edited by hand: paperspace_deployments/_client.py" in result.stderr  # the lock says so
+    assert "not generated (extra): stray.txt" in result.stderr
 
+    (out / "generator.lock.json").unlink()  # without a lock: the regeneration compared file by file
+    result = run_generator("check", "--out", out)
     assert result.returncode == 1
     assert "stale: paperspace_deployments/_client.py" in result.stderr
-    assert "not generated (extra): stray.txt" in result.stderr
+    assert "missing: generator.lock.json" in result.stderr
 
 
 def test_every_generated_file_names_its_source() -> None:
@@ -70,3 +76,40 @@ def test_effective_spec_is_written_and_carries_the_overlays() -> None:
             if method == "parameters":
                 continue
             assert {"400", "401", "429", "500"} <= operation["responses"].keys(), (path, method)
+
+
+def test_the_lock_names_the_input_that_changed(tmp_path: Path) -> None:
+    out = tmp_path / "gen"
+    overlays = [tmp_path / name for name in ("a.yaml", "b.yaml")]
+    for overlay in overlays:
+        action = f"actions: [{{target: '$.info', update: {{x-{overlay.stem}: 1}}}}]"
+        overlay.write_text(f"overlay: 1.0.0\ninfo: {{title: t, version: '1'}}\n{action}\n", encoding="utf-8")
+    spec = ROOT / "spec" / "paperspace-deployments-api-openapi.yml"
+    common = ("--spec", spec, "--out", out, "--overlay", overlays[0], "--overlay", overlays[1])
+    assert run_generator("generate", *common).returncode == 0
+    lock = json.loads((out / "generator.lock.json").read_text())
+    assert lock["generator"]["datamodel-code-generator"] and len(lock["outputs"]) > 5
+    assert not [key for key in lock["inputs"] if "/tmp" in key or key.startswith("/")]
+
+    overlays[1].write_text(overlays[1].read_text() + "# changed\n", encoding="utf-8")
+    result = run_generator("check", *common)
+    assert (result.returncode, result.stderr.splitlines()[1:]) == (1, ["changed: overlay b.yaml"])
+
+    templates = tmp_path / "mine" / "package"
+    templates.mkdir(parents=True)
+    (templates / "py.typed.jinja").write_text("", encoding="utf-8")
+    result = run_generator("check", *common, "--templates", templates.parent)
+    assert "new input: template mine/package/py.typed.jinja" in result.stderr
+
+
+def test_regenerating_unchanged_inputs_is_a_no_op(tmp_path: Path) -> None:
+    out = tmp_path / "gen"
+    assert run_generator("generate", "--out", out).returncode == 0
+    client = out / "paperspace_deployments" / "_client.py"
+    before = client.stat().st_mtime_ns
+    again = run_generator("generate", "--out", out)
+    assert again.returncode == 0 and "up to date: no input changed" in again.stdout
+    assert client.stat().st_mtime_ns == before, "nothing was rewritten"
+    forced = run_generator("generate", "--out", out, "--force")
+    assert forced.returncode == 0 and "generated paperspace_deployments" in forced.stdout
+    assert "API surface unchanged since the last generation." in forced.stdout

@@ -132,5 +132,5 @@ def test_formatter_failure_leaves_no_scratch_directory(tmp_path: Path) -> None:
     from generator.write import FormatError
 
     with pytest.raises(FormatError, match=r"server\.py"):
-        run(Inputs(spec=SPECS / "tiny.yml", out=out, package="tiny", template_dir=templates))
+        run(Inputs(spec=SPECS / "tiny.yml", out=out, package="tiny", template_dirs=(templates,)))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["templates"]

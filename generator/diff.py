@@ -1,0 +1,399 @@
+"""What changed in an API's surface between two effective specs, each change breaking or not.
+
+"Breaking" means a program written against the old spec (with the SDK generated from it) may
+fail against a server of the new one, or no longer type-check against the regenerated SDK:
+
+- operations: removed is breaking, added is not;
+- parameters: a required one added, one removed, its type or location changed, or an optional
+  one made required are breaking; an optional one added or a required one made optional are not;
+- request bodies and their fields: a body or field newly required, a field removed or retyped,
+  an enum value removed are breaking; an optional field or an enum value added are not;
+- responses and their fields: a field removed, retyped or made optional is breaking; a field
+  added or made required is not; an enum value added is not breaking for this SDK (its enums
+  keep unknown values) but is flagged, since closed-enum clients reject it; one removed is not;
+- status codes: a success status removed or changed is breaking, a documented error added or
+  removed is not;
+- authentication: an operation that newly requires credentials, or a scheme changed, is breaking;
+  one that stops requiring them is not.
+
+Schemas are compared structurally, following ``$ref`` in each document (cycles are visited once),
+through ``allOf`` (merged), ``items`` and ``additionalProperties``; ``oneOf``/``anyOf`` variants
+are compared by the name of the schema they refer to, or by position.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_MAX_DEPTH = 32  # deeper than any real schema; a guard, with the cycle check, against runaway recursion
+
+
+@dataclass(frozen=True)
+class Change:
+    breaking: bool
+    where: str  # "GET /deployments", "GET /deployments parameter limit (query)", ...
+    what: str
+
+    def __str__(self) -> str:
+        return f"{'BREAKING' if self.breaking else 'ok      '}  {self.where}: {self.what}"
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One spec, and how to read it."""
+
+    spec: dict[str, Any]
+
+    def resolve(self, value: Any) -> tuple[Any, str | None]:
+        """``value`` with ``$ref`` chains followed, and the last schema name met on the way."""
+        name = None
+        seen: set[str] = set()
+        while isinstance(value, dict) and isinstance(value.get("$ref"), str) and value["$ref"] not in seen:
+            ref = value["$ref"]
+            seen.add(ref)
+            name = ref.rsplit("/", 1)[-1]
+            value = self.spec
+            for part in ref.removeprefix("#/").split("/"):
+                value = value.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(value, dict) else {}
+        return value, name
+
+    def security(self, operation: dict[str, Any]) -> dict[str, str]:
+        """Scheme name → a description of the scheme, for the schemes the operation requires."""
+        requirements = operation.get("security", self.spec.get("security", []))
+        schemes = self.spec.get("components", {}).get("securitySchemes", {})
+        required: dict[str, str] = {}
+        for requirement in requirements or []:
+            if not requirement:  # an empty requirement: credentials are optional
+                return {}
+            for name in requirement:
+                scheme, _ = self.resolve(schemes.get(name, {}))
+                required[name] = _describe_scheme(scheme)
+        return required
+
+
+def _describe_scheme(scheme: Any) -> str:
+    if not isinstance(scheme, dict):
+        return "?"
+    if scheme.get("type") == "http":
+        return f"http {str(scheme.get('scheme', '')).lower()}"
+    if scheme.get("type") == "apiKey":
+        return f"apiKey {scheme.get('in')} {scheme.get('name')}"
+    return str(scheme.get("type"))
+
+
+def diff_specs(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """Every change to the API surface from ``old`` to ``new`` (effective specs, overlays applied)."""
+    before, after = _Side(old), _Side(new)
+    old_ops, new_ops = _operations(before), _operations(after)
+    changes: list[Change] = []
+    for key in sorted(old_ops.keys() - new_ops.keys()):
+        changes.append(Change(True, key, "operation removed"))
+    for key in sorted(new_ops.keys() - old_ops.keys()):
+        changes.append(Change(False, key, "operation added"))
+    for key in sorted(old_ops.keys() & new_ops.keys()):
+        changes += _operation_changes(key, before, old_ops[key], after, new_ops[key])
+    return changes
+
+
+def _operations(side: _Side) -> dict[str, tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """``"GET /items/{}"`` → the operation and its parameters (path-level ones merged in)."""
+    found: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
+    for path, item in (side.spec.get("paths") or {}).items():
+        item, _ = side.resolve(item)
+        if not isinstance(item, dict):
+            continue
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, dict):
+                continue
+            merged: dict[tuple[str, str], dict[str, Any]] = {}
+            for raw in list(item.get("parameters") or []) + list(operation.get("parameters") or []):
+                parameter, _ = side.resolve(raw)
+                if isinstance(parameter, dict) and "name" in parameter:
+                    merged[(parameter["name"], parameter.get("in", ""))] = parameter
+            # placeholders renamed ({id} → {deploymentId}) are the same operation
+            shape = "/".join("{}" if part.startswith("{") else part for part in path.split("/"))
+            found[f"{method.upper()} {shape}"] = (operation, list(merged.values()))
+    return found
+
+
+def _operation_changes(
+    key: str,
+    before: _Side,
+    old: tuple[dict[str, Any], list[dict[str, Any]]],
+    after: _Side,
+    new: tuple[dict[str, Any], list[dict[str, Any]]],
+) -> list[Change]:
+    (old_op, old_params), (new_op, new_params) = old, new
+    changes = _parameter_changes(key, before, old_params, after, new_params)
+    changes += _body_changes(key, before, old_op.get("requestBody"), after, new_op.get("requestBody"))
+    changes += _response_changes(key, before, old_op.get("responses") or {}, after, new_op.get("responses") or {})
+    old_auth, new_auth = before.security(old_op), after.security(new_op)
+    if not old_auth and new_auth:
+        changes.append(Change(True, key, f"now requires credentials ({', '.join(sorted(new_auth.values()))})"))
+    elif old_auth and not new_auth:
+        changes.append(Change(False, key, "no longer requires credentials"))
+    elif set(old_auth.values()) != set(new_auth.values()):
+        was, now = ", ".join(sorted(old_auth.values())), ", ".join(sorted(new_auth.values()))
+        changes.append(Change(True, key, f"authentication changed from {was} to {now}"))
+    return changes
+
+
+def _parameter_changes(
+    key: str, before: _Side, old: list[dict[str, Any]], after: _Side, new: list[dict[str, Any]]
+) -> list[Change]:
+    old_by, new_by = {(p["name"], p.get("in")): p for p in old}, {(p["name"], p.get("in")): p for p in new}
+    changes: list[Change] = []
+    for name, location in sorted(old_by.keys() - new_by.keys()):
+        changes.append(Change(True, f"{key} parameter {name} ({location})", "removed"))
+    for name, location in sorted(new_by.keys() - old_by.keys()):
+        required = bool(new_by[(name, location)].get("required")) or location == "path"
+        changes.append(Change(required, f"{key} parameter {name} ({location})", f"added, {_required(required)}"))
+    for ident in sorted(old_by.keys() & new_by.keys()):
+        where = f"{key} parameter {ident[0]} ({ident[1]})"
+        was, now = bool(old_by[ident].get("required")), bool(new_by[ident].get("required"))
+        if was != now:
+            changes.append(Change(now, where, f"now {_required(now)}"))
+        old_schema, new_schema = old_by[ident].get("schema", {}), new_by[ident].get("schema", {})
+        changes += _schema_changes(where, before, old_schema, after, new_schema, request=True, seen=set())
+    return changes
+
+
+def _required(required: bool) -> str:
+    return "required" if required else "optional"
+
+
+def _json_schema(side: _Side, holder: Any) -> tuple[Any, bool] | None:
+    """The JSON schema of a request body or response, and whether a body is required."""
+    holder, _ = side.resolve(holder)
+    if not isinstance(holder, dict):
+        return None
+    for media_type, media in (holder.get("content") or {}).items():
+        base = media_type.split(";")[0].strip()
+        if base == "application/json" or base.endswith("+json"):
+            return (media or {}).get("schema", {}), bool(holder.get("required"))
+    return None
+
+
+def _media_types(side: _Side, holder: Any) -> set[str]:
+    holder, _ = side.resolve(holder)
+    return set((holder.get("content") or {}) if isinstance(holder, dict) else {})
+
+
+def _body_changes(key: str, before: _Side, old: Any, after: _Side, new: Any) -> list[Change]:
+    where = f"{key} request body"
+    if old is None and new is None:
+        return []
+    if old is None:
+        required = bool(after.resolve(new)[0].get("required"))
+        return [Change(required, where, f"added, {_required(required)}")]
+    if new is None:
+        return [Change(True, where, "removed")]
+    changes: list[Change] = []
+    removed_types = _media_types(before, old) - _media_types(after, new)
+    if removed_types:
+        changes.append(Change(True, where, f"no longer accepts {', '.join(sorted(removed_types))}"))
+    old_json, new_json = _json_schema(before, old), _json_schema(after, new)
+    if old_json and new_json:
+        if new_json[1] != old_json[1]:
+            changes.append(Change(new_json[1], where, f"now {_required(new_json[1])}"))
+        changes += _schema_changes(where, before, old_json[0], after, new_json[0], request=True, seen=set())
+    return changes
+
+
+def _response_changes(key: str, before: _Side, old: dict[str, Any], after: _Side, new: dict[str, Any]) -> list[Change]:
+    changes: list[Change] = []
+    old_codes, new_codes = set(map(str, old)), set(map(str, new))
+    for code in sorted(old_codes - new_codes):
+        success = code.startswith("2")
+        changes.append(Change(success, f"{key} response {code}", "removed"))
+    for code in sorted(new_codes - old_codes):
+        changes.append(Change(False, f"{key} response {code}", "added"))
+    for code in sorted(old_codes & new_codes):
+        where = f"{key} response {code}"
+        old_json, new_json = _json_schema(before, old[code]), _json_schema(after, new[code])
+        if old_json and not new_json and code.startswith("2"):
+            changes.append(Change(True, where, "no longer answers JSON"))
+        elif old_json and new_json:
+            changes += _schema_changes(where, before, old_json[0], after, new_json[0], request=False, seen=set())
+    return changes
+
+
+def _type_of(schema: dict[str, Any]) -> str | None:
+    kind = schema.get("type")
+    if kind is None and "properties" in schema:
+        kind = "object"
+    if kind is None:
+        return None
+    return f"{kind}" + (f" ({schema['format']})" if schema.get("format") else "")
+
+
+def _merged(side: _Side, schema: Any, depth: int = 0) -> tuple[dict[str, Any], str | None]:
+    """The schema resolved, with ``allOf`` parts merged into one object schema."""
+    schema, name = side.resolve(schema)
+    if not isinstance(schema, dict):
+        return {}, name
+    if "allOf" not in schema or depth > _MAX_DEPTH:
+        return schema, name
+    merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
+    properties = dict(merged.get("properties") or {})
+    required = list(merged.get("required") or [])
+    for part in schema["allOf"]:
+        resolved, _ = _merged(side, part, depth + 1)
+        properties.update(resolved.get("properties") or {})
+        required += resolved.get("required") or []
+        merged.setdefault("type", resolved.get("type"))
+    merged["properties"], merged["required"] = properties, required
+    return merged, name
+
+
+def _schema_changes(
+    where: str, before: _Side, old: Any, after: _Side, new: Any, *, request: bool, seen: set[tuple[str, str]]
+) -> list[Change]:
+    old_schema, old_name = _merged(before, old)
+    new_schema, new_name = _merged(after, new)
+    if old_name and new_name:  # a named schema met again down a recursive structure: compared once
+        if (old_name, new_name) in seen or len(seen) > _MAX_DEPTH * 8:
+            return []
+        seen = seen | {(old_name, new_name)}
+    changes: list[Change] = []
+    old_type, new_type = _type_of(old_schema), _type_of(new_schema)
+    if old_type and new_type and old_type != new_type:
+        return [Change(True, where, f"type changed from {old_type} to {new_type}")]
+    if old_schema.get("nullable") and not new_schema.get("nullable") and request:
+        changes.append(Change(True, where, "no longer accepts null"))
+    if new_schema.get("nullable") and not old_schema.get("nullable") and not request:
+        changes.append(Change(True, where, "may now be null"))
+    changes += _enum_changes(where, old_schema, new_schema, request=request)
+    changes += _property_changes(where, before, old_schema, after, new_schema, request=request, seen=seen)
+    for keyword in ("items", "additionalProperties"):
+        old_part, new_part = old_schema.get(keyword), new_schema.get(keyword)
+        if isinstance(old_part, dict) and isinstance(new_part, dict):
+            inner = f"{where}[]" if keyword == "items" else f"{where}{{}}"
+            changes += _schema_changes(inner, before, old_part, after, new_part, request=request, seen=seen)
+    for keyword in ("oneOf", "anyOf"):
+        changes += _variant_changes(where, keyword, before, old_schema, after, new_schema, request=request, seen=seen)
+    return changes
+
+
+def _enum_changes(where: str, old: dict[str, Any], new: dict[str, Any], *, request: bool) -> list[Change]:
+    if "enum" not in old and "enum" not in new:
+        return []
+    if "enum" not in new:
+        return [Change(False, where, "no longer limited to an enum")] if request else []
+    if "enum" not in old:
+        return [Change(True, where, "now limited to an enum")] if request else []
+    old_values, new_values = old["enum"], new["enum"]
+    added = [v for v in new_values if v not in old_values]
+    removed = [v for v in old_values if v not in new_values]
+    changes = []
+    if removed:
+        text = f"enum values removed: {', '.join(map(json.dumps, removed))}"
+        changes.append(Change(request, where, text))
+    if added:
+        text = f"enum values added: {', '.join(map(json.dumps, added))}"
+        if not request:
+            text += " (this SDK keeps unknown values; clients with closed enums reject them)"
+        changes.append(Change(False, where, text))
+    return changes
+
+
+def _property_changes(
+    where: str,
+    before: _Side,
+    old: dict[str, Any],
+    after: _Side,
+    new: dict[str, Any],
+    *,
+    request: bool,
+    seen: set[tuple[str, str]],
+) -> list[Change]:
+    old_props, new_props = old.get("properties") or {}, new.get("properties") or {}
+    old_required, new_required = set(old.get("required") or []), set(new.get("required") or [])
+    changes: list[Change] = []
+    for name in sorted(old_props.keys() - new_props.keys()):
+        changes.append(Change(True, f"{where} field {name}", "removed"))
+    for name in sorted(new_props.keys() - old_props.keys()):
+        required = name in new_required
+        changes.append(Change(request and required, f"{where} field {name}", f"added, {_required(required)}"))
+    for name in sorted(old_props.keys() & new_props.keys()):
+        field_where = f"{where} field {name}"
+        was, now = name in old_required, name in new_required
+        if was != now:
+            # a request field newly required breaks callers; a response field newly optional breaks readers
+            changes.append(Change(now if request else was, field_where, f"now {_required(now)}"))
+        changes += _schema_changes(
+            field_where, before, old_props[name], after, new_props[name], request=request, seen=seen
+        )
+    return changes
+
+
+def _variant_changes(
+    where: str,
+    keyword: str,
+    before: _Side,
+    old: dict[str, Any],
+    after: _Side,
+    new: dict[str, Any],
+    *,
+    request: bool,
+    seen: set[tuple[str, str]],
+) -> list[Change]:
+    old_variants, new_variants = old.get(keyword) or [], new.get(keyword) or []
+    if not old_variants and not new_variants:
+        return []
+
+    def key(side: _Side, variant: Any, index: int) -> str:
+        name = side.resolve(variant)[1]
+        return name or f"#{index}"
+
+    old_keys = {key(before, v, i): v for i, v in enumerate(old_variants)}
+    new_keys = {key(after, v, i): v for i, v in enumerate(new_variants)}
+    changes: list[Change] = []
+    for name in sorted(old_keys.keys() - new_keys.keys()):
+        # a request loses an accepted shape; a response only stops sending one
+        changes.append(Change(request, f"{where} {keyword} variant {name}", "removed"))
+    for name in sorted(new_keys.keys() - old_keys.keys()):
+        # a response may now send a shape old readers do not know
+        changes.append(Change(not request, f"{where} {keyword} variant {name}", "added"))
+    for name in sorted(old_keys.keys() & new_keys.keys()):
+        changes += _schema_changes(
+            f"{where} {keyword} variant {name}",
+            before,
+            old_keys[name],
+            after,
+            new_keys[name],
+            request=request,
+            seen=seen,
+        )
+    return changes
+
+
+def suggested_bump(changes: list[Change], version: str) -> tuple[str, str]:
+    """The semver bump the changes call for, and the version it leads to (0.x: breaking is minor)."""
+    try:
+        major, minor, patch = (int(part) for part in version.split(".")[:3])
+    except ValueError:
+        major, minor, patch = 0, 1, 0
+    if any(c.breaking for c in changes):
+        return ("major", f"{major + 1}.0.0") if major else ("minor (0.x: breaking)", f"0.{minor + 1}.0")
+    if changes:
+        return ("minor", f"{major}.{minor + 1}.0") if major else ("patch (0.x: additions)", f"0.{minor}.{patch + 1}")
+    return ("none", version)
+
+
+def render_text(changes: list[Change]) -> str:
+    if not changes:
+        return "no changes to the API surface"
+    breaking = sum(c.breaking for c in changes)
+    lines = [str(c) for c in sorted(changes, key=lambda c: (not c.breaking, c.where))]
+    return "\n".join([*lines, f"{len(changes)} change(s), {breaking} breaking"])
+
+
+def render_json(changes: list[Change]) -> str:
+    breaking = sum(c.breaking for c in changes)
+    payload = {"breaking": breaking, "changes": [asdict(c) for c in changes]}
+    return json.dumps(payload, indent=2)

@@ -1,0 +1,104 @@
+"""The lock: what a generation was made from, written beside it as ``generator.lock.json``.
+
+It records a SHA-256 of every input (the upstream spec, each overlay, each template and runtime
+module, the generator's own source) and the versions of the tools that shape the output
+(datamodel-code-generator, ruff), and a SHA-256 of every file written. With it, ``check`` says
+precisely which input changed since the generation, and ``generate`` with unchanged inputs and an
+untouched output is a no-op that renders nothing.
+
+Paths in the lock are named as the generated files' headers name their spec: relative to the
+working directory (``make`` runs from the project root), so the file holds no machine's absolute
+paths and is the same on every machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .write import IGNORED_PARTS, IGNORED_SUFFIXES
+
+LOCK_NAME = "generator.lock.json"
+GENERATOR_SOURCE = Path(__file__).resolve().parent
+SHAPING_TOOLS = ("datamodel-code-generator", "ruff")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _files_under(root: Path) -> list[Path]:
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file() and not set(p.parts) & set(IGNORED_PARTS) and not p.name.endswith(IGNORED_SUFFIXES)
+    )
+
+
+def input_fingerprint(
+    spec: Path, overlays: tuple[Path, ...], template_dirs: tuple[Path, ...], display: Any
+) -> dict[str, Any]:
+    """Every input's hash by its display path, and the generator's own fingerprint."""
+    inputs = {f"spec {display(spec)}": _sha256(spec)}
+    inputs.update({f"overlay {display(p)}": _sha256(p) for p in overlays})
+    for directory in template_dirs:
+        prefix = display(directory)  # files outside the working directory are named by it, not alone
+        inputs.update(
+            {f"template {prefix}/{p.relative_to(directory).as_posix()}": _sha256(p) for p in _files_under(directory)}
+        )
+    source = hashlib.sha256()
+    for path in _files_under(GENERATOR_SOURCE):
+        source.update(path.relative_to(GENERATOR_SOURCE).as_posix().encode() + b"\0" + path.read_bytes())
+    tools = {name: _version(name) for name in SHAPING_TOOLS}
+    return {"inputs": inputs, "generator": {"source": source.hexdigest(), **tools}}
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def output_hashes(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): _sha256(p) for p in _files_under(root) if p.name != LOCK_NAME}
+
+
+def lock_text(fingerprint: dict[str, Any], root: Path) -> str:
+    """The lock of the generation in ``root`` made from ``fingerprint``."""
+    return json.dumps({**fingerprint, "outputs": output_hashes(root)}, indent=2, sort_keys=True) + "\n"
+
+
+def read_lock(out: Path) -> dict[str, Any] | None:
+    try:
+        lock = json.loads((out / LOCK_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return lock if isinstance(lock, dict) else None
+
+
+def changed_inputs(lock: dict[str, Any], fingerprint: dict[str, Any]) -> list[str]:
+    """Each input or tool that differs from what the lock records, in words."""
+    was, now = lock.get("inputs") or {}, fingerprint["inputs"]
+    lines = [f"changed: {name}" for name in sorted(was.keys() & now.keys()) if was[name] != now[name]]
+    lines += [f"new input: {name}" for name in sorted(now.keys() - was.keys())]
+    lines += [f"input gone: {name}" for name in sorted(was.keys() - now.keys())]
+    old_generator, new_generator = lock.get("generator") or {}, fingerprint["generator"]
+    if old_generator.get("source") != new_generator["source"]:
+        lines.append("changed: the generator's source (generator/)")
+    for tool in SHAPING_TOOLS:
+        if old_generator.get(tool) != new_generator[tool]:
+            lines.append(f"changed: {tool} {old_generator.get(tool)} -> {new_generator[tool]}")
+    return lines
+
+
+def edited_outputs(lock: dict[str, Any], out: Path) -> list[str]:
+    """Each generated file that is no longer what the generation wrote, in words."""
+    was, now = lock.get("outputs") or {}, output_hashes(out)
+    lines = [f"edited by hand: {name}" for name in sorted(was.keys() & now.keys()) if was[name] != now[name]]
+    lines += [f"missing: {name}" for name in sorted(was.keys() - now.keys())]
+    lines += [f"not generated (extra): {name}" for name in sorted(now.keys() - was.keys())]
+    return lines
