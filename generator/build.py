@@ -114,6 +114,7 @@ def build_api(doc: SourceDocument, *, package: str, source: str) -> BuildResult:
         operations=tuple(operations),
         model_names=tuple(sorted(ctx.spec["components"]["schemas"])),
         package_version=str(client_ext.get("packageVersion", "0.1.0")),
+        credential_sources=_credential_sources(ctx),
     )
     return BuildResult(api, ctx.spec, ctx.errors, ctx.warnings)
 
@@ -125,7 +126,10 @@ def _operation(ctx: _Context, path: str, item: dict[str, Any], method: str, take
     chosen = python_name_extension(raw)
     if chosen is not None and (chosen in taken or chosen in RESERVED_OPERATION_NAMES):
         ctx.problem((*where, PYTHON_NAME), f"{PYTHON_NAME} {chosen!r} is taken by another method of the client")
-    python_name = chosen or unique(_not_reserved(snake_case(operation_id), RESERVED_OPERATION_NAMES), taken)
+    # an id that starts with a digit would give a name that looks private: "op_123_get_node"
+    derived = snake_case(operation_id)
+    derived = f"op{derived}" if derived.startswith("_") else derived
+    python_name = chosen or unique(_not_reserved(derived, RESERVED_OPERATION_NAMES), taken)
     taken.add(python_name)
     stem = operation_id if raw.get("operationId") else python_name
     try:
@@ -136,7 +140,7 @@ def _operation(ctx: _Context, path: str, item: dict[str, Any], method: str, take
         return None
     if body is not None:
         body = replace(body, fields=_body_fields(ctx, body, parameters))
-    success_status, return_hint = _success(ctx, raw, where, stem)
+    success_status, return_hint, response_media_type = _success(ctx, raw, where, stem)
     idempotent = raw.get("x-idempotent", method in IDEMPOTENT_METHODS)
     if not isinstance(idempotent, bool):
         ctx.problem((*where, "x-idempotent"), "x-idempotent must be true or false")
@@ -153,6 +157,8 @@ def _operation(ctx: _Context, path: str, item: dict[str, Any], method: str, take
         return_hint=return_hint,
         errors=_errors(ctx, raw),
         requires_auth=_requires_auth(ctx, raw),
+        credentials=_credentials(ctx, raw),
+        response_media_type=response_media_type,
         pagination=_pagination(ctx, raw, where, parameters, return_hint),
         idempotent=bool(idempotent),
         deprecated=bool(raw.get("deprecated")),
@@ -226,11 +232,11 @@ def _warn_unsupported_security(ctx: _Context) -> None:
     schemes = ctx.spec.get("components", {}).get("securitySchemes", {})
     for name, scheme in schemes.items():
         scheme = ctx.deref(scheme)
-        if not (scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "bearer"):
+        if _credential(scheme) is None:
             ctx.problem(
                 ("components", "securitySchemes", name),
-                f"security scheme {name!r} ({scheme.get('type')}) is not supported: "
-                "the client sends `Authorization: Bearer <key>` and the stubs check that",
+                f"security scheme {name!r} ({scheme.get('type')}) is not supported (bearer, basic and API keys are): "
+                "an operation that requires only it gets the client's key as a bearer token",
                 warning=True,
             )
 
@@ -286,15 +292,55 @@ def _body(ctx: _Context, raw: dict[str, Any], where: Path_, stem: str) -> ir.Bod
     if "requestBody" not in raw:
         return None
     body = ctx.deref(raw["requestBody"])
-    found = _json_media(body.get("content"))
+    found = _json_media(body.get("content")) or _other_media(body.get("content"))
     if found is None:
-        raise _Unsupported((*where, "requestBody"), "only JSON request bodies are supported")
+        media_types = ", ".join(body.get("content") or {}) or "none"
+        raise _Unsupported(
+            (*where, "requestBody"), f"no request body media type this generator supports ({media_types})"
+        )
     media_type, media = found
+    kind = _media_kind(media_type)
     pointer = to_pointer((*_body_location(raw["requestBody"], where), "content", media_type, "schema"))
+    if kind in {"bytes", "text"}:  # the body as it is: no schema to validate or model
+        hint = "bytes" if kind == "bytes" else "str"
+        return ir.Body(hint, bool(body.get("required")), media_type, body.get("description", ""), "", kind=kind)
     media["schema"] = hoist(ctx.spec, media.get("schema", {}), f"{stem}Request")
+    if kind != "json" and not type_hint(media["schema"]).startswith("models."):
+        raise _Unsupported((*where, "requestBody"), f"a {media_type} body must be an object schema")
+    json_pointer = pointer if kind == "json" else ""  # the stubs validate JSON bodies against the spec
     return ir.Body(
-        type_hint(media["schema"]), bool(body.get("required")), media_type, body.get("description", ""), pointer
+        type_hint(media["schema"]),
+        bool(body.get("required")),
+        media_type,
+        body.get("description", ""),
+        json_pointer,
+        kind=kind,
     )
+
+
+# media types besides JSON, by kind: the body's bytes, text, or an object sent as a form
+_MEDIA_KINDS = {
+    "application/octet-stream": "bytes",
+    "application/x-www-form-urlencoded": "form",
+    "multipart/form-data": "multipart",
+}
+
+
+def _media_kind(media_type: str) -> str:
+    base = media_type.split(";")[0].strip().lower()
+    if base == "application/json" or base.endswith("+json"):
+        return "json"
+    if base in _MEDIA_KINDS:
+        return _MEDIA_KINDS[base]
+    return "text" if base.startswith("text/") else "bytes"
+
+
+def _other_media(content: Any) -> tuple[str, Any] | None:
+    """The first media type that is not JSON: any of them can be sent (text/*, forms, or as bytes)."""
+    for media_type, media in (content or {}).items():
+        if media_type.split(";")[0].strip() not in {"*/*", ""}:
+            return media_type, media or {}
+    return None
 
 
 def _body_fields(ctx: _Context, body: ir.Body, parameters: tuple[ir.Parameter, ...]) -> tuple[ir.BodyField, ...]:
@@ -331,18 +377,22 @@ def _body_location(request_body: Any, where: Path_) -> Path_:
     return (*where, "requestBody")
 
 
-def _success(ctx: _Context, raw: dict[str, Any], where: Path_, stem: str) -> tuple[int, str]:
+def _success(ctx: _Context, raw: dict[str, Any], where: Path_, stem: str) -> tuple[int, str, str]:
+    """The success status, the type its answer is parsed as, and its media type when not JSON."""
     statuses = sorted(int(s) for s in raw.get("responses", {}) if s.isdigit() and s.startswith("2"))
     if not statuses:
         ctx.problem((*where, "responses"), "no 2xx response documented; assuming 200 with no body", warning=True)
-        return 200, "None"
+        return 200, "None", ""
     response = ctx.deref(raw["responses"][str(statuses[0])])
     found = _json_media(response.get("content"))
-    if found is None:
-        return statuses[0], "None"
+    if found is None:  # an answer that is not JSON is handed over as it came
+        other = _other_media(response.get("content"))
+        if other is None:
+            return statuses[0], "None", ""
+        return statuses[0], "str" if _media_kind(other[0]) == "text" else "bytes", other[0]
     media = found[1]
     media["schema"] = hoist(ctx.spec, media.get("schema", {}), f"{stem}Response")
-    return statuses[0], type_hint(media["schema"])
+    return statuses[0], type_hint(media["schema"]), ""
 
 
 def _errors(ctx: _Context, raw: dict[str, Any]) -> tuple[ir.ErrorResponse, ...]:
@@ -356,6 +406,34 @@ def _errors(ctx: _Context, raw: dict[str, Any]) -> tuple[ir.ErrorResponse, ...]:
 def _requires_auth(ctx: _Context, raw: dict[str, Any]) -> bool:
     requirements = raw.get("security", ctx.spec.get("security", []))
     return bool(requirements) and all(req for req in requirements)
+
+
+def _credentials(ctx: _Context, raw: dict[str, Any]) -> tuple[ir.Credential, ...]:
+    """Where the client puts its key for this operation: the first security requirement whose
+    schemes it can all fill (bearer, basic, API key in a header, query or cookie)."""
+    requirements = raw.get("security", ctx.spec.get("security", [])) or []
+    schemes = ctx.spec.get("components", {}).get("securitySchemes", {})
+    for requirement in requirements:
+        credentials = tuple(_credential(ctx.deref(schemes.get(name, {}))) for name in requirement or {})
+        if credentials and all(credentials):
+            return tuple(c for c in credentials if c is not None)
+    return ()
+
+
+def _credential_sources(ctx: _Context) -> tuple[ir.Credential, ...]:
+    schemes = ctx.spec.get("components", {}).get("securitySchemes", {})
+    found = (_credential(ctx.deref(scheme)) for scheme in schemes.values())
+    return tuple(dict.fromkeys(c for c in found if c is not None))
+
+
+def _credential(scheme: Any) -> ir.Credential | None:
+    if not isinstance(scheme, dict):
+        return None
+    if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() in {"bearer", "basic"}:
+        return ir.Credential(str(scheme["scheme"]).lower(), "Authorization")
+    if scheme.get("type") == "apiKey" and scheme.get("in") in {"header", "query", "cookie"}:
+        return ir.Credential(str(scheme["in"]), str(scheme.get("name", "")))
+    return None
 
 
 def _pagination(

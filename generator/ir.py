@@ -84,9 +84,34 @@ class Body:
     required: bool
     media_type: str
     description: str
-    schema_pointer: str  # JSON pointer of the body's schema in the effective spec
+    schema_pointer: str  # JSON pointer of a JSON body's schema in the effective spec ("" for others)
     # the body's properties when it is a plain object model: the method also takes them as keywords
     fields: tuple[BodyField, ...] = ()
+    kind: str = "json"  # json, bytes, text, form (urlencoded) or multipart
+
+    @property
+    def server_parameter(self) -> str:
+        """The stub handler's ``body`` parameter: its annotation, and a default when optional."""
+        default = "" if self.required else " = None"
+        parsers = {
+            "bytes": "Depends(raw_body)",
+            "text": "Depends(text_body)",
+            "form": f"Depends(form_body({self.type_hint}))",
+            "multipart": f"Depends(form_body({self.type_hint}, multipart=True))",
+        }
+        if self.kind in parsers:
+            return f"Annotated[{self.type_hint}, {parsers[self.kind]}]"
+        return f"Annotated[{self.annotation}, Body()]{default}"
+
+    @property
+    def content_type(self) -> str:
+        """The Content-Type the client names for a body sent as it is ("" when httpx sets it)."""
+        return self.media_type if self.kind in {"bytes", "text"} else ""
+
+    @property
+    def client_argument(self) -> str:
+        """The keyword of the runtime's call that carries this body."""
+        return {"json": "json", "form": "form", "multipart": "multipart"}.get(self.kind, "content")
 
     @property
     def annotation(self) -> str:
@@ -96,6 +121,15 @@ class Body:
     def model_class(self) -> str:
         """The model the keyword arguments build (``models.DeploymentSpec``)."""
         return self.type_hint
+
+
+@dataclass(frozen=True)
+class Credential:
+    """Where the client's key goes: ``bearer``/``basic`` (the Authorization header), or an API
+    key in a ``header``, ``query`` parameter or ``cookie`` called ``name``."""
+
+    kind: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -132,6 +166,15 @@ class Operation:
     pagination: Pagination | None
     idempotent: bool  # safe to send twice, so the client may retry it after a failure
     deprecated: bool = False
+    credentials: tuple[Credential, ...] = ()  # empty: a bearer token (the default)
+    response_media_type: str = ""  # of a success answer that is not JSON ("" for JSON or none)
+
+    @property
+    def credentials_literal(self) -> str:
+        """The runtime's ``credentials=`` argument, or "" for the default bearer token."""
+        if self.credentials in {(), (Credential("bearer", "Authorization"),)}:
+            return ""
+        return repr(tuple((c.kind, c.name) for c in self.credentials))
 
     @property
     def path_parameters(self) -> tuple[Parameter, ...]:
@@ -268,6 +311,17 @@ class Api:
     operations: tuple[Operation, ...]
     model_names: tuple[str, ...]
     package_version: str
+    # every way the spec lets a caller present a key, for the stubs (empty: a bearer token)
+    credential_sources: tuple[Credential, ...] = ()
+
+    @property
+    def uses_form_bodies(self) -> bool:
+        """Whether the stubs parse forms (Starlette needs python-multipart for that)."""
+        return any(op.body is not None and op.body.kind in {"form", "multipart"} for op in self.operations)
+
+    @property
+    def credential_sources_literal(self) -> str:
+        return repr(tuple((c.kind, c.name) for c in self.credential_sources) or (("bearer", "Authorization"),))
 
     @property
     def uses_datetime(self) -> bool:

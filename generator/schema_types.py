@@ -130,6 +130,8 @@ def argument_hint(spec: dict[str, Any], schema: Any, models_module: str = "model
             return f"{type_hint(schema, models_module)} | Literal[{literals}]"
         return type_hint(schema, models_module)
     nullable = " | None" if schema.get("nullable") else ""
+    if needs_model(schema):  # an inline schema: datamodel-code-generator names its model, a dict works too
+        return "Any"
     if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
         return f"list[{argument_hint(spec, schema['items'], models_module, depth + 1)}]{nullable}"
     extra = schema.get("additionalProperties")

@@ -448,8 +448,9 @@ def create_app(
 ) -> FastAPI:
     """A FastAPI app serving every operation under ``BASE_PATH`` and the spec at ``/openapi.json``.
 
-    ``authenticate`` takes a bearer token and returns who it belongs to, or None for a 401; by
-    default any non-empty token is accepted.
+    ``authenticate`` takes the caller's credential (a bearer token, an API key, or "user:password"
+    for basic authentication, as the spec's security schemes allow) and returns who it belongs
+    to, or None for a 401; by default any non-empty credential is accepted.
     """
     spec: dict[str, Any] = json.loads(resources.files(__package__).joinpath("openapi.json").read_text("utf-8"))
     app = new_app(
@@ -458,6 +459,7 @@ def create_app(
         authenticate=authenticate,
         max_body_bytes=max_body_bytes,
         spec=spec,
+        credential_sources=(("bearer", "Authorization"),),
     )
     app.state.backend = backend
     for route in ROUTES:

@@ -4,6 +4,7 @@ errors, parsing and pages. Generated methods are one call into this module each.
 
 from __future__ import annotations
 
+import base64
 import email.utils
 import functools
 import logging
@@ -179,6 +180,9 @@ class _Call:
     headers: dict[str, str]
     cookies: dict[str, str]
     json: Any
+    content: bytes | None  # a body sent as it is (bytes, text)
+    data: dict[str, Any] | None  # form fields (urlencoded, or the text parts of a multipart body)
+    files: dict[str, Any] | None  # the binary parts of a multipart body
     timeout: Timeout | NotGiven
     max_retries: int
     idempotent: bool
@@ -244,6 +248,11 @@ class BaseClient:
         headers: Mapping[str, Any] | None = None,
         cookies: Mapping[str, Any] | None = None,
         json: Any = None,
+        content: bytes | str | None = None,
+        content_type: str | None = None,
+        form: Any = None,
+        multipart: Any = None,
+        credentials: tuple[tuple[str, str], ...] = (),
         extra_headers: Mapping[str, str] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -254,18 +263,43 @@ class BaseClient:
             all_headers.update({k: _header_value(v) for k, v in headers.items() if v is not None})
         if extra_headers:
             all_headers.update(extra_headers)
-        all_headers["Authorization"] = self._authorization
+        query = {k: _query_value(v) for k, v in params.items() if v is not None} if params else {}
+        jar = {k: str(v) for k, v in cookies.items() if v is not None} if cookies else {}
+        if not credentials:
+            all_headers["Authorization"] = self._authorization
+        for kind, name in credentials:  # where the spec says this operation takes the key
+            self._place_key(kind, name, all_headers, query, jar)
+        if content is not None and content_type:
+            all_headers["Content-Type"] = content_type
+        data, files = _form_parts(form if form is not None else multipart, files_allowed=multipart is not None)
         return _Call(
             method=method.upper(),
             url=self._url_prefix + expand_path(path, path_params) if path_params else self._url_prefix + path,
-            params={k: _query_value(v) for k, v in params.items() if v is not None} if params else {},
+            params=query,
             headers=all_headers,
-            cookies={k: str(v) for k, v in cookies.items() if v is not None} if cookies else {},
+            cookies=jar,
             json=None if json is None else encode_body(json),
+            content=content.encode() if isinstance(content, str) else content,
+            data=data,
+            files=files,
             timeout=timeout,
             max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
             idempotent=idempotent,
         )
+
+    def _place_key(
+        self, kind: str, name: str, headers: dict[str, str], query: dict[str, Any], cookies: dict[str, str]
+    ) -> None:
+        if kind == "bearer":
+            headers["Authorization"] = self._authorization
+        elif kind == "basic":  # the key is "user:password"
+            headers["Authorization"] = "Basic " + base64.b64encode(self._api_key.encode()).decode()
+        elif kind == "header":
+            headers[name] = self._api_key
+        elif kind == "query":
+            query[name] = self._api_key
+        elif kind == "cookie":
+            cookies[name] = self._api_key
 
     def _request_arguments(self, call: _Call) -> dict[str, Any]:
         # empty params and cookies are left out: httpx re-parses the URL and builds a cookie jar
@@ -282,6 +316,12 @@ class BaseClient:
             arguments["cookies"] = call.cookies
         if call.json is not None:
             arguments["json"] = call.json
+        if call.content is not None:
+            arguments["content"] = call.content
+        if call.data is not None:
+            arguments["data"] = call.data
+        if call.files is not None:
+            arguments["files"] = call.files
         return arguments
 
     def _after_attempt(
@@ -353,6 +393,10 @@ class BaseClient:
             raise status_error_from_response(response)
         if cast_to is type(None):
             return None
+        if cast_to is bytes:  # an answer the spec does not describe as JSON, as it came
+            return cast(T, response.content)
+        if cast_to is str:
+            return cast(T, response.text)
         try:
             body = response.json()
         except ValueError as exc:
@@ -398,6 +442,25 @@ def encode_body(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: encode_body(v) for k, v in value.items()}
     return pydantic_core.to_jsonable_python(value)
+
+
+def _form_parts(body: Any, *, files_allowed: bool) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """A form body as httpx takes it: urlencoded fields as ``data``; multipart parts as ``files``
+    (text fields without a file name, so even a body with no file is sent as multipart)."""
+    if body is None:
+        return None, None
+    if isinstance(body, pydantic.BaseModel):
+        body = body.model_dump(by_alias=True, exclude_unset=True)  # not mode="json": bytes stay bytes
+    fields = {name: value for name, value in dict(body).items() if value is not None}
+    if not files_allowed:
+        return {name: _query_value(value) for name, value in fields.items()}, None
+    parts: dict[str, Any] = {}
+    for name, value in fields.items():
+        if isinstance(value, bytes | bytearray):
+            parts[name] = (name, bytes(value), "application/octet-stream")
+        else:
+            parts[name] = (None, _header_value(value))
+    return None, parts
 
 
 def _header_value(value: Any) -> str:

@@ -8,22 +8,26 @@ traceback. A backend signals errors by raising :class:`BackendError` or one of i
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
+import urllib.parse
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BeforeValidator
+from pydantic import BaseModel, BeforeValidator, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ._base_client import encode_body
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 log = logging.getLogger(__package__)
 
@@ -155,22 +159,94 @@ def error_response(
     return JSONResponse(body, status_code=status_code, headers=dict(headers or {}))
 
 
-def render(result: Any, status_code: int) -> Response:
+def render(result: Any, status_code: int, media_type: str = "") -> Response:
+    """The answer of an operation: JSON, or ``result`` as it is for a ``media_type`` that is not JSON."""
     if status_code == 204 or result is None:
         return Response(status_code=status_code)
+    if media_type:
+        return Response(result, status_code=status_code, media_type=media_type)
     return JSONResponse(encode_body(result), status_code=status_code)
 
 
+BEARER = (("bearer", "Authorization"),)  # where a key is looked for when the spec names no scheme
+
+
+def _presented_credential(request: Request, kind: str, name: str) -> str | None:
+    if kind in {"bearer", "basic"}:
+        scheme, _, value = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != kind or not value.strip():
+            return None
+        if kind == "bearer":
+            return value.strip()
+        try:  # the authenticator gets "user:password"
+            return base64.b64decode(value.strip(), validate=True).decode()
+        except (ValueError, UnicodeDecodeError):
+            return None
+    source = {"header": request.headers, "query": request.query_params, "cookie": request.cookies}.get(kind)
+    found = source.get(name) if source is not None else None
+    return found or None
+
+
 async def authenticated_context(request: Request) -> RequestContext:
-    """FastAPI dependency: the caller's principal from ``Authorization: Bearer <token>``, or a 401."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    challenge = {"WWW-Authenticate": "Bearer"}
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("Missing or malformed Authorization header; expected 'Bearer <token>'.", headers=challenge)
-    principal = await request.app.state.authenticate(token.strip())
+    """FastAPI dependency: the caller's principal from the first credential presented in a way the
+    spec's security schemes allow (by default ``Authorization: Bearer <token>``), or a 401."""
+    sources: tuple[tuple[str, str], ...] = getattr(request.app.state, "credential_sources", BEARER) or BEARER
+    challenge = {"WWW-Authenticate": "Basic" if sources[0][0] == "basic" else "Bearer"}
+    credential = next((c for kind, name in sources if (c := _presented_credential(request, kind, name))), None)
+    if credential is None:
+        expected = ", ".join(_describe_source(kind, name) for kind, name in sources)
+        raise Unauthorized(f"No credentials; expected {expected}.", headers=challenge)
+    principal = await request.app.state.authenticate(credential)
     if principal is None:
-        raise Unauthorized("The bearer token is not valid.", headers=challenge)
+        raise Unauthorized("The credentials are not valid.", headers=challenge)
     return RequestContext(principal=principal, headers=request.headers)
+
+
+def _describe_source(kind: str, name: str) -> str:
+    if kind == "bearer":
+        return "'Authorization: Bearer <token>'"
+    if kind == "basic":
+        return "'Authorization: Basic <user:password in base64>'"
+    return f"the {kind} {name!r}"
+
+
+async def raw_body(request: Request) -> bytes:
+    """FastAPI dependency: a body the spec does not describe as JSON, as it came."""
+    return await request.body()
+
+
+async def text_body(request: Request) -> str:
+    """FastAPI dependency: a text body."""
+    try:
+        return (await request.body()).decode("utf-8")
+    except UnicodeDecodeError:
+        raise RequestValidationError(
+            [{"loc": ("body",), "msg": "the body is not UTF-8 text", "type": "unicode_decode"}]
+        ) from None
+
+
+def form_body(model: type[ModelT], *, multipart: bool = False) -> Callable[[Request], Awaitable[ModelT]]:
+    """FastAPI dependency factory: a form body (urlencoded, or multipart) validated as ``model``."""
+
+    async def parse(request: Request) -> ModelT:
+        fields: dict[str, Any] = {}
+        if multipart:
+            form = await request.form()  # needs python-multipart (the server extra pulls it in)
+            try:
+                for name, value in form.multi_items():
+                    fields[name] = await value.read() if hasattr(value, "read") else value
+            finally:
+                await form.close()  # the uploaded parts' temporary files
+        else:
+            for name, value in urllib.parse.parse_qsl((await request.body()).decode("utf-8", "replace")):
+                fields[name] = value
+        try:
+            return model.model_validate(fields)
+        except ValidationError as exc:
+            errors = [{**e, "loc": ("form", *e.get("loc", ()))} for e in exc.errors(include_url=False)]
+            raise RequestValidationError(errors) from None
+
+    return parse
 
 
 async def anonymous_context(request: Request) -> RequestContext:
@@ -362,12 +438,19 @@ class BodySizeLimit:
 
 
 def new_app(
-    *, title: str, version: str, authenticate: Authenticator | None, max_body_bytes: int, spec: dict[str, Any]
+    *,
+    title: str,
+    version: str,
+    authenticate: Authenticator | None,
+    max_body_bytes: int,
+    spec: dict[str, Any],
+    credential_sources: tuple[tuple[str, str], ...] = BEARER,
 ) -> FastAPI:
     """A FastAPI app with the error handling, auth and limits every generated server shares."""
     # FastAPI's own schema would differ from the spec; the spec itself is served instead
     app = FastAPI(title=title, version=version, openapi_url=None, docs_url=None, redoc_url=None, redirect_slashes=False)
     app.state.authenticate = authenticate or accept_any_token
+    app.state.credential_sources = credential_sources
     app.state.body_schemas = BodySchemas(spec)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(BackendError, _on_backend_error)
