@@ -1,13 +1,16 @@
 """Load: read a YAML or JSON document and remember the line of every node.
 
 The line map is what lets every later stage name ``FILE:LINE`` for a JSON pointer. YAML is a
-superset of JSON, so one loader serves both.
+superset of JSON, so one loader serves both; a document that is JSON is read by the json module
+(a hundred times faster on a large spec), and its line map is built only if something needs a
+line. On a spec of 5,000 operations that is most of the time a run spent loading.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +30,24 @@ class _Loader(_Base):  # type: ignore[misc]
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 
-@dataclass
 class Origin:
-    """Where each node of a document came from: (file, 1-based line) by path of keys."""
+    """Where each node of a document came from: (file, 1-based line) by path of keys, built on
+    first use when it is given as a function."""
 
-    by_path: dict[Path_, tuple[str, int]] = field(default_factory=dict)
+    def __init__(
+        self,
+        by_path: dict[Path_, tuple[str, int]] | None = None,
+        build: Callable[[], dict[Path_, tuple[str, int]]] | None = None,
+    ) -> None:
+        self._by_path = by_path
+        self._build = build
+
+    @property
+    def by_path(self) -> dict[Path_, tuple[str, int]]:
+        if self._by_path is None:
+            self._by_path = self._build() if self._build is not None else {}
+            self._build = None
+        return self._by_path
 
     def locate(self, path: Path_) -> tuple[str, int]:
         """The origin of the nearest node at or above ``path`` that has one."""
@@ -56,20 +72,37 @@ def load_document(path: Path, display_name: str | None = None) -> SourceDocument
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecErrors([SpecError(name, 0, "", f"cannot read the file: {exc}")]) from exc
+    if text.lstrip().startswith("{"):
+        try:
+            return SourceDocument(name, json.loads(text), Origin(build=lambda: _line_map(_compose(text, name), name)))
+        except ValueError:
+            pass  # not JSON after all: YAML reads it, or says where it is broken
+    node = _compose(text, name)
+    loader = _Loader("")
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return SourceDocument(name, _with_string_keys(data), Origin(build=lambda: _line_map(node, name)))
+
+
+def _compose(text: str, name: str) -> yaml.Node | None:
+    try:
+        node: yaml.Node | None = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else 0
         raise SpecErrors([SpecError(name, line, "", f"not valid YAML/JSON: {exc.problem}")]) from exc
     except yaml.YAMLError as exc:
         raise SpecErrors([SpecError(name, 0, "", f"not valid YAML/JSON: {exc}")]) from exc
-    data = _with_string_keys(data)
-    origin = Origin()
+    return node
+
+
+def _line_map(node: yaml.Node | None, name: str) -> dict[Path_, tuple[str, int]]:
+    lines: dict[Path_, tuple[str, int]] = {}
     if node is not None:
-        _record_lines(node, (), name, origin.by_path)
-    return SourceDocument(name, data, origin)
+        _record_lines(node, (), name, lines)
+    return lines
 
 
 def _record_lines(node: yaml.Node, path: Path_, name: str, out: dict[Path_, tuple[str, int]]) -> None:

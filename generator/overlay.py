@@ -25,6 +25,8 @@ from .loader import Origin, Path_, SourceDocument, walk
 
 def apply_overlays(spec: SourceDocument, overlays: list[SourceDocument]) -> SourceDocument:
     """The effective spec: ``spec`` with every overlay applied; ``spec`` itself is not changed."""
+    if not overlays:  # the same document: its line map stays unbuilt until something needs a line
+        return SourceDocument(spec.display_name, copy.deepcopy(spec.data), spec.origin)
     data = copy.deepcopy(spec.data)
     origin = Origin(dict(spec.origin.by_path))
     errors: list[SpecError] = []
