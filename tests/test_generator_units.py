@@ -171,9 +171,7 @@ def test_unsupported_body_is_a_warning_and_the_rest_is_generated(tmp_path: Path)
     spec.data["paths"]["/upload"] = {
         "post": {
             "operationId": "upload",
-            "requestBody": {
-                "content": {"application/x-www-form-urlencoded": {"schema": {"type": "string"}}}
-            },
+            "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {"type": "string"}}}},
             "responses": {"204": {"description": "ok"}},
         }
     }
