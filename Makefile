@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate diff check-generated lint typecheck test contract emulator st-emulator bench-generate bench-emulator bench-client clean
+.PHONY: help install generate diff check-generated lint typecheck test contract emulator st-emulator bench bench-generate bench-emulator bench-client clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -60,6 +60,15 @@ emulator: $(STAMP) ## Run the emulator on 127.0.0.1:8000 (pass options as ARGS="
 
 st-emulator: $(STAMP) ## Schemathesis `st run`, every check and two teams, against the emulator (ST_SECONDS=120)
 	$(BIN)/python tests/st_emulator.py --max-time $(or $(ST_SECONDS),120)
+
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	@touch $@
+
+bench: $(BENCH_STAMP) ## Every benchmark against its peers; writes bench/RESULTS.md and bench/results/*.png (FAST=1 for a quick try)
+	$(BIN)/python bench/run.py $(if $(FAST),--fast) $(if $(ONLY),--only $(ONLY))
 
 bench-generate: $(STAMP) ## Time `make generate` against openapi-python-client (installs the peer into bench/.peers)
 	$(BIN)/python bench/generate_speed.py

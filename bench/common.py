@@ -1,10 +1,10 @@
-"""What every benchmark shares: the machine's description, a served emulator, and summaries."""
+"""What the benchmarks share: the machine's description and a served emulator."""
 
 from __future__ import annotations
 
+import os
 import platform
 import re
-import statistics
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,7 +16,7 @@ TOKEN = "dev-token-team-a"
 
 
 def machine() -> str:
-    cpus = len(__import__("os").sched_getaffinity(0))
+    cpus = len(os.sched_getaffinity(0))
     return f"{platform.machine()}, {cpus} CPUs, {platform.python_implementation()} {platform.python_version()}"
 
 
@@ -38,9 +38,3 @@ def served_emulator(*extra: str, cpu: int | None = None) -> Iterator[str]:
         finally:
             process.terminate()
             process.wait(timeout=10)
-
-
-def summary(values: list[float], scale: float = 1.0, digits: int = 2) -> str:
-    """``median (min-max)`` of ``values`` times ``scale``."""
-    median, low, high = statistics.median(values) * scale, min(values) * scale, max(values) * scale
-    return f"{median:.{digits}f} ({low:.{digits}f}-{high:.{digits}f})"

@@ -1,68 +1,152 @@
-"""Wall time of a full generation against openapi-python-client on the same spec (a benchmark,
-never a test). Each tool runs as a cold process, interleaved, several times; medians and ranges.
+"""Generation: `make generate` (a cold process) against openapi-python-client and
+datamodel-code-generator on the same spec, and against openapi-python-client on synthetic specs of
+100, 1,000 and 5,000 operations: wall time and peak memory (a benchmark, never a test).
 
-    .venv/bin/python bench/generate_speed.py [--runs 8]
+    .venv/bin/python bench/generate_speed.py [--runs 5] [--sizes 100,1000,5000]
 
-The peer is installed into bench/.peers/ (ignored by git), never made a project dependency.
+Each tool runs as a cold process, interleaved with the others, several times. Peers are installed
+into bench/.peers/ (ignored by git), never made project dependencies; datamodel-code-generator is
+the version the generator itself uses. openapi-python-client formats its output with ruff (ours,
+on PATH), as we format ours.
 """
 
 from __future__ import annotations
 
 import argparse
-import platform
-import shutil
-import statistics
+import json
+import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.common import ROOT, machine
+from bench.peers import OPENAPI_PYTHON_CLIENT, peer_command, with_our_tools_on_path
+from bench.results import Area, Chart, Table, ratio, span
+from bench.synthetic_spec import synthetic_spec
+
 SPEC = ROOT / "spec" / "paperspace-deployments-api-openapi.yml"
-PEERS = ROOT / "bench" / ".peers"
-PEER_VERSION = "0.29.1"
 
 
-def peer_executable() -> Path:
-    venv = PEERS / f"openapi-python-client-{PEER_VERSION}"
-    exe = venv / "bin" / "openapi-python-client"
-    if not exe.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        subprocess.run([*pip, f"openapi-python-client=={PEER_VERSION}"], check=True)
-    return exe
-
-
-def timed(command: list[str], cwd: Path) -> float:
+def run_measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MiB, the largest process of the run) of ``command``."""
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        error = process.stderr.read().decode(errors="replace")[-2000:] if process.stderr else ""
+        raise SystemExit(f"{command[0]} failed ({process.returncode}): {error}")
+    if process.stderr:
+        process.stderr.close()
+    return wall, usage.ru_maxrss / 1024
+
+
+def commands(spec: Path, out: Path) -> dict[str, tuple[list[str], dict[str, str] | None]]:
+    python = sys.executable
+    ours = [python, "-m", "generator", "generate", "--spec", str(spec), "--out", str(out / "ours"), "--force"]
+    ours += ["--package", "bench_client"]
+    peer = peer_command(OPENAPI_PYTHON_CLIENT, "openapi-python-client")
+    peer += ["generate", "--path", str(spec), "--output-path", str(out / "peer"), "--overwrite"]
+    models = [str(Path(python).parent / "datamodel-codegen"), "--input", str(spec), "--input-file-type", "openapi"]
+    models += ["--output", str(out / "models.py"), "--output-model-type", "pydantic_v2.BaseModel"]
+    return {
+        "ours: make generate (validate, models, sync + async clients, stubs)": (ours, None),
+        "openapi-python-client 0.29.1 (client)": (peer, with_our_tools_on_path()),
+        "datamodel-code-generator 0.89.0 (models only)": (models, None),
+    }
+
+
+def measure(runs: int = 5, sizes: tuple[int, ...] = (100, 1000, 5000)) -> Area:
+    area = Area(
+        name="generation",
+        title="Generation",
+        command=f"make bench (bench/generate_speed.py --runs {runs})",
+        headline="",
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch)
+        contenders = commands(SPEC, out)
+        walls: dict[str, list[float]] = {name: [] for name in contenders}
+        memory: dict[str, list[float]] = {name: [] for name in contenders}
+        for _ in range(runs):
+            for name, (command, env) in contenders.items():
+                wall, peak = run_measured(command, env)
+                walls[name].append(wall)
+                memory[name].append(peak)
+        ours, peer, models = list(contenders)
+        rows = [[name, span(walls[name]), span(memory[name], digits=0)] for name in contenders]
+        area.tables.append(Table("This project's spec (9 operations)", ["tool", "wall s", "peak MiB"], rows))
+        scale_walls: dict[str, list[list[float]]] = {"ours": [], "openapi-python-client": []}
+        scale_rows = []
+        for size in sizes:
+            spec = out / f"synthetic-{size}.json"
+            spec.write_text(json.dumps(synthetic_spec(size)), encoding="utf-8")
+            pair = commands(spec, out / f"s{size}")
+            times: dict[str, list[float]] = {"ours": [], "openapi-python-client": []}
+            peaks: dict[str, list[float]] = {"ours": [], "openapi-python-client": []}
+            for _ in range(runs if size <= 1000 else 1):
+                for key, name in (("ours", ours), ("openapi-python-client", peer)):
+                    wall, peak = run_measured(*pair[name])
+                    times[key].append(wall)
+                    peaks[key].append(peak)
+            for key in times:
+                scale_walls[key].append(times[key])
+            per_op = 1000 * min(times["ours"]) / size
+            scale_rows.append(
+                [
+                    f"{size:,}",
+                    span(times["ours"]),
+                    span(peaks["ours"], digits=0),
+                    f"{per_op:.1f}",
+                    span(times["openapi-python-client"]),
+                    span(peaks["openapi-python-client"], digits=0),
+                    f"{ratio(times['ours'], times['openapi-python-client']):.2f}",
+                ]
+            )
+        area.tables.append(
+            Table(
+                "Synthetic specs (bench/synthetic_spec.py: 5 operations and 2 schemas per resource)",
+                ["operations", "ours s", "ours MiB", "ours ms/op", "peer s", "peer MiB", "ours / peer"],
+                scale_rows,
+            )
+        )
+    area.headline = (
+        f"`make generate` {span(walls[ours])} s vs openapi-python-client {span(walls[peer])} s "
+        f"(ratio {ratio(walls[ours], walls[peer]):.2f}) and datamodel-code-generator (models only) "
+        f"{span(walls[models])} s; on {sizes[-1]:,} operations {scale_rows[-1][1]} s vs {scale_rows[-1][4]} s "
+        f"(ratio {scale_rows[-1][6]})."
+    )
+    area.notes = [
+        f"{runs} interleaved runs per tool on this spec; on the synthetic specs {runs} runs up to 1,000 "
+        "operations and one at 5,000. Peak memory is the largest process's resident set (`wait4`).",
+        "Ours validates the spec (openapi-spec-validator), writes models, two clients and server stubs and "
+        "formats them; openapi-python-client writes one client; datamodel-code-generator writes models only.",
+    ]
+    groups = ["this spec", *[f"{size:,} ops" for size in sizes]]
+    area.chart = Chart(
+        "Generation wall time (cold process)",
+        "seconds",
+        groups,
+        {
+            "ours": [walls[ours], *scale_walls["ours"]],
+            "openapi-python-client": [walls[peer], *scale_walls["openapi-python-client"]],
+        },
+    )
+    return area
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=8)
-    runs = parser.parse_args().runs
-    peer = peer_executable()
-    ours: list[float] = []
-    theirs: list[float] = []
-    with tempfile.TemporaryDirectory() as scratch:
-        out = Path(scratch)
-        for _ in range(runs):
-            ours.append(timed([sys.executable, "-m", "generator", "generate", "--out", str(out / "ours")], ROOT))
-            shutil.rmtree(out / "peer", ignore_errors=True)
-            peer_command = [str(peer), "generate", "--path", str(SPEC), "--output-path", str(out / "peer")]
-            theirs.append(timed(peer_command, ROOT))
-    print(
-        f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, runs: {runs}"
-    )
-    print("| tool | median s | min-max s |")
-    print("| --- | --- | --- |")
-    for name, values in (("make generate (ours: validate + models + clients + stubs)", ours),
-                         (f"openapi-python-client {PEER_VERSION} (client only)", theirs)):  # fmt: skip
-        print(f"| {name} | {statistics.median(values):.2f} | {min(values):.2f}-{max(values):.2f} |")
-    print(f"ratio ours / peer (medians): {statistics.median(ours) / statistics.median(theirs):.2f}")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sizes", default="100,1000,5000")
+    args = parser.parse_args()
+    area = measure(args.runs, tuple(int(s) for s in args.sizes.split(",")))
+    print(f"machine: {machine()}\n\n{area.headline}\n")
+    for table in area.tables:
+        print(table.markdown() + "\n")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,106 @@
+"""What a benchmark area hands back, and how it becomes bench/RESULTS.md and a PNG chart."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+
+    def markdown(self) -> str:
+        lines = [f"**{self.title}**", "", "| " + " | ".join(self.columns) + " |"]
+        lines.append("| " + " | ".join("---" for _ in self.columns) + " |")
+        lines += ["| " + " | ".join(row) + " |" for row in self.rows]
+        return "\n".join(lines)
+
+
+@dataclass
+class Chart:
+    """Grouped bars: one group per measurement, one bar per contender (medians, min-max whiskers)."""
+
+    title: str
+    unit: str
+    groups: list[str]
+    series: dict[str, list[list[float]]]  # contender -> per group, the values of every run
+    higher_is_better: bool = False
+
+
+@dataclass
+class Area:
+    name: str  # the file name of its chart
+    title: str
+    command: str
+    headline: str
+    tables: list[Table] = field(default_factory=list)
+    chart: Chart | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def span(values: list[float], scale: float = 1.0, digits: int = 2) -> str:
+    """``median (min-max)`` of ``values`` times ``scale``."""
+    median, low, high = statistics.median(values) * scale, min(values) * scale, max(values) * scale
+    return f"{median:,.{digits}f} ({low:,.{digits}f}-{high:,.{digits}f})"
+
+
+def ratio(ours: list[float], theirs: list[float]) -> float:
+    return statistics.median(ours) / statistics.median(theirs)
+
+
+def draw(chart: Chart, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, no display
+    import matplotlib.pyplot as plt
+
+    contenders = list(chart.series)
+    width = 0.8 / max(1, len(contenders))
+    figure, axes = plt.subplots(figsize=(max(6.0, 1.6 * len(chart.groups) * len(contenders) / 2 + 3), 4.2))
+    for index, name in enumerate(contenders):
+        runs = chart.series[name]
+        medians = [statistics.median(r) if r else 0.0 for r in runs]
+        lows = [m - min(r) if r else 0.0 for m, r in zip(medians, runs, strict=True)]
+        highs = [max(r) - m if r else 0.0 for m, r in zip(medians, runs, strict=True)]
+        positions = [g + (index - (len(contenders) - 1) / 2) * width for g in range(len(chart.groups))]
+        bars = axes.bar(positions, medians, width, label=name, yerr=[lows, highs], capsize=3)
+        axes.bar_label(bars, labels=[_short(m) for m in medians], fontsize=7, padding=2)
+    axes.set_xticks(range(len(chart.groups)), chart.groups, fontsize=8)
+    better = "higher is better" if chart.higher_is_better else "lower is better"
+    axes.set_ylabel(f"{chart.unit} ({better})")
+    axes.set_title(chart.title, fontsize=10)
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def _short(value: float) -> str:
+    if value >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
+def write_results(areas: list[Area], machine: str, versions: str, path: Path, when: str) -> None:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `make bench` on {when}. Machine: {machine}. Versions: {versions}.",
+        "Every figure is a median over several runs with the range (min-max) beside it; the",
+        "contenders of an area ran interleaved in the same session, on the same machine.",
+        "",
+    ]
+    lines += [f"- **{area.title}**: {area.headline}" for area in areas]
+    for area in areas:
+        lines += ["", f"## {area.title}", "", f"Command: `{area.command}`", "", area.headline, ""]
+        if area.chart is not None:
+            lines += [f"![{area.title}](results/{area.name}.png)", ""]
+        for table in area.tables:
+            lines += [table.markdown(), ""]
+        lines += [f"- {note}" for note in area.notes]
+    path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
