@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate diff check-generated lint typecheck test contract emulator st-emulator bench bench-generate bench-emulator bench-client clean
+.PHONY: help install generate diff check-generated lint typecheck test contract emulator st-emulator bench bench-generate bench-emulator bench-client bench-contract clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -70,14 +70,17 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP) ## Every benchmark against its peers; writes bench/RESULTS.md and bench/results/*.png (FAST=1 for a quick try)
 	$(BIN)/python bench/run.py $(if $(FAST),--fast) $(if $(ONLY),--only $(ONLY))
 
-bench-generate: $(STAMP) ## Time `make generate` against openapi-python-client (installs the peer into bench/.peers)
+bench-generate: $(STAMP) ## The generation benchmark alone (vs openapi-python-client and datamodel-code-generator; synthetic specs)
 	$(BIN)/python bench/generate_speed.py
 
-bench-emulator: $(STAMP) ## The emulator's req/s and p99 against prism mock, with wrk (installs prism into bench/.peers)
+bench-emulator: $(STAMP) ## The emulator benchmark alone (req/s, p50/p99 vs prism mock; wrk or bench/loadgen.py)
 	$(BIN)/python bench/emulator_speed.py
 
-bench-client: $(STAMP) ## Our clients' per-request cost and import time against raw httpx and openapi-python-client
+bench-client: $(STAMP) ## The client benchmark alone (per-request cost and import time vs raw httpx and openapi-python-client)
 	$(BIN)/python bench/client_speed.py
+
+bench-contract: $(STAMP) ## The contract-suite benchmark alone (quick and full vs st run against prism mock)
+	$(BIN)/python bench/contract_speed.py
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

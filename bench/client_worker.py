@@ -97,9 +97,12 @@ def main() -> None:
         measure()  # warm-up: connections open, adapters and caches built
     per_request: dict[str, list[float]] = {name: [] for name in contenders}
     cpu_per_request: dict[str, list[float]] = {name: [] for name in contenders}
-    for _ in range(rounds):
-        for name, measure in contenders.items():
-            wall, cpu = measure()
+    names = list(contenders)
+    for round_number in range(rounds):
+        # each round starts with another contender: whoever runs first or last is not always the same
+        shift = round_number % len(names)
+        for name in names[shift:] + names[:shift]:
+            wall, cpu = contenders[name]()
             per_request[name].append(wall)
             cpu_per_request[name].append(cpu)
     versions = f"httpx {httpx.__version__}, pydantic {importlib.import_module('pydantic').VERSION}"

@@ -69,7 +69,7 @@ def run_load(
     if not latencies:
         return Load(0.0, 0.0, 0.0, len(errors))
     return Load(
-        requests_per_second=len(latencies) / elapsed,
+        requests_per_second=(len(latencies) - len(errors)) / elapsed,  # answers that succeeded
         p50_ms=latencies[len(latencies) // 2] * 1000,
         p99_ms=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
         errors=len(errors),
