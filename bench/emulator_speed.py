@@ -108,8 +108,8 @@ def measure(seconds: int = 8, rounds: int = 2) -> Area:
     generator = load_generator()
     emulator_port, prism_port = free_port(), free_port()
     command = [sys.executable, "-m", "emulator", "--port", str(emulator_port), "--db", ":memory:"]
-    emulator = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
     prism_command = [str(prism_executable()), "mock", "-h", "127.0.0.1", "-p", str(prism_port)]
+    emulator = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
     prism = subprocess.Popen(
         [*prism_command, str(ROOT / "generated" / "openapi.json")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

@@ -31,16 +31,15 @@ SPEC = ROOT / "spec" / "paperspace-deployments-api-openapi.yml"
 
 def run_measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall seconds and peak resident memory (MiB, the largest process of the run) of ``command``."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        error = process.stderr.read().decode(errors="replace")[-2000:] if process.stderr else ""
-        raise SystemExit(f"{command[0]} failed ({process.returncode}): {error}")
-    if process.stderr:
-        process.stderr.close()
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: nobody reads while it runs
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            errors.seek(0)
+            raise RuntimeError(f"{command[0]} failed ({process.returncode}): {errors.read().decode()[-2000:]}")
     return wall, usage.ru_maxrss / 1024
 
 

@@ -73,7 +73,8 @@ def draw(chart: Chart, path: Path) -> None:
     better = "higher is better" if chart.higher_is_better else "lower is better"
     axes.set_ylabel(f"{chart.unit} ({better})")
     axes.set_title(chart.title, fontsize=10)
-    axes.legend(fontsize=8)
+    axes.margins(y=0.12)  # room for the value labels above the whiskers
+    axes.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=len(contenders), frameon=False)
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=110)

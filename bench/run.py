@@ -60,7 +60,7 @@ def main() -> None:
         print(f"bench: {name}...", flush=True)
         try:
             area = chosen[name]()
-        except Exception as exc:  # one area's failure is a line of the results, not the end of the run
+        except (Exception, SystemExit) as exc:  # one area's failure is a line of the results, not the end
             area = Area(name, name.capitalize(), "make bench", f"not measured: {type(exc).__name__}: {exc}")
         print(f"bench: {name} done in {time.perf_counter() - start:.0f} s: {area.headline}", flush=True)
         if area.chart is not None:

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 from . import ir
 from .errors import SpecError, to_pointer
 from .loader import Path_, SourceDocument
-from .naming import snake_case, unique
+from .naming import RESERVED_MODEL_NAMES, snake_case, unique
 from .schema_types import (
     PYTHON_NAME,
     SERVER_STRING_FORMATS,
@@ -114,7 +114,6 @@ def build_api(doc: SourceDocument, *, package: str, source: str) -> BuildResult:
         operations=tuple(operations),
         model_names=tuple(sorted(ctx.spec["components"]["schemas"])),
         package_version=str(client_ext.get("packageVersion", "0.1.0")),
-        credential_sources=_credential_sources(ctx),
     )
     return BuildResult(api, ctx.spec, ctx.errors, ctx.warnings)
 
@@ -157,7 +156,8 @@ def _operation(ctx: _Context, path: str, item: dict[str, Any], method: str, take
         return_hint=return_hint,
         errors=_errors(ctx, raw),
         requires_auth=_requires_auth(ctx, raw),
-        credentials=_credentials(ctx, raw),
+        credentials=(_security_ways(ctx, raw) or ((),))[0],  # the client fills the first way
+        security_ways=_security_ways(ctx, raw),
         response_media_type=response_media_type,
         pagination=_pagination(ctx, raw, where, parameters, return_hint),
         idempotent=bool(idempotent),
@@ -201,11 +201,18 @@ def _check_python_names(ctx: _Context, spec: dict[str, Any]) -> None:
     def check(where: Path_, owner: Any, reserved: set[str] = set()) -> None:  # noqa: B006 - never mutated
         if isinstance(owner, dict) and PYTHON_NAME in owner:
             name = owner[PYTHON_NAME]
-            if python_name_extension(owner) is None or name in reserved:
+            if python_name_extension(owner) is None or name in reserved or str(name).startswith("_"):
                 ctx.problem((*where, PYTHON_NAME), f"{PYTHON_NAME} {name!r} is not a usable Python name here")
 
+    chosen: dict[str, str] = {}
     for name, schema in (spec.get("components", {}).get("schemas") or {}).items():
-        check(("components", "schemas", name), schema)
+        check(("components", "schemas", name), schema, set(RESERVED_MODEL_NAMES))
+        model = python_name_extension(schema)
+        if model is not None and model in chosen:
+            where = ("components", "schemas", name, PYTHON_NAME)
+            ctx.problem(where, f"{PYTHON_NAME} {model!r} is also the name of schema {chosen[model]!r}")
+        elif model is not None:
+            chosen[model] = name
     for name, parameter in (spec.get("components", {}).get("parameters") or {}).items():
         check(("components", "parameters", name), parameter, RESERVED_PARAMETER_NAMES)
     for path, item in (spec.get("paths") or {}).items():
@@ -408,22 +415,17 @@ def _requires_auth(ctx: _Context, raw: dict[str, Any]) -> bool:
     return bool(requirements) and all(req for req in requirements)
 
 
-def _credentials(ctx: _Context, raw: dict[str, Any]) -> tuple[ir.Credential, ...]:
-    """Where the client puts its key for this operation: the first security requirement whose
-    schemes it can all fill (bearer, basic, API key in a header, query or cookie)."""
+def _security_ways(ctx: _Context, raw: dict[str, Any]) -> tuple[tuple[ir.Credential, ...], ...]:
+    """The operation's security requirements whose schemes the generator can all fill (bearer,
+    basic, API key in a header, query or cookie), each the credentials it needs together."""
     requirements = raw.get("security", ctx.spec.get("security", [])) or []
     schemes = ctx.spec.get("components", {}).get("securitySchemes", {})
+    ways = []
     for requirement in requirements:
         credentials = tuple(_credential(ctx.deref(schemes.get(name, {}))) for name in requirement or {})
         if credentials and all(credentials):
-            return tuple(c for c in credentials if c is not None)
-    return ()
-
-
-def _credential_sources(ctx: _Context) -> tuple[ir.Credential, ...]:
-    schemes = ctx.spec.get("components", {}).get("securitySchemes", {})
-    found = (_credential(ctx.deref(scheme)) for scheme in schemes.values())
-    return tuple(dict.fromkeys(c for c in found if c is not None))
+            ways.append(tuple(c for c in credentials if c is not None))
+    return tuple(ways)
 
 
 def _credential(scheme: Any) -> ir.Credential | None:

@@ -24,6 +24,7 @@ are compared by the name of the schema they refer to, or by position.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -60,18 +61,17 @@ class _Side:
                 value = value.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(value, dict) else {}
         return value, name
 
-    def security(self, operation: dict[str, Any]) -> dict[str, str]:
-        """Scheme name → a description of the scheme, for the schemes the operation requires."""
-        requirements = operation.get("security", self.spec.get("security", []))
+    def security(self, operation: dict[str, Any]) -> set[frozenset[str]]:
+        """The ways to authenticate an operation: each a set of schemes, all needed together.
+        Empty when no credentials are needed (no requirement, or an empty one among them)."""
+        requirements = operation.get("security", self.spec.get("security", [])) or []
         schemes = self.spec.get("components", {}).get("securitySchemes", {})
-        required: dict[str, str] = {}
-        for requirement in requirements or []:
+        ways: set[frozenset[str]] = set()
+        for requirement in requirements:
             if not requirement:  # an empty requirement: credentials are optional
-                return {}
-            for name in requirement:
-                scheme, _ = self.resolve(schemes.get(name, {}))
-                required[name] = _describe_scheme(scheme)
-        return required
+                return set()
+            ways.add(frozenset(_describe_scheme(self.resolve(schemes.get(name, {}))[0]) for name in requirement))
+        return ways
 
 
 def _describe_scheme(scheme: Any) -> str:
@@ -95,7 +95,18 @@ def diff_specs(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         changes.append(Change(False, key, "operation added"))
     for key in sorted(old_ops.keys() & new_ops.keys()):
         changes += _operation_changes(key, before, old_ops[key], after, new_ops[key])
+    old_models, new_models = _model_names(old), _model_names(new)
+    for name in sorted(old_models - new_models):
+        changes.append(Change(True, f"model {name}", "removed or renamed: code that names it breaks"))
+    for name in sorted(new_models - old_models):
+        changes.append(Change(False, f"model {name}", "added"))
     return changes
+
+
+def _model_names(spec: dict[str, Any]) -> set[str]:
+    """The names the SDK's models take: the component schema's name, or its x-python-name."""
+    schemas = (spec.get("components") or {}).get("schemas") or {}
+    return {str(s.get("x-python-name", n)) if isinstance(s, dict) else n for n, s in schemas.items()}
 
 
 def _operations(side: _Side) -> dict[str, tuple[dict[str, Any], list[dict[str, Any]]]]:
@@ -128,18 +139,28 @@ def _operation_changes(
     new: tuple[dict[str, Any], list[dict[str, Any]]],
 ) -> list[Change]:
     (old_op, old_params), (new_op, new_params) = old, new
-    changes = _parameter_changes(key, before, old_params, after, new_params)
+    changes = []
+    for extension in ("operationId", "x-python-name"):  # the SDK's method name comes from these
+        if old_op.get(extension) != new_op.get(extension):
+            was, now = old_op.get(extension), new_op.get(extension)
+            changes.append(Change(True, key, f"{extension} changed from {was!r} to {now!r}: the method is renamed"))
+    changes += _parameter_changes(key, before, old_params, after, new_params)
     changes += _body_changes(key, before, old_op.get("requestBody"), after, new_op.get("requestBody"))
     changes += _response_changes(key, before, old_op.get("responses") or {}, after, new_op.get("responses") or {})
     old_auth, new_auth = before.security(old_op), after.security(new_op)
     if not old_auth and new_auth:
-        changes.append(Change(True, key, f"now requires credentials ({', '.join(sorted(new_auth.values()))})"))
+        changes.append(Change(True, key, f"now requires credentials ({_ways(new_auth)})"))
     elif old_auth and not new_auth:
         changes.append(Change(False, key, "no longer requires credentials"))
-    elif set(old_auth.values()) != set(new_auth.values()):
-        was, now = ", ".join(sorted(old_auth.values())), ", ".join(sorted(new_auth.values()))
-        changes.append(Change(True, key, f"authentication changed from {was} to {now}"))
+    elif old_auth - new_auth:  # a way callers used is gone
+        changes.append(Change(True, key, f"authentication changed from {_ways(old_auth)} to {_ways(new_auth)}"))
+    elif new_auth - old_auth:
+        changes.append(Change(False, key, f"also accepts {_ways(new_auth - old_auth)}"))
     return changes
+
+
+def _ways(ways: set[frozenset[str]]) -> str:
+    return " or ".join(sorted(" and ".join(sorted(way)) for way in ways))
 
 
 def _parameter_changes(
@@ -167,15 +188,15 @@ def _required(required: bool) -> str:
 
 
 def _json_schema(side: _Side, holder: Any) -> tuple[Any, bool] | None:
-    """The JSON schema of a request body or response, and whether a body is required."""
+    """The schema of a request body or response (its JSON media type's, else its first media
+    type's: a form is compared field by field too), and whether a body is required."""
     holder, _ = side.resolve(holder)
-    if not isinstance(holder, dict):
+    if not isinstance(holder, dict) or not holder.get("content"):
         return None
-    for media_type, media in (holder.get("content") or {}).items():
-        base = media_type.split(";")[0].strip()
-        if base == "application/json" or base.endswith("+json"):
-            return (media or {}).get("schema", {}), bool(holder.get("required"))
-    return None
+    content = holder["content"]
+    json_types = [m for m in content if m.split(";")[0].strip().endswith(("/json", "+json"))]
+    media = content[(json_types or list(content))[0]] or {}
+    return media.get("schema", {}), bool(holder.get("required"))
 
 
 def _media_types(side: _Side, holder: Any) -> set[str]:
@@ -255,8 +276,10 @@ def _schema_changes(
 ) -> list[Change]:
     old_schema, old_name = _merged(before, old)
     new_schema, new_name = _merged(after, new)
+    if where.count(" field ") + where.count("[]") + where.count("{}") + where.count(" variant ") > _MAX_DEPTH:
+        return []  # a recursion no name marks (a schema reached through allOf): deep enough
     if old_name and new_name:  # a named schema met again down a recursive structure: compared once
-        if (old_name, new_name) in seen or len(seen) > _MAX_DEPTH * 8:
+        if (old_name, new_name) in seen:
             return []
         seen = seen | {(old_name, new_name)}
     changes: list[Change] = []
@@ -374,10 +397,10 @@ def _variant_changes(
 
 def suggested_bump(changes: list[Change], version: str) -> tuple[str, str]:
     """The semver bump the changes call for, and the version it leads to (0.x: breaking is minor)."""
-    try:
-        major, minor, patch = (int(part) for part in version.split(".")[:3])
-    except ValueError:
-        major, minor, patch = 0, 1, 0
+    numbers = [int(m.group()) if (m := re.match(r"\d+", part)) else 0 for part in version.split(".")[:3]]
+    if not numbers or not re.match(r"\d", version):
+        return ("unknown (the version is not semver)", version)
+    major, minor, patch = [*numbers, 0, 0, 0][:3]
     if any(c.breaking for c in changes):
         return ("major", f"{major + 1}.0.0") if major else ("minor (0.x: breaking)", f"0.{minor + 1}.0")
     if changes:

@@ -168,6 +168,22 @@ class Operation:
     deprecated: bool = False
     credentials: tuple[Credential, ...] = ()  # empty: a bearer token (the default)
     response_media_type: str = ""  # of a success answer that is not JSON ("" for JSON or none)
+    # every security requirement the generator supports, each the credentials it needs together
+    security_ways: tuple[tuple[Credential, ...], ...] = ()
+
+    @property
+    def context_dependency(self) -> str:
+        """The stubs' FastAPI dependency that says who calls."""
+        if not self.requires_auth:
+            return "anonymous_context"
+        return f"_{self.python_name.upper()}_CALLER" if self.context_definition else "authenticated_context"
+
+    @property
+    def context_definition(self) -> str:
+        """``credential_context``'s arguments when the operation is secured other than by a bearer token."""
+        if self.security_ways in {(), ((Credential("bearer", "Authorization"),),)}:
+            return ""
+        return ", ".join(repr(tuple((c.kind, c.name) for c in way)) for way in self.security_ways)
 
     @property
     def credentials_literal(self) -> str:
@@ -311,17 +327,11 @@ class Api:
     operations: tuple[Operation, ...]
     model_names: tuple[str, ...]
     package_version: str
-    # every way the spec lets a caller present a key, for the stubs (empty: a bearer token)
-    credential_sources: tuple[Credential, ...] = ()
 
     @property
     def uses_form_bodies(self) -> bool:
         """Whether the stubs parse forms (Starlette needs python-multipart for that)."""
         return any(op.body is not None and op.body.kind in {"form", "multipart"} for op in self.operations)
-
-    @property
-    def credential_sources_literal(self) -> str:
-        return repr(tuple((c.kind, c.name) for c in self.credential_sources) or (("bearer", "Authorization"),))
 
     @property
     def uses_datetime(self) -> bool:

@@ -53,7 +53,9 @@ class Outcome:
 
 def fingerprint(inputs: Inputs) -> dict[str, Any]:
     """What a generation from ``inputs`` is made of, for the lock (paths named as in file headers)."""
-    return input_fingerprint(inputs.spec, inputs.overlays, inputs.template_dirs, display_path)
+    fingerprint = input_fingerprint(inputs.spec, inputs.overlays, inputs.template_dirs, display_path)
+    fingerprint["inputs"][f"package {inputs.package}"] = "the Python package's name"
+    return fingerprint
 
 
 def default_overlays() -> tuple[Path, ...]:

@@ -432,3 +432,54 @@ def test_a_broken_spec_is_a_located_error(tmp_path: Path) -> None:
     broken.write_text("openapi: 3.0.3\npaths: [\n", encoding="utf-8")
     result = run_generator("diff", broken, broken, "--no-overlays")
     assert result.returncode == 2 and "broken.yml" in result.stderr
+
+
+def test_a_schema_that_reaches_itself_through_all_of_is_compared_without_end() -> None:
+    spec = base()
+    spec["components"]["schemas"]["Item"]["properties"]["parent"] = {
+        "allOf": [{"$ref": "#/components/schemas/Item"}],
+        "nullable": True,
+    }
+    changed = copy.deepcopy(spec)
+    changed["components"]["schemas"]["Item"]["properties"]["size"]["type"] = "string"
+    assert diff_specs(spec, copy.deepcopy(spec)) == []
+    assert any("type changed from integer to string" in c.what for c in diff_specs(spec, changed))
+
+
+def test_security_alternatives_added_are_fine_and_alternatives_merged_are_breaking() -> None:
+    old = base()
+    old["components"]["securitySchemes"]["key"] = {"type": "apiKey", "in": "header", "name": "X-Key"}
+    either = copy.deepcopy(old)
+    either["security"] = [{"bearer": []}, {"key": []}]
+    both = copy.deepcopy(old)
+    both["security"] = [{"bearer": [], "key": []}]
+    added = [c for c in diff_specs(old, either) if c.where == "GET /items"]
+    assert [(c.breaking, c.what) for c in added] == [(False, "also accepts apiKey header X-Key")]
+    merged = [c for c in diff_specs(either, both) if c.where == "GET /items"]
+    assert merged and all(c.breaking for c in merged)
+
+
+def test_a_form_body_is_compared_field_by_field() -> None:
+    old = base()
+    form = {"type": "object", "properties": {"name": {"type": "string"}}}
+    old["paths"]["/items"]["post"]["requestBody"]["content"] = {"application/x-www-form-urlencoded": {"schema": form}}
+    new = copy.deepcopy(old)
+    new["paths"]["/items"]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"][
+        "required"
+    ] = ["name"]
+    assert [str(c) for c in diff_specs(old, new)] == ["BREAKING  POST /items request body field name: now required"]
+
+
+def test_renamed_methods_and_models_are_breaking() -> None:
+    new = base()
+    new["paths"]["/items"]["get"]["operationId"] = "listAllItems"
+    new["components"]["schemas"]["Circle"]["x-python-name"] = "Round"
+    changes = {(c.where, c.breaking) for c in diff_specs(base(), new)}
+    assert ("GET /items", True) in changes
+    assert {("model Circle", True), ("model Round", False)} <= changes
+
+
+def test_a_version_that_is_not_plain_semver_still_moves_forward() -> None:
+    assert suggested_bump([Change(True, "x", "y")], "1.2.3rc1") == ("major", "2.0.0")
+    assert suggested_bump([Change(False, "x", "y")], "1.2") == ("minor", "1.3.0")
+    assert suggested_bump([Change(False, "x", "y")], "next")[0].startswith("unknown")

@@ -137,14 +137,16 @@ def test_bodies_of_every_media_type(generality: ModuleType) -> None:
     client = _client(generality, wire)
     client.upload_file("f", b"\x00\xff")
     assert client.add_note("héllo") == "echo"
-    client.submit_form(name="n", count=2)
-    client.upload_parts(title="t", file=b"\x89PNG")
+    client.submit_form(name="n", count=2, tags=["a", "b"])
+    client.upload_parts(title="t", file=b"\x89PNG", pages=[b"p1", b"p2"])
     octets, text, form, multipart = wire.requests
     assert (octets.headers["content-type"], octets.content) == ("application/octet-stream", b"\x00\xff")
     assert (text.headers["content-type"], text.content) == ("text/plain", "héllo".encode())
-    assert form.headers["content-type"] == "application/x-www-form-urlencoded" and form.content == b"name=n&count=2"
+    assert form.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert form.content == b"name=n&count=2&tags=a&tags=b"
     assert multipart.headers["content-type"].startswith("multipart/form-data; boundary=")
     assert b'name="title"\r\n\r\nt' in multipart.content and b"\x89PNG" in multipart.content
+    assert multipart.content.count(b'form-data; name="pages"') == 2
 
 
 def test_recursive_one_of_any_of_and_all_of_answers_parse(generality: ModuleType) -> None:
@@ -212,13 +214,15 @@ def test_client_and_stubs_agree_on_every_body_and_answer_kind(generality: Module
     assert client.download_file("a.bin") == b"content of a.bin"
     client.upload_file("a.bin", b"\x00\x01")
     assert client.add_note("quiet") == "QUIET"
-    client.submit_form(name="n", count=2)
-    client.upload_parts(title="t", file=b"\x89PNG")
+    client.submit_form(name="n", count=2, tags=["a", "b"], extra={"a": 1})
+    client.submit_form(name="", tags=["only"])
+    client.upload_parts(title="t", file=b"\x89PNG", pages=[b"p1", b"p2"])
     assert [s.root.radius for s in client.search(q="round")] == [1.0]
-    upload, form, parts, searcher = backend.seen
+    upload, form, blank, parts, searcher = backend.seen
     assert upload == ("user:secret", "a.bin", b"\x00\x01")  # basic auth reaches the authenticator decoded
-    assert (form.name, form.count) == ("n", 2)
-    assert (parts.title, parts.file) == ("t", b"\x89PNG")
+    assert (form.name, form.count, form.tags, form.extra.a) == ("n", 2, ["a", "b"], 1)
+    assert (blank.name, blank.tags) == ("", ["only"])
+    assert (parts.title, parts.file, parts.pages) == ("t", b"\x89PNG", [b"p1", b"p2"])
     assert searcher == "user:secret"  # the API key from the query string
 
 
@@ -227,6 +231,10 @@ def test_the_stubs_refuse_a_call_without_the_credential_its_scheme_wants(general
     app = generality.server.create_app(EchoBackend(generality))
     with httpx.Client(transport=SyncASGITransport(app), base_url="http://testserver/v2") as http:
         missing = http.get("/search", params={"q": "x"})
+        other_scheme = http.get("/search", params={"q": "x"}, headers={"Authorization": "Bearer t"})
+        right_scheme = http.get("/search", params={"q": "x", "api_key": "k"})
         form = http.post("/forms", content=b"count=many", headers={"content-type": "application/x-www-form-urlencoded"})
-    assert missing.status_code == 401 and "api_key" in missing.json()["message"]
+    assert missing.status_code == 401 and "the query 'api_key'" in missing.json()["message"]
+    assert other_scheme.status_code == 401, "a bearer token does not open an operation secured by an API key"
+    assert right_scheme.status_code == 200
     assert form.status_code in {400, 401}

@@ -12,8 +12,10 @@ traceback. A backend signals errors by raising :class:`BackendError` or one of i
 from __future__ import annotations
 
 import base64
+import json
 import logging
 import re
+import typing
 import urllib.parse
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -190,19 +192,31 @@ def _presented_credential(request: Request, kind: str, name: str) -> str | None:
     return found or None
 
 
-async def authenticated_context(request: Request) -> RequestContext:
-    """FastAPI dependency: the caller's principal from the first credential presented in a way the
-    spec's security schemes allow (by default ``Authorization: Bearer <token>``), or a 401."""
-    sources: tuple[tuple[str, str], ...] = getattr(request.app.state, "credential_sources", BEARER) or BEARER
-    challenge = {"WWW-Authenticate": "Basic" if sources[0][0] == "basic" else "Bearer"}
-    credential = next((c for kind, name in sources if (c := _presented_credential(request, kind, name))), None)
-    if credential is None:
-        expected = ", ".join(_describe_source(kind, name) for kind, name in sources)
+Way = tuple[tuple[str, str], ...]  # the credentials one security requirement needs, all together
+
+
+def credential_context(*ways: Way) -> Callable[[Request], Awaitable[RequestContext]]:
+    """FastAPI dependency factory for an operation the spec secures: the first of ``ways`` (its
+    security requirements, each ``(kind, name)`` pairs) whose credentials were all presented; the
+    authenticator gets the first credential of that way. A 401 names the ways when none was."""
+    ways = ways or (BEARER,)
+    challenge = {"WWW-Authenticate": "Basic" if ways[0][0][0] == "basic" else "Bearer"}
+
+    async def context(request: Request) -> RequestContext:
+        for way in ways:
+            credentials = [_presented_credential(request, kind, name) for kind, name in way]
+            if all(credentials):
+                principal = await request.app.state.authenticate(credentials[0])
+                if principal is None:
+                    raise Unauthorized("The credentials are not valid.", headers=challenge)
+                return RequestContext(principal=principal, headers=request.headers)
+        expected = " or ".join(" and ".join(_describe_source(kind, name) for kind, name in way) for way in ways)
         raise Unauthorized(f"No credentials; expected {expected}.", headers=challenge)
-    principal = await request.app.state.authenticate(credential)
-    if principal is None:
-        raise Unauthorized("The credentials are not valid.", headers=challenge)
-    return RequestContext(principal=principal, headers=request.headers)
+
+    return context
+
+
+authenticated_context = credential_context(BEARER)  # what an operation secured by a bearer token uses
 
 
 def _describe_source(kind: str, name: str) -> str:
@@ -224,25 +238,35 @@ async def text_body(request: Request) -> str:
         return (await request.body()).decode("utf-8")
     except UnicodeDecodeError:
         raise RequestValidationError(
-            [{"loc": ("body",), "msg": "the body is not UTF-8 text", "type": "unicode_decode"}]
+            [{"loc": ("text",), "msg": "the body is not UTF-8 text", "type": "unicode_decode"}]
         ) from None
 
 
 def form_body(model: type[ModelT], *, multipart: bool = False) -> Callable[[Request], Awaitable[ModelT]]:
-    """FastAPI dependency factory: a form body (urlencoded, or multipart) validated as ``model``."""
+    """FastAPI dependency factory: a form body (urlencoded, or multipart) validated as ``model``.
+
+    A field the model types as a list takes every value sent under its name; an object-valued
+    field arrives as JSON text (as the generated clients send it); anything else takes the last.
+    """
+    shapes = _field_shapes(model)
 
     async def parse(request: Request) -> ModelT:
-        fields: dict[str, Any] = {}
+        sent: dict[str, list[Any]] = {}
         if multipart:
             form = await request.form()  # needs python-multipart (the server extra pulls it in)
             try:
                 for name, value in form.multi_items():
-                    fields[name] = await value.read() if hasattr(value, "read") else value
+                    sent.setdefault(name, []).append(await value.read() if hasattr(value, "read") else value)
             finally:
                 await form.close()  # the uploaded parts' temporary files
         else:
-            for name, value in urllib.parse.parse_qsl((await request.body()).decode("utf-8", "replace")):
-                fields[name] = value
+            pairs = urllib.parse.parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
+            for name, value in pairs:
+                sent.setdefault(name, []).append(value)
+        fields: dict[str, Any] = {}
+        for name, values in sent.items():
+            shape = shapes.get(name, "scalar")
+            fields[name] = values if shape == "list" else _json_or_text(values[-1]) if shape == "object" else values[-1]
         try:
             return model.model_validate(fields)
         except ValidationError as exc:
@@ -250,6 +274,37 @@ def form_body(model: type[ModelT], *, multipart: bool = False) -> Callable[[Requ
             raise RequestValidationError(errors) from None
 
     return parse
+
+
+def _field_shapes(model: type[BaseModel]) -> dict[str, str]:
+    """Wire name → "list", "object" or "scalar", from the model's annotations."""
+    shapes: dict[str, str] = {}
+    for name, info in model.model_fields.items():
+        kinds = _annotation_kinds(info.annotation)
+        shape = "list" if list in kinds else "object" if dict in kinds or BaseModel in kinds else "scalar"
+        shapes[info.alias or name] = shapes[name] = shape
+    return shapes
+
+
+def _annotation_kinds(annotation: Any) -> set[type]:
+    origin = typing.get_origin(annotation)
+    if origin in {list, tuple, set}:
+        return {list}
+    if origin is dict or annotation is dict:
+        return {dict}
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return {BaseModel}
+    kinds: set[type] = set()
+    for argument in typing.get_args(annotation):  # Optional, unions, Annotated
+        kinds |= _annotation_kinds(argument)
+    return kinds
+
+
+def _json_or_text(value: Any) -> Any:
+    try:
+        return json.loads(value) if isinstance(value, str) else value
+    except ValueError:
+        return value
 
 
 async def anonymous_context(request: Request) -> RequestContext:
@@ -263,7 +318,7 @@ class Route:
     path: str
     endpoint: Callable[..., Awaitable[Response]]
     operation_id: str
-    caller: Callable[[Request], Awaitable[RequestContext]]  # authenticated_context or anonymous_context
+    caller: Callable[[Request], Awaitable[RequestContext]]  # anonymous_context, or one of credential_context
     body_schema: str | None  # JSON pointer of the request body's schema in the spec
 
 
@@ -447,13 +502,11 @@ def new_app(
     authenticate: Authenticator | None,
     max_body_bytes: int,
     spec: dict[str, Any],
-    credential_sources: tuple[tuple[str, str], ...] = BEARER,
 ) -> FastAPI:
     """A FastAPI app with the error handling, auth and limits every generated server shares."""
     # FastAPI's own schema would differ from the spec; the spec itself is served instead
     app = FastAPI(title=title, version=version, openapi_url=None, docs_url=None, redoc_url=None, redirect_slashes=False)
     app.state.authenticate = authenticate or accept_any_token
-    app.state.credential_sources = credential_sources
     app.state.body_schemas = BodySchemas(spec)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(BackendError, _on_backend_error)

@@ -459,7 +459,6 @@ def create_app(
         authenticate=authenticate,
         max_body_bytes=max_body_bytes,
         spec=spec,
-        credential_sources=(("bearer", "Authorization"),),
     )
     app.state.backend = backend
     for route in ROUTES:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import email.utils
 import functools
+import json
 import logging
 import os
 import random
@@ -131,7 +132,8 @@ class APIResponse(Generic[T]):
         return self._parsed
 
     def __repr__(self) -> str:
-        return f"<APIResponse [{self.status_code} {self.http_response.reason_phrase}] {self.method} {self.url}>"
+        # no query string: an API key may travel there
+        return f"<APIResponse [{self.status_code} {self.http_response.reason_phrase}] {self.method} {self.url.path}>"
 
 
 def to_raw_response_wrapper(method: Callable[P, T]) -> Callable[P, APIResponse[T]]:
@@ -182,7 +184,7 @@ class _Call:
     json: Any
     content: bytes | None  # a body sent as it is (bytes, text)
     data: dict[str, Any] | None  # form fields (urlencoded, or the text parts of a multipart body)
-    files: dict[str, Any] | None  # the binary parts of a multipart body
+    files: list[tuple[str, Any]] | None  # the parts of a multipart body
     timeout: Timeout | NotGiven
     max_retries: int
     idempotent: bool
@@ -444,23 +446,34 @@ def encode_body(value: Any) -> Any:
     return pydantic_core.to_jsonable_python(value)
 
 
-def _form_parts(body: Any, *, files_allowed: bool) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """A form body as httpx takes it: urlencoded fields as ``data``; multipart parts as ``files``
-    (text fields without a file name, so even a body with no file is sent as multipart)."""
+def _form_parts(body: Any, *, files_allowed: bool) -> tuple[dict[str, Any] | None, list[tuple[str, Any]] | None]:
+    """A form body as httpx takes it: urlencoded fields as ``data`` (a list repeats its key); a
+    multipart body as ``files``: text fields without a file name (so even a body with no file is
+    multipart), bytes as files, a list as one part per item. An object-valued field is sent as
+    JSON text, which is what the server stubs read back."""
     if body is None:
         return None, None
     if isinstance(body, pydantic.BaseModel):
         body = body.model_dump(by_alias=True, exclude_unset=True)  # not mode="json": bytes stay bytes
     fields = {name: value for name, value in dict(body).items() if value is not None}
     if not files_allowed:
-        return {name: _query_value(value) for name, value in fields.items()}, None
-    parts: dict[str, Any] = {}
+        return {name: _form_value(value) for name, value in fields.items()}, None
+    parts: list[tuple[str, Any]] = []
     for name, value in fields.items():
-        if isinstance(value, bytes | bytearray):
-            parts[name] = (name, bytes(value), "application/octet-stream")
-        else:
-            parts[name] = (None, _header_value(value))
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(item, bytes | bytearray):
+                parts.append((name, (name, bytes(item), "application/octet-stream")))
+            else:
+                parts.append((name, (None, _form_value(item))))
     return None, parts
+
+
+def _form_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return json.dumps(pydantic_core.to_jsonable_python(value))
+    if isinstance(value, list | tuple):
+        return [_form_value(v) for v in value]
+    return _header_value(value)
 
 
 def _header_value(value: Any) -> str:
