@@ -20,6 +20,7 @@ from .schema_types import (
     PYTHON_NAME,
     SERVER_STRING_FORMATS,
     argument_hint,
+    class_name,
     hoist,
     normalise_schema_names,
     python_name_extension,
@@ -204,8 +205,10 @@ def _check_python_names(ctx: _Context, spec: dict[str, Any]) -> None:
             if python_name_extension(owner) is None or name in reserved or str(name).startswith("_"):
                 ctx.problem((*where, PYTHON_NAME), f"{PYTHON_NAME} {name!r} is not a usable Python name here")
 
-    chosen: dict[str, str] = {}
-    for name, schema in (spec.get("components", {}).get("schemas") or {}).items():
+    schemas = spec.get("components", {}).get("schemas") or {}
+    # the class each schema without a rename gets: a rename may not take one of those either
+    chosen: dict[str, str] = {class_name(n): n for n, sch in schemas.items() if python_name_extension(sch) is None}
+    for name, schema in schemas.items():
         check(("components", "schemas", name), schema, set(RESERVED_MODEL_NAMES))
         model = python_name_extension(schema)
         if model is not None and model in chosen:

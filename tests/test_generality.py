@@ -108,6 +108,7 @@ def test_parameters_in_path_query_header_and_cookie(generality: ModuleType) -> N
 
 
 BASIC = "Basic " + base64.b64encode(b"user:secret").decode()
+BEARER_T = {"Authorization": "Bearer t"}
 
 
 @pytest.mark.parametrize(
@@ -234,6 +235,9 @@ def test_the_stubs_refuse_a_call_without_the_credential_its_scheme_wants(general
         other_scheme = http.get("/search", params={"q": "x"}, headers={"Authorization": "Bearer t"})
         right_scheme = http.get("/search", params={"q": "x", "api_key": "k"})
         form = http.post("/forms", content=b"count=many", headers={"content-type": "application/x-www-form-urlencoded"})
+    with httpx.Client(transport=SyncASGITransport(app), base_url="http://testserver/v2") as http:
+        not_text = http.post("/notes", content=b"\xff", headers={"content-type": "text/plain", **BEARER_T})
+    assert not_text.status_code == 400 and not_text.json()["details"][0]["location"] == "text"
     assert missing.status_code == 401 and "the query 'api_key'" in missing.json()["message"]
     assert other_scheme.status_code == 401, "a bearer token does not open an operation secured by an API key"
     assert right_scheme.status_code == 200

@@ -113,3 +113,11 @@ def test_regenerating_unchanged_inputs_is_a_no_op(tmp_path: Path) -> None:
     forced = run_generator("generate", "--out", out, "--force")
     assert forced.returncode == 0 and "generated paperspace_deployments" in forced.stdout
     assert "API surface unchanged since the last generation." in forced.stdout
+
+
+def test_another_package_name_is_not_mistaken_for_no_change(tmp_path: Path) -> None:
+    out = tmp_path / "gen"
+    assert run_generator("generate", "--out", out).returncode == 0
+    renamed = run_generator("generate", "--out", out, "--package", "other_name")
+    assert renamed.returncode == 0 and "generated other_name" in renamed.stdout
+    assert (out / "other_name" / "_client.py").is_file() and not (out / "paperspace_deployments").exists()

@@ -83,6 +83,8 @@ def test_a_template_of_the_users_replaces_ours_and_the_rest_stay(renamed: Module
         ("$.paths['/things/{id}'].get", "class"),
         ("$.components.schemas.Thing", "1Thing"),
         ("$.paths['/things/{id}'].get.parameters[0]", "timeout"),
+        ("$.paths['/things/{id}'].get", "_request"),  # would replace the runtime's own method
+        ("$.components.schemas.Thing", "BaseModel"),  # a name the models module imports
     ],
 )
 def test_an_unusable_x_python_name_is_a_located_error(tmp_path: Path, target: str, name: str) -> None:
@@ -122,3 +124,14 @@ def test_the_readme_documents_the_whole_template_context() -> None:
     assert set(documented) == {cls.__name__ for cls in classes}
     for cls in classes:
         assert documented[cls.__name__] == _public_names(cls), cls.__name__
+
+
+def test_two_models_may_not_take_the_same_x_python_name(tmp_path: Path) -> None:
+    spec = tmp_path / "two.yml"
+    spec.write_text(
+        (SPECS / "tiny.yml").read_text(encoding="utf-8")
+        + "    Other:\n      type: object\n      x-python-name: Thing\n",
+        encoding="utf-8",
+    )
+    result = run_generator("generate", "--spec", spec, "--out", tmp_path / "o")
+    assert result.returncode == 2 and "x-python-name 'Thing' is also the name of schema" in result.stderr

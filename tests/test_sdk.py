@@ -380,6 +380,12 @@ def test_raw_responses_carry_status_headers_retries_and_the_parsed_value(flavor:
     assert isinstance(parsed, models.Deployment) and parsed.id == "d1" and raw.parse() is parsed
 
 
+def test_a_raw_response_repr_leaves_out_the_query(flavor: Flavor) -> None:
+    raw = flavor.run(flavor.client(Server()).with_raw_response.get_deployment("d1", extra_headers={"X": "y"}))
+    raw.http_response.request.url = httpx.URL("http://api.test/v1/deployments/d1?api_key=secret")
+    assert "secret" not in repr(raw) and "/v1/deployments/d1" in repr(raw)
+
+
 def test_a_raw_page_parses_into_a_page_that_still_iterates(flavor: Flavor) -> None:
     server = Server(*_pages(["a"], ["b"]))
     raw = flavor.run(flavor.client(server).with_raw_response.list_deployments())
