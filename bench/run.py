@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bench import client_speed, contract_speed, emulator_speed, generate_speed
 from bench.common import ROOT, machine
+from bench.peers import OPENAPI_PYTHON_CLIENT, PEERS
 from bench.results import Area, draw, write_results
 
 BENCH = ROOT / "bench"
@@ -39,10 +40,17 @@ def areas(fast: bool) -> dict[str, Callable[[], Area]]:
 def versions() -> str:
     names = ["httpx", "pydantic", "fastapi", "uvicorn", "schemathesis", "datamodel-code-generator"]
     found = [f"{name} {importlib.metadata.version(name)}" for name in names]
-    for command in (["wrk", "--version"], ["node", "--version"]):
+    found.append(OPENAPI_PYTHON_CLIENT.replace("==", " "))
+    prism = str(PEERS / "prism" / "node_modules" / ".bin" / "prism")
+    for label, command in (
+        ("wrk", ["wrk", "--version"]),
+        ("node", ["node", "--version"]),
+        ("prism", [prism, "--version"]),
+    ):
         try:
             out = subprocess.run(command, capture_output=True, text=True, check=False)
-            found.append(f"{command[0]} {(out.stdout or out.stderr).split()[1 if command[0] == 'wrk' else 0]}")
+            words = (out.stdout or out.stderr).split()
+            found.append(f"{label} {words[1] if label == 'wrk' else words[-1]}")
         except (OSError, IndexError):
             pass
     return f"Python {platform.python_version()}, " + ", ".join(found)
