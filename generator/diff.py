@@ -13,8 +13,14 @@ fail against a server of the new one, or no longer type-check against the regene
   keep unknown values) but is flagged, since closed-enum clients reject it; one removed is not;
 - status codes: a success status removed or changed is breaking, a documented error added or
   removed is not;
-- authentication: an operation that newly requires credentials, or a scheme changed, is breaking;
-  one that stops requiring them is not.
+- authentication: an operation that newly requires credentials, or loses a way of presenting them
+  (a scheme changed, alternatives merged), is breaking; one that stops requiring them, or accepts
+  another way too, is not;
+- bounds and patterns: narrowing one breaks callers of a request, widening one breaks readers of a
+  response (this SDK's models check documented bounds); a changed default is reported, not
+  breaking;
+- renames: an operationId or ``x-python-name`` changed (the SDK method is renamed) and a model
+  removed or renamed are breaking; a model added is not.
 
 Schemas are compared structurally, following ``$ref`` in each document (cycles are visited once),
 through ``allOf`` (merged), ``items`` and ``additionalProperties``; ``oneOf``/``anyOf`` variants
@@ -291,6 +297,7 @@ def _schema_changes(
     if new_schema.get("nullable") and not old_schema.get("nullable") and not request:
         changes.append(Change(True, where, "may now be null"))
     changes += _enum_changes(where, old_schema, new_schema, request=request)
+    changes += _constraint_changes(where, old_schema, new_schema, request=request)
     changes += _property_changes(where, before, old_schema, after, new_schema, request=request, seen=seen)
     for keyword in ("items", "additionalProperties"):
         old_part, new_part = old_schema.get(keyword), new_schema.get(keyword)
@@ -299,6 +306,35 @@ def _schema_changes(
             changes += _schema_changes(inner, before, old_part, after, new_part, request=request, seen=seen)
     for keyword in ("oneOf", "anyOf"):
         changes += _variant_changes(where, keyword, before, old_schema, after, new_schema, request=request, seen=seen)
+    return changes
+
+
+_LOWER_BOUNDS = ("minimum", "minLength", "minItems", "minProperties")
+_UPPER_BOUNDS = ("maximum", "maxLength", "maxItems", "maxProperties")
+
+
+def _constraint_changes(where: str, old: dict[str, Any], new: dict[str, Any], *, request: bool) -> list[Change]:
+    """Bounds, patterns and defaults. A bound that narrows breaks callers of a request (a value
+    they sent may now be refused); one that widens breaks readers of a response (this SDK's models
+    check the bounds an answer is documented with)."""
+    changes = []
+    for keyword in (*_LOWER_BOUNDS, *_UPPER_BOUNDS, "pattern", "multipleOf"):
+        was, now = old.get(keyword), new.get(keyword)
+        if was == now:
+            continue
+        if keyword in _LOWER_BOUNDS and isinstance(was, int | float) and isinstance(now, int | float):
+            narrower = now > was
+        elif keyword in _UPPER_BOUNDS and isinstance(was, int | float) and isinstance(now, int | float):
+            narrower = now < was
+        else:  # added, removed, or a pattern or multipleOf changed: narrower unless it went away
+            narrower = now is not None
+        breaking = narrower if request else not narrower
+        changes.append(Change(breaking, where, f"{keyword} changed from {was!r} to {now!r}"))
+    if "default" in old or "default" in new:
+        was, now = old.get("default"), new.get("default")
+        if was != now:
+            text = f"default changed from {was!r} to {now!r} (calls that leave it out now get another result)"
+            changes.append(Change(False, where, text))
     return changes
 
 

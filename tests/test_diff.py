@@ -176,6 +176,34 @@ CASES: list[tuple[str, Callable[[Spec], object], bool, str, str]] = [
         "parameter kind (query)",
         'enum values removed: "b"',
     ),
+    (
+        "request bound narrowed",
+        _set(f"{LIST}/parameters/0/schema/maximum", 50),
+        True,
+        "parameter limit (query)",
+        "maximum changed from None to 50",
+    ),
+    (
+        "request field bound narrowed",
+        _set(f"{NEW_ITEM}/properties/name/maxLength", 10),
+        True,
+        "request body field name",
+        "maxLength changed",
+    ),
+    (
+        "request field pattern added",
+        _set(f"{NEW_ITEM}/properties/name/pattern", "^[a-z]+$"),
+        True,
+        "request body field name",
+        "pattern changed",
+    ),
+    (
+        "parameter default changed",
+        _set(f"{LIST}/parameters/0/schema/default", 10),
+        False,
+        "parameter limit (query)",
+        "default changed from None to 10",
+    ),
     # request bodies
     (
         "request field newly required",
@@ -280,6 +308,13 @@ CASES: list[tuple[str, Callable[[Spec], object], bool, str, str]] = [
         False,
         "response 200[] field state",
         "enum values removed",
+    ),
+    (
+        "response bound added (narrower: fine for readers)",
+        _set(f"{ITEM}/properties/size/maximum", 10),
+        False,
+        "response 200[] field size",
+        "maximum changed from None to 10",
     ),
     (
         "response may now be null",
@@ -483,3 +518,13 @@ def test_a_version_that_is_not_plain_semver_still_moves_forward() -> None:
     assert suggested_bump([Change(True, "x", "y")], "1.2.3rc1") == ("major", "2.0.0")
     assert suggested_bump([Change(False, "x", "y")], "1.2") == ("minor", "1.3.0")
     assert suggested_bump([Change(False, "x", "y")], "next")[0].startswith("unknown")
+
+
+def test_bounds_that_widen_break_readers_and_narrowing_ones_break_callers() -> None:
+    old, new = base(), base()
+    for schema in ("Item", "NewItem"):
+        old["components"]["schemas"][schema]["properties"]["size"]["maximum"] = 10
+        new["components"]["schemas"][schema]["properties"]["size"]["maximum"] = 100
+    changes = {(c.where, c.breaking) for c in diff_specs(old, new) if "maximum" in c.what}
+    assert ("GET /items response 200[] field size", True) in changes  # a reader may now get 50: its model refuses
+    assert ("POST /items request body field size", False) in changes  # a caller may now send more
