@@ -89,7 +89,9 @@ def wrk(url: str, seconds: int, method: str, body: bytes, scratch: Path) -> tupl
     failed = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     rps *= (total - int(failed.group(1))) / total if failed and total else 1.0  # only answers that succeeded count
     p50, p99 = (
-        _milliseconds(found.group(1)) if (found := re.search(rf"{q}%\s+(\S+)", out)) else float("nan") for q in (50, 99)
+        # the Latency Distribution lines only: "86.50%" in the thread stats above also ends in "50%"
+        _milliseconds(found.group(1)) if (found := re.search(rf"^\s+{q}%\s+(\S+)", out, re.M)) else float("nan")
+        for q in (50, 99)
     )
     return rps, p50, p99
 
