@@ -23,8 +23,8 @@ from typing import Any
 import httpx
 
 from bench.common import ROOT, TOKEN, machine, served_emulator
-from bench.peers import OPENAPI_PYTHON_CLIENT, PEERS, generate_with_openapi_python_client, python_with
-from bench.results import Area, Chart, Table, span
+from bench.peers import generate_with_openapi_python_client, pip_install, python_with
+from bench.results import Area, Chart, Table, print_area, span
 
 SPEC = ROOT / "generated" / "openapi.json"
 WORKER = ROOT / "bench" / "client_worker.py"
@@ -33,16 +33,10 @@ PAIRS = [("sync", "ours_sync", "raw_sync", "opc_sync"), ("async", "ours_async", 
 
 def client_bench_python() -> Path:
     """A virtualenv with the generated package (non-editable) and attrs + dateutil for the peer."""
-    python = PEERS / "client-bench" / "bin" / "python"
-    marker = PEERS / "client-bench" / ".installed"
-    if not marker.exists():
-        subprocess.run([str(python_with(OPENAPI_PYTHON_CLIENT)), "-m", "venv", str(PEERS / "client-bench")], check=True)
-        pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        subprocess.run([*pip, str(ROOT / "generated"), "attrs", "python-dateutil"], check=True)
-        marker.write_text("ok\n")
-    else:  # the generated package may have changed since: reinstall it only
-        pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps"]
-        subprocess.run([*pip, "--force-reinstall", str(ROOT / "generated")], check=True)
+    package = str(ROOT / "generated")
+    python = python_with(package, "attrs", "python-dateutil", name="client-bench")
+    # the generated package changes with the spec: always measure the current one
+    subprocess.run([*pip_install(python), "--no-deps", "--force-reinstall", package], check=True)
     return python
 
 
@@ -147,9 +141,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400)
     args = parser.parse_args()
     area = measure(args.rounds, args.requests)
-    print(f"machine: {machine()}\n\n{area.headline}\n")
-    for table in area.tables:
-        print(table.markdown() + "\n")
+    print_area(area, machine())
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bench.common import ROOT, TOKEN, machine
 from bench.emulator_speed import free_port, prism_executable, wait_until_up
-from bench.results import Area, Chart, Table, ratio, span
+from bench.results import Area, Chart, Table, print_area, ratio, span
 from contract_tests.target import PROFILES
 
 
@@ -135,9 +135,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=2)
     area = measure(parser.parse_args().runs)
-    print(f"machine: {machine()}\n\n{area.headline}\n")
-    for table in area.tables:
-        print(table.markdown() + "\n")
+    print_area(area, machine())
 
 
 if __name__ == "__main__":

@@ -20,17 +20,16 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
-from bench.common import ROOT, TOKEN, machine
+from bench.common import ROOT, TOKEN, machine, served_emulator
 from bench.loadgen import run_load
 from bench.peers import PEERS
-from bench.results import Area, Chart, Table, span
+from bench.results import Area, Chart, Table, print_area, span
 
 CONNECTIONS = 32
 UPSERT = {"name": "bench-upsert", "image": "nginx:1.25", "machineType": "A4000"}
@@ -108,48 +107,49 @@ def prism_executable() -> Path:
 
 def measure(seconds: int = 8, rounds: int = 2) -> Area:
     generator = load_generator()
-    emulator_port, prism_port = free_port(), free_port()
-    command = [sys.executable, "-m", "emulator", "--port", str(emulator_port), "--db", ":memory:"]
+    prism_port = free_port()
     prism_command = [str(prism_executable()), "mock", "-h", "127.0.0.1", "-p", str(prism_port)]
-    emulator = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
-    prism = subprocess.Popen(
-        [*prism_command, str(ROOT / "generated" / "openapi.json")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    servers = {"prism mock": f"http://127.0.0.1:{prism_port}", "emulator": f"http://127.0.0.1:{emulator_port}/v1"}
     auth = {"Authorization": f"Bearer {TOKEN}"}
-    try:
-        for base in servers.values():
-            wait_until_up(f"{base}/deployments", auth)
-        emulator_base = servers["emulator"]
-        ids = [
-            httpx.post(f"{emulator_base}/deployments", headers=auth, json={**UPSERT, "name": f"d{n}"}).json()["id"]
-            for n in range(20)
-        ]
-        requests = {
-            "GET /deployments?limit=20": ("GET", "/deployments?limit=20", b""),
-            "GET /deployments/{id}": ("GET", f"/deployments/{ids[0]}", b""),
-            "POST /deployments (upsert)": ("POST", "/deployments", json.dumps(UPSERT).encode()),
-        }
-        figures: dict[tuple[str, str], list[tuple[float, float, float]]] = {
-            (request, server): [] for request in requests for server in servers
-        }
-        with tempfile.TemporaryDirectory() as scratch:
-            for _ in range(rounds):
-                for request, (method, path, body) in requests.items():
-                    for server, base in servers.items():
-                        if generator == "wrk":
-                            result = wrk(base + path, seconds, method, body, Path(scratch))
-                        else:
-                            load = run_load(
-                                base + path, seconds=seconds, connections=CONNECTIONS, headers=auth, method=method,
-                                body=body,
-                            )  # fmt: skip
-                            result = (load.requests_per_second, load.p50_ms, load.p99_ms)
-                        figures[(request, server)].append(result)
-    finally:
-        for process in (emulator, prism):
-            process.terminate()
-            process.wait(timeout=10)
+    with (
+        served_emulator() as emulator_url,
+        subprocess.Popen(
+            [*prism_command, str(ROOT / "generated" / "openapi.json")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        ) as prism,
+    ):
+        try:
+            servers = {"prism mock": f"http://127.0.0.1:{prism_port}", "emulator": emulator_url}
+            for base in servers.values():
+                wait_until_up(f"{base}/deployments", auth)
+            emulator_base = servers["emulator"]
+            ids = [
+                httpx.post(f"{emulator_base}/deployments", headers=auth, json={**UPSERT, "name": f"d{n}"}).json()["id"]
+                for n in range(20)
+            ]
+            requests = {
+                "GET /deployments?limit=20": ("GET", "/deployments?limit=20", b""),
+                "GET /deployments/{id}": ("GET", f"/deployments/{ids[0]}", b""),
+                "POST /deployments (upsert)": ("POST", "/deployments", json.dumps(UPSERT).encode()),
+            }
+            figures: dict[tuple[str, str], list[tuple[float, float, float]]] = {
+                (request, server): [] for request in requests for server in servers
+            }
+            with tempfile.TemporaryDirectory() as scratch:
+                for _ in range(rounds):
+                    for request, (method, path, body) in requests.items():
+                        for server, base in servers.items():
+                            if generator == "wrk":
+                                result = wrk(base + path, seconds, method, body, Path(scratch))
+                            else:
+                                load = run_load(
+                                    base + path, seconds=seconds, connections=CONNECTIONS, headers=auth, method=method,
+                                    body=body,
+                                )  # fmt: skip
+                                result = (load.requests_per_second, load.p50_ms, load.p99_ms)
+                            figures[(request, server)].append(result)
+        finally:
+            prism.terminate()  # the context manager only waits for it
     rows = []
     ratios = {}
     for request in requests:
@@ -200,9 +200,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     area = measure(args.seconds, args.rounds)
-    print(f"machine: {machine()}\n\n{area.headline}\n")
-    for table in area.tables:
-        print(table.markdown() + "\n")
+    print_area(area, machine())
 
 
 if __name__ == "__main__":

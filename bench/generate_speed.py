@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bench.common import ROOT, machine
 from bench.peers import OPENAPI_PYTHON_CLIENT, peer_command, with_our_tools_on_path
-from bench.results import Area, Chart, Table, ratio, span
+from bench.results import Area, Chart, Table, print_area, ratio, span
 from bench.synthetic_spec import synthetic_spec
 
 SPEC = ROOT / "spec" / "paperspace-deployments-api-openapi.yml"
@@ -143,9 +143,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,1000,5000")
     args = parser.parse_args()
     area = measure(args.runs, tuple(int(s) for s in args.sizes.split(",")))
-    print(f"machine: {machine()}\n\n{area.headline}\n")
-    for table in area.tables:
-        print(table.markdown() + "\n")
+    print_area(area, machine())
 
 
 if __name__ == "__main__":

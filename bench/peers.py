@@ -18,17 +18,23 @@ DATAMODEL_CODE_GENERATOR = "datamodel-code-generator==0.89.0"
 _MARKER = ".installed"
 
 
-def python_with(requirement: str) -> Path:
-    """The Python of a virtualenv holding ``requirement`` (installed now if it is not yet)."""
-    venv = PEERS / requirement.replace("==", "-")
+def python_with(*requirements: str, name: str | None = None) -> Path:
+    """The Python of a virtualenv holding ``requirements`` (installed now if they are not yet),
+    named ``name`` or after the first requirement."""
+    venv = PEERS / (name or requirements[0].replace("==", "-"))
     python = venv / "bin" / "python"
-    if not (venv / _MARKER).exists():
+    wanted = "\n".join(requirements) + "\n"
+    marker = venv / _MARKER
+    if not marker.exists() or marker.read_text() != wanted:
         shutil.rmtree(venv, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        subprocess.run([*pip, requirement], check=True)
-        (venv / _MARKER).write_text(requirement + "\n")
+        subprocess.run([*pip_install(python), *requirements], check=True)
+        marker.write_text(wanted)
     return python
+
+
+def pip_install(python: Path) -> list[str]:
+    return [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
 
 
 def peer_command(requirement: str, executable: str) -> list[str]:

@@ -42,6 +42,13 @@ class Area:
     notes: list[str] = field(default_factory=list)
 
 
+def print_area(area: Area, machine: str) -> None:
+    """What a benchmark run by itself prints: the machine, the headline, the tables."""
+    print(f"machine: {machine}\n\n{area.headline}\n")
+    for table in area.tables:
+        print(table.markdown() + "\n")
+
+
 def span(values: list[float], scale: float = 1.0, digits: int = 2) -> str:
     """``median (min-max)`` of ``values`` times ``scale``."""
     median, low, high = statistics.median(values) * scale, min(values) * scale, max(values) * scale

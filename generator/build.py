@@ -157,7 +157,6 @@ def _operation(ctx: _Context, path: str, item: dict[str, Any], method: str, take
         return_hint=return_hint,
         errors=_errors(ctx, raw),
         requires_auth=_requires_auth(ctx, raw),
-        credentials=(_security_ways(ctx, raw) or ((),))[0],  # the client fills the first way
         security_ways=_security_ways(ctx, raw),
         response_media_type=response_media_type,
         pagination=_pagination(ctx, raw, where, parameters, return_hint),

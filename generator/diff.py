@@ -193,7 +193,7 @@ def _required(required: bool) -> str:
     return "required" if required else "optional"
 
 
-def _json_schema(side: _Side, holder: Any) -> tuple[Any, bool] | None:
+def _body_schema(side: _Side, holder: Any) -> tuple[Any, bool] | None:
     """The schema of a request body or response (its JSON media type's, else its first media
     type's: a form is compared field by field too), and whether a body is required."""
     holder, _ = side.resolve(holder)
@@ -223,11 +223,11 @@ def _body_changes(key: str, before: _Side, old: Any, after: _Side, new: Any) -> 
     removed_types = _media_types(before, old) - _media_types(after, new)
     if removed_types:
         changes.append(Change(True, where, f"no longer accepts {', '.join(sorted(removed_types))}"))
-    old_json, new_json = _json_schema(before, old), _json_schema(after, new)
-    if old_json and new_json:
-        if new_json[1] != old_json[1]:
-            changes.append(Change(new_json[1], where, f"now {_required(new_json[1])}"))
-        changes += _schema_changes(where, before, old_json[0], after, new_json[0], request=True, seen=set())
+    old_body, new_body = _body_schema(before, old), _body_schema(after, new)
+    if old_body and new_body:
+        if new_body[1] != old_body[1]:
+            changes.append(Change(new_body[1], where, f"now {_required(new_body[1])}"))
+        changes += _schema_changes(where, before, old_body[0], after, new_body[0], request=True, seen=set())
     return changes
 
 
@@ -241,11 +241,11 @@ def _response_changes(key: str, before: _Side, old: dict[str, Any], after: _Side
         changes.append(Change(False, f"{key} response {code}", "added"))
     for code in sorted(old_codes & new_codes):
         where = f"{key} response {code}"
-        old_json, new_json = _json_schema(before, old[code]), _json_schema(after, new[code])
-        if old_json and not new_json and code.startswith("2"):
-            changes.append(Change(True, where, "no longer answers JSON"))
-        elif old_json and new_json:
-            changes += _schema_changes(where, before, old_json[0], after, new_json[0], request=False, seen=set())
+        old_body, new_body = _body_schema(before, old[code]), _body_schema(after, new[code])
+        if old_body and not new_body and code.startswith("2"):
+            changes.append(Change(True, where, "no longer answers with a body"))
+        elif old_body and new_body:
+            changes += _schema_changes(where, before, old_body[0], after, new_body[0], request=False, seen=set())
     return changes
 
 

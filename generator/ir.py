@@ -117,11 +117,6 @@ class Body:
     def annotation(self) -> str:
         return self.type_hint if self.required else f"{self.type_hint} | None"
 
-    @property
-    def model_class(self) -> str:
-        """The model the keyword arguments build (``models.DeploymentSpec``)."""
-        return self.type_hint
-
 
 @dataclass(frozen=True)
 class Credential:
@@ -166,10 +161,14 @@ class Operation:
     pagination: Pagination | None
     idempotent: bool  # safe to send twice, so the client may retry it after a failure
     deprecated: bool = False
-    credentials: tuple[Credential, ...] = ()  # empty: a bearer token (the default)
     response_media_type: str = ""  # of a success answer that is not JSON ("" for JSON or none)
     # every security requirement the generator supports, each the credentials it needs together
     security_ways: tuple[tuple[Credential, ...], ...] = ()
+
+    @property
+    def credentials(self) -> tuple[Credential, ...]:
+        """Where the client puts its key: the first way (empty: a bearer token, the default)."""
+        return self.security_ways[0] if self.security_ways else ()
 
     @property
     def context_dependency(self) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,7 @@ def _files_under(root: Path) -> list[Path]:
 
 
 def input_fingerprint(
-    spec: Path, overlays: tuple[Path, ...], template_dirs: tuple[Path, ...], display: Any
+    spec: Path, overlays: tuple[Path, ...], template_dirs: tuple[Path, ...], display: Callable[[Path], str]
 ) -> dict[str, Any]:
     """Every input's hash by its display path, and the generator's own fingerprint."""
     inputs = {f"spec {display(spec)}": _sha256(spec)}

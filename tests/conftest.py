@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from paperspace_deployments._base_client import AsyncAPIClient, SyncAPIClient
@@ -25,6 +28,18 @@ def run_generator(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedPr
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         check=False,
     )
+
+
+@contextmanager
+def imported(package: str, directory: Path) -> Iterator[ModuleType]:
+    """``package``, generated into ``directory``, imported; forgotten again afterwards."""
+    sys.path.insert(0, str(directory))
+    try:
+        yield importlib.import_module(package)
+    finally:
+        sys.path.remove(str(directory))
+        for name in [m for m in sys.modules if m == package or m.startswith(f"{package}.")]:
+            del sys.modules[name]
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import SPECS, run_generator
+from conftest import SPECS, imported, run_generator
 from sync_asgi import SyncASGITransport
 
 USER_PROGRAM = """
@@ -56,13 +56,8 @@ def package_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def generality(package_dir: Path) -> Iterator[ModuleType]:
-    sys.path.insert(0, str(package_dir))
-    try:
-        yield importlib.import_module("generality")
-    finally:
-        sys.path.remove(str(package_dir))
-        for name in [m for m in sys.modules if m == "generality" or m.startswith("generality.")]:
-            del sys.modules[name]
+    with imported("generality", package_dir) as package:
+        yield package
 
 
 def test_the_package_and_a_user_program_of_every_operation_pass_mypy_strict(package_dir: Path) -> None:

@@ -4,16 +4,14 @@ and the template context the README documents, checked against the IR."""
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
 import httpx
 import pytest
-from conftest import ROOT, SPECS, run_generator
+from conftest import ROOT, SPECS, imported, run_generator
 
 from generator import ir
 
@@ -45,13 +43,8 @@ def renamed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
         "--templates", templates,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    sys.path.insert(0, str(out))
-    try:
-        yield importlib.import_module("renamed")
-    finally:
-        sys.path.remove(str(out))
-        for name in [m for m in sys.modules if m == "renamed" or m.startswith("renamed.")]:
-            del sys.modules[name]
+    with imported("renamed", out) as package:
+        yield package
 
 
 def test_operations_parameters_and_models_take_their_x_python_name(renamed: ModuleType) -> None:
