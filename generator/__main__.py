@@ -1,6 +1,7 @@
 """``python -m generator``; see :mod:`generator.cli`."""
 
 import os
+import signal
 import sys
 
 from .background import Worker
@@ -10,6 +11,9 @@ from .background import Worker
 models_worker = Worker(preload=("datamodel_code_generator", "datamodel_code_generator.parser.openapi"))
 
 from .cli import main  # noqa: E402 - deliberately after the worker has started
+
+# a terminated run unwinds like an interrupted one, so its scratch directory is removed
+signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 code = main(models_worker=models_worker)
 sys.stdout.flush()

@@ -13,7 +13,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 from . import ir
-from .errors import SpecError, to_pointer
+from .encoders import Code, EnvVarName, Identifier, SpecText, py_literal, unwrap
+from .errors import SpecError, to_pointer, unescape_pointer_token
 from .loader import Path_, SourceDocument
 from .naming import RESERVED_MODEL_NAMES, snake_case, unique
 from .schema_types import (
@@ -99,24 +100,59 @@ def build_api(doc: SourceDocument, *, package: str, source: str) -> BuildResult:
     _describe_undocumented_models(ctx.spec, operations)
     info = ctx.spec.get("info", {})
     client_ext = _extension(ctx, ("x-client",), ctx.spec) or {}
-    env_prefix = package.upper()
-    server_url = (ctx.spec.get("servers") or [{"url": "/"}])[0].get("url", "/")
+    server_url = _server_url(ctx)
     api = ir.Api(
-        title=info.get("title", package),
-        version=str(info.get("version", "0")),
-        description=info.get("description", "").strip(),
-        package=package,
-        distribution=package.replace("_", "-"),
-        source=source,
-        default_base_url=server_url,
-        base_path=urlparse(server_url).path.rstrip("/"),
-        api_key_env=client_ext.get("apiKeyEnv", f"{env_prefix}_API_KEY"),
-        base_url_env=client_ext.get("baseUrlEnv", f"{env_prefix}_BASE_URL"),
+        title=SpecText(str(info.get("title", package))),
+        version=SpecText(str(info.get("version", "0"))),
+        description=SpecText(str(info.get("description", "")).strip()),
+        package=Identifier(package),
+        source=SpecText(source),
+        default_base_url=SpecText(server_url),
+        base_path=SpecText(urlparse(server_url).path.rstrip("/")),
+        api_key_env=_env_var(ctx, client_ext, "apiKeyEnv", f"{package.upper()}_API_KEY"),
+        base_url_env=_env_var(ctx, client_ext, "baseUrlEnv", f"{package.upper()}_BASE_URL"),
         operations=tuple(operations),
-        model_names=tuple(sorted(ctx.spec["components"]["schemas"])),
-        package_version=str(client_ext.get("packageVersion", "0.1.0")),
+        model_names=tuple(Identifier(name) for name in sorted(ctx.spec["components"]["schemas"])),
+        package_version=_package_version(ctx, client_ext),
     )
     return BuildResult(api, ctx.spec, ctx.errors, ctx.warnings)
+
+
+def _server_url(ctx: _Context) -> str:
+    """The first server's URL: the clients' default base URL, where the stubs mount their routes."""
+    servers = ctx.spec.get("servers") or [{"url": "/"}]
+    url = servers[0].get("url", "/") if isinstance(servers[0], dict) else "/"
+    if not isinstance(url, str) or any(not c.isprintable() or c.isspace() for c in url):
+        ctx.problem(("servers", 0, "url"), f"server URL {url!r} holds whitespace or a control character")
+        return "/"
+    return url
+
+
+def _env_var(ctx: _Context, client_ext: dict[str, Any], key: str, default: str) -> EnvVarName:
+    """An ``x-client`` environment variable name, checked: letters, digits and underscores."""
+    name = client_ext.get(key, default)
+    try:
+        return EnvVarName(name)
+    except ValueError:
+        ctx.problem(
+            ("x-client", key), f"x-client {key} {name!r} is not an environment variable name ([A-Za-z_][A-Za-z0-9_]*)"
+        )
+        return EnvVarName(default)
+
+
+_PEP440 = re.compile(
+    r"([1-9][0-9]*!)?(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*((a|b|rc)(0|[1-9][0-9]*))?"
+    r"(\.post(0|[1-9][0-9]*))?(\.dev(0|[1-9][0-9]*))?(\+[a-z0-9]+(\.[a-z0-9]+)*)?"
+)
+
+
+def _package_version(ctx: _Context, client_ext: dict[str, Any]) -> SpecText:
+    """``x-client.packageVersion``, which must be a (canonical) PEP 440 version for pip to install it."""
+    version = str(client_ext.get("packageVersion", "0.1.0"))
+    if not _PEP440.fullmatch(version):
+        ctx.problem(("x-client", "packageVersion"), f"packageVersion {version!r} is not a PEP 440 version (1.2.3)")
+        return SpecText("0.1.0")
+    return SpecText(version)
 
 
 def _operation(ctx: _Context, path: str, item: dict[str, Any], method: str, taken: set[str]) -> ir.Operation | None:
@@ -145,12 +181,12 @@ def _operation(ctx: _Context, path: str, item: dict[str, Any], method: str, take
     if not isinstance(idempotent, bool):
         ctx.problem((*where, "x-idempotent"), "x-idempotent must be true or false")
     return ir.Operation(
-        operation_id=operation_id,
-        python_name=python_name,
-        method=method,
-        path=path,
-        summary=(raw.get("summary") or "").strip(),
-        description=(raw.get("description") or "").strip(),
+        operation_id=SpecText(operation_id),
+        python_name=Identifier(python_name),
+        method=Identifier(method),
+        path=SpecText(path),
+        summary=SpecText(str(raw.get("summary") or "").strip()),
+        description=SpecText(str(raw.get("description") or "").strip()),
         parameters=parameters,
         body=body,
         success_status=success_status,
@@ -180,16 +216,18 @@ def _parameters(ctx: _Context, raw_params: list[Any], where: Path_) -> tuple[ir.
             )
         result.append(
             ir.Parameter(
-                wire_name=param["name"],
-                python_name=python_name_extension(param)
-                or unique(_not_reserved(snake_case(param["name"]), RESERVED_PARAMETER_NAMES), taken),
-                location=param["in"],
+                wire_name=SpecText(param["name"]),
+                python_name=Identifier(
+                    python_name_extension(param)
+                    or unique(_not_reserved(snake_case(param["name"]), RESERVED_PARAMETER_NAMES), taken)
+                ),
+                location=Identifier(param["in"]),
                 required=bool(param.get("required")) or param["in"] == "path",
-                type_hint=type_hint(schema).removesuffix(" | None"),
-                server_type_hint=type_hint(schema, formats=SERVER_STRING_FORMATS).removesuffix(" | None"),
-                description=" ".join((param.get("description") or "").split()),
+                type_hint=Code(type_hint(schema).removesuffix(" | None")),
+                server_type_hint=Code(type_hint(schema, formats=SERVER_STRING_FORMATS).removesuffix(" | None")),
+                description=SpecText(" ".join(str(param.get("description") or "").split())),
                 constraints=_constraints(schema),
-                default=repr(schema["default"]) if "default" in schema else None,
+                default=py_literal(schema["default"]) if "default" in schema else None,
             )
         )
     return tuple(result)
@@ -275,9 +313,13 @@ def _extension(ctx: _Context, where: Path_, owner: dict[str, Any]) -> dict[str, 
 def _constraints(schema: Any) -> tuple[ir.Constraint, ...]:
     if not isinstance(schema, dict):
         return ()
-    found = [ir.Constraint(kw, repr(schema[key])) for key, kw in _CONSTRAINT_KEYWORDS.items() if key in schema]
+    found = [
+        ir.Constraint(Identifier(kw), py_literal(schema[key]))
+        for key, kw in _CONSTRAINT_KEYWORDS.items()
+        if key in schema
+    ]
     if "pattern" in schema:
-        found.append(ir.Constraint("pattern", repr(schema["pattern"])))
+        found.append(ir.Constraint(Identifier("pattern"), py_literal(str(schema["pattern"]))))
     return tuple(found)
 
 
@@ -311,8 +353,10 @@ def _body(ctx: _Context, raw: dict[str, Any], where: Path_, stem: str) -> ir.Bod
     kind = _media_kind(media_type)
     pointer = to_pointer((*_body_location(raw["requestBody"], where), "content", media_type, "schema"))
     if kind in {"bytes", "text"}:  # the body as it is: no schema to validate or model
-        hint = "bytes" if kind == "bytes" else "str"
-        return ir.Body(hint, bool(body.get("required")), media_type, body.get("description", ""), "", kind=kind)
+        hint = Code("bytes" if kind == "bytes" else "str")
+        description = SpecText(str(body.get("description", "")))
+        required = bool(body.get("required"))
+        return ir.Body(hint, required, SpecText(media_type), description, SpecText(""), kind=Identifier(kind))
     media["schema"] = hoist(ctx.spec, media.get("schema", {}), f"{stem}Request")
     if kind != "json" and not type_hint(media["schema"]).startswith("models."):
         raise _Unsupported((*where, "requestBody"), f"a {media_type} body must be an object schema")
@@ -320,10 +364,10 @@ def _body(ctx: _Context, raw: dict[str, Any], where: Path_, stem: str) -> ir.Bod
     return ir.Body(
         type_hint(media["schema"]),
         bool(body.get("required")),
-        media_type,
-        body.get("description", ""),
-        json_pointer,
-        kind=kind,
+        SpecText(media_type),
+        SpecText(str(body.get("description", ""))),
+        SpecText(json_pointer),
+        kind=Identifier(kind),
     )
 
 
@@ -366,13 +410,13 @@ def _body_fields(ctx: _Context, body: ir.Body, parameters: tuple[ir.Parameter, .
     taken = {p.python_name for p in parameters} | RESERVED_PARAMETER_NAMES
     return tuple(
         ir.BodyField(
-            wire_name=wire_name,
-            python_name=unique(_not_reserved(snake_case(wire_name), RESERVED_PARAMETER_NAMES), taken),
+            wire_name=SpecText(wire_name),
+            python_name=Identifier(unique(_not_reserved(snake_case(wire_name), RESERVED_PARAMETER_NAMES), taken)),
             type_hint=argument_hint(ctx.spec, prop),
             required=wire_name in required,
-            description=" ".join(str(ctx.deref(prop).get("description") or "").split())
-            if isinstance(prop, dict)
-            else "",
+            description=SpecText(
+                " ".join(str(ctx.deref(prop).get("description") or "").split()) if isinstance(prop, dict) else ""
+            ),
         )
         for wire_name, prop in properties.items()
     )
@@ -382,33 +426,34 @@ def _body_location(request_body: Any, where: Path_) -> Path_:
     """Where the request body object itself is: in the operation, or the component it refers to."""
     ref = request_body.get("$ref") if isinstance(request_body, dict) else None
     if isinstance(ref, str) and ref.startswith("#/"):
-        return tuple(part.replace("~1", "/").replace("~0", "~") for part in ref[2:].split("/"))
+        return tuple(unescape_pointer_token(part) for part in ref[2:].split("/"))
     return (*where, "requestBody")
 
 
-def _success(ctx: _Context, raw: dict[str, Any], where: Path_, stem: str) -> tuple[int, str, str]:
+def _success(ctx: _Context, raw: dict[str, Any], where: Path_, stem: str) -> tuple[int, Code, SpecText]:
     """The success status, the type its answer is parsed as, and its media type when not JSON."""
     statuses = sorted(int(s) for s in raw.get("responses", {}) if s.isdigit() and s.startswith("2"))
     if not statuses:
         ctx.problem((*where, "responses"), "no 2xx response documented; assuming 200 with no body", warning=True)
-        return 200, "None", ""
+        return 200, Code("None"), SpecText("")
     response = ctx.deref(raw["responses"][str(statuses[0])])
     found = _json_media(response.get("content"))
     if found is None:  # an answer that is not JSON is handed over as it came
         other = _other_media(response.get("content"))
         if other is None:
-            return statuses[0], "None", ""
-        return statuses[0], "str" if _media_kind(other[0]) == "text" else "bytes", other[0]
+            return statuses[0], Code("None"), SpecText("")
+        return statuses[0], Code("str" if _media_kind(other[0]) == "text" else "bytes"), SpecText(other[0])
     media = found[1]
     media["schema"] = hoist(ctx.spec, media.get("schema", {}), f"{stem}Response")
-    return statuses[0], type_hint(media["schema"]), ""
+    return statuses[0], type_hint(media["schema"]), SpecText("")
 
 
 def _errors(ctx: _Context, raw: dict[str, Any]) -> tuple[ir.ErrorResponse, ...]:
     found = []
     for status, response in sorted(raw.get("responses", {}).items()):
         if status.isdigit() and int(status) >= 400:
-            found.append(ir.ErrorResponse(int(status), ctx.deref(response).get("description", "").strip()))
+            description = str(ctx.deref(response).get("description", "")).strip()
+            found.append(ir.ErrorResponse(int(status), SpecText(description)))
     return tuple(found)
 
 
@@ -434,19 +479,19 @@ def _credential(scheme: Any) -> ir.Credential | None:
     if not isinstance(scheme, dict):
         return None
     if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() in {"bearer", "basic"}:
-        return ir.Credential(str(scheme["scheme"]).lower(), "Authorization")
+        return ir.Credential(Identifier(str(scheme["scheme"]).lower()), SpecText("Authorization"))
     if scheme.get("type") == "apiKey" and scheme.get("in") in {"header", "query", "cookie"}:
-        return ir.Credential(str(scheme["in"]), str(scheme.get("name", "")))
+        return ir.Credential(Identifier(str(scheme["in"])), SpecText(str(scheme.get("name", ""))))
     return None
 
 
 def _pagination(
-    ctx: _Context, raw: dict[str, Any], where: Path_, params: tuple[ir.Parameter, ...], return_hint: str
+    ctx: _Context, raw: dict[str, Any], where: Path_, params: tuple[ir.Parameter, ...], return_hint: Code
 ) -> ir.Pagination | None:
     ext = _extension(ctx, (*where, "x-pagination"), raw)
     if ext is None:
         return None
-    by_wire = {p.wire_name: p.python_name for p in params if p.location == "query"}
+    by_wire = {unwrap(p.wire_name): p.python_name for p in params if p.location == "query"}
     page_schema = _page_schema(ctx, return_hint)
     properties = page_schema.get("properties", {})
     problems = [
@@ -464,15 +509,15 @@ def _pagination(
         return None
     items = properties[ext["itemsField"]]
     return ir.Pagination(
-        cursor_param=ext["cursorParam"],
-        items_attr=snake_case(ext["itemsField"]),
-        has_more_attr=snake_case(ext["hasMoreField"]),
-        next_cursor_attr=snake_case(ext["nextCursorField"]),
+        cursor_param=SpecText(ext["cursorParam"]),
+        items_attr=Identifier(snake_case(ext["itemsField"])),
+        has_more_attr=Identifier(snake_case(ext["hasMoreField"])),
+        next_cursor_attr=Identifier(snake_case(ext["nextCursorField"])),
         item_type_hint=type_hint(items.get("items") if isinstance(items, dict) else None),
     )
 
 
-def _page_schema(ctx: _Context, return_hint: str) -> dict[str, Any]:
+def _page_schema(ctx: _Context, return_hint: Code) -> dict[str, Any]:
     if not return_hint.startswith("models."):
         return {}
     schema = ctx.spec["components"]["schemas"].get(return_hint.removeprefix("models."), {})

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
+import traceback
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from .background import Worker
 from .diff import diff_specs, render_json, render_text, suggested_bump
+from .encoders import comment
 from .errors import SpecErrors
 from .lock import LOCK_NAME, changed_inputs, edited_outputs, read_lock
 from .pipeline import (
@@ -22,8 +27,15 @@ from .pipeline import (
     load_effective,
     run,
 )
-from .render import TEMPLATES
-from .write import FormatError, compare_trees, remove_tree, swap_into_place, unsafe_output_reason
+from .render import TEMPLATES, TemplateError
+from .write import (
+    FormatError,
+    compare_trees,
+    real_output_path,
+    remove_tree,
+    swap_into_place,
+    unsafe_output_reason,
+)
 
 EXIT_STALE = 1
 EXIT_SPEC_ERRORS = 2
@@ -70,6 +82,8 @@ def _parser() -> argparse.ArgumentParser:
     commands.choices["generate"].add_argument(
         "--force", action="store_true", help="regenerate even when the lock says nothing changed"
     )
+    for command in commands.choices.values():
+        command.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
     return parser
 
 
@@ -89,44 +103,59 @@ def _inputs(args: argparse.Namespace) -> Inputs:
     return Inputs(spec=args.spec, overlays=overlays, out=args.out, package=args.package, template_dirs=template_dirs)
 
 
+EXIT_BUG = 70  # sysexits' EX_SOFTWARE: the generator failed, not the spec
+
+
 def main(argv: list[str] | None = None, models_worker: Worker | None = None) -> int:
+    """The command line; never a traceback: a problem in the input is exit 2 with its location,
+    and an unexpected exception (a bug) is one line asking for a report (the traceback with --debug)."""
+    debug = "--debug" in (sys.argv[1:] if argv is None else argv)
     try:
-        args = _parser().parse_args(argv)
-    except SystemExit:
-        if models_worker is not None:
-            models_worker.cancel()
-        raise
+        with _cancelled_at_exit(models_worker):
+            return _main(argv, models_worker)
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        print(
+            f"internal error: {comment(f'{type(exc).__name__}: {exc}')[:500]}\n"
+            "This is a bug in the generator, not a problem in your spec: please report it with the output of "
+            "the same command run with --debug.",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
+
+
+@contextlib.contextmanager
+def _cancelled_at_exit(worker: Worker | None) -> Iterator[None]:
+    """The models worker is stopped however the command ends (its answer may not be wanted)."""
+    try:
+        yield
+    finally:
+        if worker is not None:
+            worker.cancel()
+
+
+def _main(argv: list[str] | None, models_worker: Worker | None) -> int:
+    args = _parser().parse_args(argv)
     if args.command == "diff":
-        if models_worker is not None:
-            models_worker.cancel()
         return _diff(args)
-    try:
-        inputs = _inputs(args)
-    except SystemExit:
-        if models_worker is not None:
-            models_worker.cancel()
-        raise
+    inputs = _inputs(args)
+    refusal = unsafe_output_reason(inputs.out) if args.command == "generate" else None
+    if refusal is not None:
+        print(f"error: {refusal}", file=sys.stderr)
+        return EXIT_SPEC_ERRORS
+    inputs = replace(inputs, out=real_output_path(inputs.out))
     stale_because = _stale_because(inputs)
     if args.command == "generate" and stale_because == [] and not args.force:
-        if models_worker is not None:
-            models_worker.cancel()
         print(f"{inputs.out} is up to date: no input changed since the last generation ({LOCK_NAME}).")
         return 0
     if args.command == "check" and stale_because:
-        if models_worker is not None:
-            models_worker.cancel()
         print(f"{inputs.out} is stale; run `make generate`:", file=sys.stderr)
         print("\n".join(stale_because), file=sys.stderr)
         return EXIT_STALE
-    refusal = unsafe_output_reason(inputs.out) if args.command == "generate" else None
-    if refusal is not None:
-        if models_worker is not None:
-            models_worker.cancel()
-        print(f"error: {refusal}", file=sys.stderr)
-        return EXIT_SPEC_ERRORS
     try:
         outcome = run(inputs, models_worker)
-    except FormatError as exc:
+    except (FormatError, TemplateError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_SPEC_ERRORS
     for warning in outcome.warnings:
@@ -136,17 +165,24 @@ def main(argv: list[str] | None = None, models_worker: Worker | None = None) -> 
             print(error, file=sys.stderr)
         print(f"{len(outcome.errors)} problem(s); {inputs.out} left unchanged.", file=sys.stderr)
         return EXIT_SPEC_ERRORS
-    if args.command == "check":
-        differences = compare_trees(outcome.scratch, inputs.out)
-        remove_tree(outcome.scratch)
+    try:
+        return _finish(args.command, inputs, outcome.scratch)
+    finally:
+        remove_tree(outcome.scratch)  # gone already when it was swapped in
+
+
+def _finish(command: str, inputs: Inputs, scratch: Path) -> int:
+    """``check``: compare the fresh generation with the output; ``generate``: swap it in."""
+    if command == "check":
+        differences = compare_trees(scratch, inputs.out)
         if differences:
             print(f"{inputs.out} is stale; run `make generate`:", file=sys.stderr)
             print("\n".join(differences), file=sys.stderr)
             return EXIT_STALE
         print(f"{inputs.out} is up to date.")
         return 0
-    summary = _changes_since_last_generation(inputs.out, outcome.scratch)
-    swap_into_place(outcome.scratch, inputs.out)
+    summary = _changes_since_last_generation(inputs.out, scratch)
+    swap_into_place(scratch, inputs.out)
     print(f"generated {inputs.package} in {inputs.out}")
     if summary:
         print(summary)

@@ -34,6 +34,11 @@ def escape_pointer_token(token: str | int) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
 
 
+def unescape_pointer_token(token: str) -> str:
+    """The key an RFC 6901 reference token names: ``~1`` is ``/``, ``~0`` is ``~``."""
+    return token.replace("~1", "/").replace("~0", "~")
+
+
 def to_pointer(parts: tuple[str | int, ...] | list[str | int]) -> str:
     """RFC 6901 JSON pointer of a path of keys and indices."""
     return "".join("/" + escape_pointer_token(p) for p in parts)

@@ -1,96 +1,154 @@
-"""The intermediate representation: everything the templates need, as ready-made strings.
+"""The intermediate representation: everything the templates need, typed for where it goes.
 
 Templates only format. Every decision (names, type hints, which statuses are errors, how a page is
 read) is made while building these frozen dataclasses, so a template condition never needs more
 than one ``and``.
+
+No field holds a plain ``str``: text from the spec is :class:`SpecText` (printable only through an
+encoder), names are :class:`Identifier` or :class:`EnvVarName` (checked when made), and Python
+the generator wrote is :class:`Code`. Every node checks its fields' types when it is built, so a
+value of the wrong kind, whatever path produced it, stops the run instead of reaching a file.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import types
+import typing
+from dataclasses import dataclass, fields
+from typing import Any
+
+from .encoders import Code, EnvVarName, Identifier, SpecText, py_string, unwrap
+
+__all__ = ["Code", "EnvVarName", "Identifier", "SpecText"]
+
+
+@functools.cache
+def _field_types(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _hints_of(node: object) -> dict[str, Any]:
+    return _field_types(type(node))  # type: ignore[arg-type]  # classes are hashable
+
+
+def _conforms(value: Any, hint: Any) -> bool:
+    origin = typing.get_origin(hint)
+    if origin in {types.UnionType, typing.Union}:
+        return any(_conforms(value, option) for option in typing.get_args(hint))
+    if origin is tuple:
+        args = typing.get_args(hint)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return isinstance(value, tuple) and all(_conforms(v, args[0]) for v in value)
+        return isinstance(value, tuple) and len(value) == len(args) and all(map(_conforms, value, args))
+    if hint is type(None):
+        return value is None
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, hint)
+
+
+_JSON = Identifier("json")
+_NO_TEXT = SpecText("")
+
+
+class _Checked:
+    """Checks, once built, that every field holds a value of its declared type."""
+
+    def __post_init__(self) -> None:
+        for field in fields(self):  # type: ignore[arg-type]
+            value, hint = getattr(self, field.name), _hints_of(self)[field.name]
+            if not _conforms(value, hint):
+                raise TypeError(f"{type(self).__name__}.{field.name} must be {hint}, not {value!r}")
 
 
 @dataclass(frozen=True)
-class Constraint:
+class Constraint(_Checked):
     """A bound on a parameter, as the keyword FastAPI's ``Query``/``Path`` takes (``ge``, ``max_length``)."""
 
-    keyword: str
-    value: str  # a Python literal
+    keyword: Identifier
+    value: Code  # a Python literal
 
 
 @dataclass(frozen=True)
-class Parameter:
-    wire_name: str
-    python_name: str
-    location: str  # path, query, header or cookie
+class Parameter(_Checked):
+    wire_name: SpecText
+    python_name: Identifier
+    location: Identifier  # path, query, header or cookie
     required: bool
-    type_hint: str  # without ``| None``
-    description: str
+    type_hint: Code  # without ``| None``
+    description: SpecText
     constraints: tuple[Constraint, ...] = ()
-    default: str | None = None  # a Python literal of the spec's default, documentation only
-    server_type_hint: str = ""  # what the stubs validate, when stricter than ``type_hint`` (RFC 3339 dates)
+    default: Code | None = None  # a Python literal of the spec's default, documentation only
+    server_type_hint: Code | None = None  # what the stubs validate, when stricter than ``type_hint`` (RFC 3339 dates)
 
     @property
-    def annotation(self) -> str:
-        return self.type_hint if self.required else f"{self.type_hint} | None"
+    def annotation(self) -> Code:
+        return self.type_hint if self.required else Code(f"{self.type_hint} | None")
 
     @property
-    def fastapi_class(self) -> str:
-        return self.location.capitalize()
+    def fastapi_class(self) -> Code:
+        return Code(self.location.capitalize())
 
     @property
-    def fastapi_arguments(self) -> str:
+    def fastapi_arguments(self) -> Code:
         """Arguments of ``Query(...)``/``Header(...)``: the wire name where it differs, and bounds."""
         args = [f"{c.keyword}={c.value}" for c in self.constraints]
-        if self.location != "path" and (self.wire_name != self.python_name or self.location == "header"):
-            args.insert(0, f"alias={self.wire_name!r}")
-        return ", ".join(args)
+        if self.location != "path" and (unwrap(self.wire_name) != self.python_name or self.location == "header"):
+            args.insert(0, f"alias={py_string(self.wire_name)}")
+        return Code(", ".join(args))
 
     @property
-    def server_annotation(self) -> str:
+    def server_annotation(self) -> Code:
         """On the server an absent parameter with a spec default arrives as that default."""
         hint = self.server_type_hint or self.type_hint
-        return hint if self.default is not None or self.required else f"{hint} | None"
+        return Code(hint if self.default is not None or self.required else f"{hint} | None")
 
     @property
-    def server_default(self) -> str:
+    def server_default(self) -> Code:
         if self.required:
-            return ""
-        return f" = {self.default}" if self.default is not None else " = None"
+            return Code("")
+        return Code(f" = {self.default}" if self.default is not None else " = None")
 
 
 @dataclass(frozen=True)
-class BodyField:
+class BodyField(_Checked):
     """A property of an object body, offered as a keyword argument of the client method."""
 
-    wire_name: str
-    python_name: str
-    type_hint: str  # what the caller passes; the body model validates and converts it
+    wire_name: SpecText
+    python_name: Identifier
+    type_hint: Code  # what the caller passes; the body model validates and converts it
     required: bool
-    description: str
+    description: SpecText
 
     @property
-    def annotation(self) -> str:
-        return self.type_hint if self.required else f"{self.type_hint} | NotGiven"
+    def annotation(self) -> Code:
+        return self.type_hint if self.required else Code(f"{self.type_hint} | NotGiven")
 
     @property
-    def default(self) -> str:
-        return "" if self.required else " = NOT_GIVEN"
+    def docstring_text(self) -> SpecText:
+        """What the method's docstring says of the field."""
+        text = unwrap(self.description) or f"`{unwrap(self.wire_name)}` of the body"
+        return SpecText(f"(required) {text}" if self.required else text)
+
+    @property
+    def default(self) -> Code:
+        return Code("" if self.required else " = NOT_GIVEN")
 
 
 @dataclass(frozen=True)
-class Body:
-    type_hint: str
+class Body(_Checked):
+    type_hint: Code
     required: bool
-    media_type: str
-    description: str
-    schema_pointer: str  # JSON pointer of a JSON body's schema in the effective spec ("" for others)
+    media_type: SpecText
+    description: SpecText
+    schema_pointer: SpecText  # JSON pointer of a JSON body's schema in the effective spec ("" for others)
     # the body's properties when it is a plain object model: the method also takes them as keywords
     fields: tuple[BodyField, ...] = ()
-    kind: str = "json"  # json, bytes, text, form (urlencoded) or multipart
+    kind: Identifier = _JSON  # json, bytes, text, form (urlencoded) or multipart
 
     @property
-    def server_parameter(self) -> str:
+    def server_parameter(self) -> Code:
         """The stub handler's ``body`` parameter: its annotation, and a default when optional."""
         default = "" if self.required else " = None"
         parsers = {
@@ -100,68 +158,79 @@ class Body:
             "multipart": f"Depends(form_body({self.type_hint}, multipart=True))",
         }
         if self.kind in parsers:
-            return f"Annotated[{self.type_hint}, {parsers[self.kind]}]"
-        return f"Annotated[{self.annotation}, Body()]{default}"
+            return Code(f"Annotated[{self.type_hint}, {parsers[self.kind]}]")
+        return Code(f"Annotated[{self.annotation}, Body()]{default}")
 
     @property
-    def content_type(self) -> str:
+    def content_type(self) -> SpecText:
         """The Content-Type the client names for a body sent as it is ("" when httpx sets it)."""
-        return self.media_type if self.kind in {"bytes", "text"} else ""
+        return self.media_type if self.kind in {"bytes", "text"} else SpecText("")
 
     @property
-    def client_argument(self) -> str:
+    def client_argument(self) -> Identifier:
         """The keyword of the runtime's call that carries this body."""
-        return {"json": "json", "form": "form", "multipart": "multipart"}.get(self.kind, "content")
+        return Identifier({"json": "json", "form": "form", "multipart": "multipart"}.get(self.kind, "content"))
 
     @property
-    def annotation(self) -> str:
-        return self.type_hint if self.required else f"{self.type_hint} | None"
+    def annotation(self) -> Code:
+        return self.type_hint if self.required else Code(f"{self.type_hint} | None")
 
 
 @dataclass(frozen=True)
-class Credential:
+class Credential(_Checked):
     """Where the client's key goes: ``bearer``/``basic`` (the Authorization header), or an API
     key in a ``header``, ``query`` parameter or ``cookie`` called ``name``."""
 
-    kind: str
-    name: str
+    kind: Identifier
+    name: SpecText
+
+    @property
+    def literal(self) -> Code:
+        return Code(f"({py_string(self.kind)}, {py_string(self.name)})")
 
 
 @dataclass(frozen=True)
-class ErrorResponse:
+class ErrorResponse(_Checked):
     status: int
-    description: str
+    description: SpecText
 
 
 @dataclass(frozen=True)
-class Pagination:
+class Pagination(_Checked):
     """How a list operation pages, from the spec's ``x-pagination`` extension."""
 
-    cursor_param: str  # wire name of the cursor query parameter
-    items_attr: str  # python attribute of the page model
-    has_more_attr: str
-    next_cursor_attr: str
-    item_type_hint: str
+    cursor_param: SpecText  # wire name of the cursor query parameter
+    items_attr: Identifier  # python attribute of the page model
+    has_more_attr: Identifier
+    next_cursor_attr: Identifier
+    item_type_hint: Code
+
+
+_BEARER_ONLY = (Credential(Identifier("bearer"), SpecText("Authorization")),)
+
+
+def _credentials_tuple(way: tuple[Credential, ...]) -> str:
+    return "(" + "".join(f"{c.literal}, " for c in way) + ")"
 
 
 @dataclass(frozen=True)
-class Operation:
-    operation_id: str
-    python_name: str
-    method: str  # lowercase HTTP method
-    path: str  # as in the spec, relative to the server's base path
-    summary: str
-    description: str
+class Operation(_Checked):
+    operation_id: SpecText
+    python_name: Identifier
+    method: Identifier  # lowercase HTTP method
+    path: SpecText  # as in the spec, relative to the server's base path
+    summary: SpecText
+    description: SpecText
     parameters: tuple[Parameter, ...]
     body: Body | None
     success_status: int
-    return_hint: str  # "None" when the success answer has no body
+    return_hint: Code  # "None" when the success answer has no body
     errors: tuple[ErrorResponse, ...]
     requires_auth: bool
     pagination: Pagination | None
     idempotent: bool  # safe to send twice, so the client may retry it after a failure
     deprecated: bool = False
-    response_media_type: str = ""  # of a success answer that is not JSON ("" for JSON or none)
+    response_media_type: SpecText = _NO_TEXT  # of a success answer that is not JSON ("" for JSON or none)
     # every security requirement the generator supports, each the credentials it needs together
     security_ways: tuple[tuple[Credential, ...], ...] = ()
 
@@ -171,25 +240,25 @@ class Operation:
         return self.security_ways[0] if self.security_ways else ()
 
     @property
-    def context_dependency(self) -> str:
+    def context_dependency(self) -> Code:
         """The stubs' FastAPI dependency that says who calls."""
         if not self.requires_auth:
-            return "anonymous_context"
-        return f"_{self.python_name.upper()}_CALLER" if self.context_definition else "authenticated_context"
+            return Code("anonymous_context")
+        return Code(f"_{self.python_name.upper()}_CALLER" if self.context_definition else "authenticated_context")
 
     @property
-    def context_definition(self) -> str:
+    def context_definition(self) -> Code:
         """``credential_context``'s arguments when the operation is secured other than by a bearer token."""
-        if self.security_ways in {(), ((Credential("bearer", "Authorization"),),)}:
-            return ""
-        return ", ".join(repr(tuple((c.kind, c.name) for c in way)) for way in self.security_ways)
+        if self.security_ways in {(), (_BEARER_ONLY,)}:
+            return Code("")
+        return Code(", ".join(_credentials_tuple(way) for way in self.security_ways))
 
     @property
-    def credentials_literal(self) -> str:
+    def credentials_literal(self) -> Code:
         """The runtime's ``credentials=`` argument, or "" for the default bearer token."""
-        if self.credentials in {(), (Credential("bearer", "Authorization"),)}:
-            return ""
-        return repr(tuple((c.kind, c.name) for c in self.credentials))
+        if self.credentials in {(), _BEARER_ONLY}:
+            return Code("")
+        return Code(_credentials_tuple(self.credentials))
 
     @property
     def path_parameters(self) -> tuple[Parameter, ...]:
@@ -218,22 +287,27 @@ class Operation:
         return self.return_hint != "None"
 
     @property
-    def route_path(self) -> str:
+    def request_line(self) -> SpecText:
+        """``GET /deployments/{id}``."""
+        return SpecText(f"{self.method.upper()} {unwrap(self.path)}")
+
+    @property
+    def route_path(self) -> SpecText:
         """The path with Python names in its placeholders, as Starlette's router needs them."""
-        path = self.path
+        path = unwrap(self.path)
         for p in self.path_parameters:
-            path = path.replace("{" + p.wire_name + "}", "{" + p.python_name + "}")
-        return path
+            path = path.replace("{" + unwrap(p.wire_name) + "}", "{" + p.python_name + "}")
+        return SpecText(path)
 
     @property
-    def cast_to(self) -> str:
+    def cast_to(self) -> Code:
         """The type the answer is parsed as, as an expression."""
-        return self.return_hint if self.has_content else "type(None)"
+        return self.return_hint if self.has_content else Code("type(None)")
 
     @property
-    def docstring_lines(self) -> tuple[str, ...]:
-        text = "\n\n".join(part for part in (self.summary, self.description) if part) or self.python_name
-        return tuple(text.splitlines())
+    def docstring_lines(self) -> tuple[SpecText, ...]:
+        parts = [unwrap(part) for part in (self.summary, self.description) if part]
+        return SpecText("\n\n".join(parts) or self.python_name).lines()
 
     @property
     def documented_parameters(self) -> tuple[Parameter, ...]:
@@ -246,9 +320,9 @@ class Operation:
         return tuple(sorted(fields, key=lambda f: not f.required))
 
     @property
-    def example_arguments(self) -> str:
+    def example_arguments(self) -> Code:
         """The arguments of a call of this operation in the generated README: required ones only."""
-        args = [example_value(p.type_hint, p.wire_name) for p in self.path_parameters]
+        args: list[str] = [example_value(p.type_hint, p.wire_name) for p in self.path_parameters]
         if self.body_fields:
             args += [
                 f"{f.python_name}={example_value(f.type_hint, f.wire_name)}" for f in self.body_fields if f.required
@@ -258,74 +332,85 @@ class Operation:
         args += [
             f"{p.python_name}={example_value(p.type_hint, p.wire_name)}" for p in self.keyword_parameters if p.required
         ]
-        return ", ".join(args)
+        return Code(", ".join(args))
 
 
 _EXAMPLE_VALUES = {"int": "1", "float": "1.0", "bool": "True", "datetime": "datetime.now(UTC)"}
 
 
-def example_value(type_hint: str, wire_name: str) -> str:
+def example_value(type_hint: Code, wire_name: SpecText) -> Code:
     """A value of ``type_hint`` for an example call: a placeholder naming the field for text."""
     if type_hint.startswith("Literal["):
-        return type_hint.removeprefix("Literal[").split(",")[0].rstrip("]")
+        return Code(type_hint.removeprefix("Literal[").split(", ")[0].rstrip("]"))
     if type_hint.startswith("list["):
-        return "[]"
+        return Code("[]")
     if type_hint.startswith("dict["):
-        return "{}"
-    return _EXAMPLE_VALUES.get(type_hint, f'"<{wire_name}>"' if type_hint == "str" else "...")
+        return Code("{}")
+    if type_hint == "str":
+        return Code(py_string(f"<{unwrap(wire_name)}>"))
+    return Code(_EXAMPLE_VALUES.get(type_hint, "..."))
 
 
 @dataclass(frozen=True)
-class ClientFlavor:
+class ClientFlavor(_Checked):
     """What differs between the sync and the async client, so one template renders both."""
 
     is_async: bool
 
     @property
-    def class_name(self) -> str:
-        return "AsyncClient" if self.is_async else "Client"
+    def class_name(self) -> Code:
+        return Code("AsyncClient" if self.is_async else "Client")
 
     @property
-    def base_class(self) -> str:
-        return "AsyncAPIClient" if self.is_async else "SyncAPIClient"
+    def base_class(self) -> Code:
+        return Code("AsyncAPIClient" if self.is_async else "SyncAPIClient")
 
     @property
-    def http_client_type(self) -> str:
-        return "httpx.AsyncClient" if self.is_async else "httpx.Client"
+    def http_client_type(self) -> Code:
+        return Code("httpx.AsyncClient" if self.is_async else "httpx.Client")
 
     @property
-    def def_(self) -> str:
-        return "async def" if self.is_async else "def"
+    def def_(self) -> Code:
+        return Code("async def" if self.is_async else "def")
 
     @property
-    def await_(self) -> str:
-        return "await " if self.is_async else ""
+    def await_(self) -> Code:
+        return Code("await " if self.is_async else "")
 
-    def return_hint(self, op: Operation) -> str:
+    def return_hint(self, op: Operation) -> Code:
         if op.pagination is None:
             return op.return_hint
         page_class = "AsyncPage" if self.is_async else "SyncPage"
-        return f"{page_class}[{op.return_hint}, {op.pagination.item_type_hint}]"
+        return Code(f"{page_class}[{op.return_hint}, {op.pagination.item_type_hint}]")
 
 
 CLIENT_FLAVORS = (ClientFlavor(is_async=False), ClientFlavor(is_async=True))
 
 
 @dataclass(frozen=True)
-class Api:
-    title: str
-    version: str
-    description: str
-    package: str
-    distribution: str  # the pip name of the generated package
-    source: str  # the spec path named in every generated file's header
-    default_base_url: str
-    base_path: str  # the server URL's path, where the stubs mount every route ("/v1")
-    api_key_env: str
-    base_url_env: str
+class Api(_Checked):
+    title: SpecText
+    version: SpecText
+    description: SpecText
+    package: Identifier
+    source: SpecText  # the spec path named in every generated file's header
+    default_base_url: SpecText
+    base_path: SpecText  # the server URL's path, where the stubs mount every route ("/v1")
+    api_key_env: EnvVarName
+    base_url_env: EnvVarName
     operations: tuple[Operation, ...]
-    model_names: tuple[str, ...]
-    package_version: str
+    model_names: tuple[Identifier, ...]
+    package_version: SpecText  # checked as a PEP 440 version
+
+    @property
+    def distribution(self) -> SpecText:
+        """The pip name of the generated package."""
+        return SpecText(self.package.replace("_", "-"))
+
+    @property
+    def package_description(self) -> SpecText:
+        """The distribution's one-line summary."""
+        return SpecText(f"Typed client, models and server stubs for the {unwrap(self.title)}")
 
     @property
     def uses_form_bodies(self) -> bool:

@@ -7,6 +7,7 @@ import json
 import re
 from typing import Any
 
+from .encoders import docstring
 from .errors import SpecError
 
 # Choices, each for a user-visible reason:
@@ -26,6 +27,7 @@ _OPTIONS: dict[str, Any] = {
     "use_double_quotes": True,
     "keep_model_order": True,
     "output_datetime_class": "datetime",
+    "set_default_enum_member": True,  # an enum default is a member, as mypy --strict requires
     "formatters": [],
 }
 
@@ -53,6 +55,12 @@ def render_models(model_spec: dict[str, Any], *, header: str, expected: tuple[st
         ]
     assert isinstance(source, str)  # one module in, one module out
     source = add_missing_docstrings(open_enums(source))
+    undeclared = not_declarations(source)
+    if undeclared:
+        where = "/components/schemas"
+        return "", [
+            SpecError("<datamodel-code-generator>", 0, where, f"refused the models module: {p}") for p in undeclared
+        ]
     defined = set(re.findall(r"^class (\w+)\(", source, flags=re.MULTILINE))
     missing = [
         SpecError("<generator>", 0, f"/components/schemas/{name}", f"datamodel-code-generator wrote no class {name!r}")
@@ -108,5 +116,40 @@ def add_missing_docstrings(source: str) -> str:
             text = f"`{cls.name}`: {where}."
         indent = " " * cls.body[0].col_offset
         at = cls.body[0].lineno - 1
-        lines[at:at] = [f'{indent}"""\n', f"{indent}{text}\n", f'{indent}"""\n', "\n"]
+        lines[at:at] = [f'{indent}"""\n', f"{indent}{docstring(text)}\n", f'{indent}"""\n', "\n"]
     return "".join(lines)
+
+
+# what a models module may call and import: pydantic's declarations, nothing that acts
+_ALLOWED_CALLS = frozenset({"Field", "ConfigDict", "model_rebuild", "model_validate", "AnyUrl", "constr", "conint"})
+_ALLOWED_IMPORTS = frozenset(
+    {"__future__", "datetime", "decimal", "enum", "ipaddress", "pydantic", "typing", "uuid", "_enums"}
+)
+
+
+def not_declarations(source: str) -> list[str]:
+    """What in a models module is more than declarations (empty when it is only that).
+
+    datamodel-code-generator writes the spec's names, descriptions, patterns, defaults and enum
+    values into the models; its escaping is not ours to vouch for, so what it wrote is checked:
+    only imports of the modules models need, classes, constants, and calls of pydantic's
+    declaration helpers. Text that escaped a string literal would be an expression that calls
+    something else, or a name such as ``__import__``.
+    """
+    problems = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            if name not in _ALLOWED_CALLS:
+                problems.append(f"line {node.lineno}: a call of {ast.unparse(func)[:80]!r}")
+        elif isinstance(node, ast.ImportFrom | ast.Import):
+            modules = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+            problems += [f"line {node.lineno}: an import of {m!r}" for m in modules if m not in _ALLOWED_IMPORTS]
+        elif isinstance(node, ast.Name | ast.Attribute):
+            name = node.id if isinstance(node, ast.Name) else node.attr
+            if name.startswith("__"):
+                problems.append(f"line {node.lineno}: the name {name!r}")
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Await | ast.Yield | ast.NamedExpr):
+            problems.append(f"line {node.lineno}: a {type(node).__name__}")
+    return problems

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import traceback
 from pathlib import Path
 from typing import Any
 
+from . import encoders
+from .encoders import RawSpecTextError, SpecText, py_literal
 from .ir import CLIENT_FLAVORS, Api
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -37,17 +40,54 @@ def _environment(template_dirs: TemplateDirs) -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        autoescape=False,  # Python and TOML, not HTML
+        autoescape=False,  # Python and TOML, not HTML: each place has its own encoder below
+        finalize=_printable,
     )
-    # text from the spec goes into Python and TOML source only through these
-    env.filters["py"] = repr  # a Python string literal
-    env.filters["toml"] = json.dumps  # a TOML basic string (JSON's escapes are TOML's)
-    env.filters["doc"] = docstring_safe  # text inside a triple-quoted docstring
+    env.filters.update(ENCODERS)
     return env
 
 
-def docstring_safe(text: str) -> str:
-    return str(text).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+def py_string_or_literal(value: Any) -> str:
+    """The ``py`` filter: a Python literal of spec text, a string, a number or None."""
+    return py_literal(value.value if isinstance(value, SpecText) else value)
+
+
+# the only ways spec text gets into a generated file (see generator/encoders.py)
+ENCODERS = {
+    "py": py_string_or_literal,
+    "doc": encoders.docstring,
+    "comment": encoders.comment,
+    "toml": encoders.toml_string,
+    "md": encoders.markdown_text,
+    "md_code": encoders.markdown_code,
+    "html_comment": encoders.html_comment,
+}
+
+
+def _printable(value: Any) -> Any:
+    """What ``{{ ... }}`` may print: strings the generator made (names, code, encoders' output,
+    the template's own text) and numbers. Spec text must name its encoder; anything else (None,
+    a list) would print its ``repr`` by accident."""
+    if isinstance(value, SpecText):
+        str(value)  # raises RawSpecTextError, naming the filters
+    if not isinstance(value, str | int):
+        raise RawSpecTextError(f"a template printed a {type(value).__name__} ({value!r}); print strings only")
+    return value
+
+
+class TemplateError(Exception):
+    """A template failed: its message names the template file and line."""
+
+
+def _render(env: Any, template_name: str, **context: Any) -> str:
+    import jinja2
+
+    try:
+        return str(env.get_template(template_name).render(**context))
+    except (jinja2.TemplateError, RawSpecTextError, TypeError, ValueError) as exc:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".jinja")]
+        where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else template_name
+        raise TemplateError(f"{where}: {type(exc).__name__}: {exc}") from None
 
 
 def render_package(
@@ -61,7 +101,7 @@ def render_package(
     env = _environment(template_dirs)
     files: dict[str, str] = {}
     for template_name, target in PACKAGE_TEMPLATES.items():
-        text = env.get_template(template_name).render(api=api, flavors=CLIENT_FLAVORS)
+        text = _render(env, template_name, api=api, flavors=CLIENT_FLAVORS)
         files[target.format(package=api.package)] = text
     header = file_header(api, template_dirs)
     for module in RUNTIME_MODULES:

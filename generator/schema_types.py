@@ -9,10 +9,11 @@ written inline would otherwise get names nobody can predict, so they are moved i
 from __future__ import annotations
 
 import copy
-import keyword
 import re
 from typing import Any
 
+from .encoders import Code, Identifier, py_literal, py_string
+from .errors import escape_pointer_token, unescape_pointer_token
 from .naming import RESERVED_MODEL_NAMES, pascal_case, unique
 
 SCHEMA_PREFIX = "#/components/schemas/"
@@ -53,27 +54,40 @@ def normalise_schema_names(spec: dict[str, Any]) -> dict[str, Any]:
     taken.update(n for n in chosen.values() if n)
     renames = {name: chosen[name] or unique(class_name(name), taken) for name in schemas}
     spec.setdefault("components", {})["schemas"] = {renames[n]: s for n, s in schemas.items()}
-    if any(old != new for old, new in renames.items()):
-        _rewrite_refs(spec, {SCHEMA_PREFIX + old: SCHEMA_PREFIX + new for old, new in renames.items()})
+    _rewrite_refs(spec, renames)
     return spec
+
+
+def schema_ref_name(ref: str) -> str | None:
+    """The component schema a ``$ref`` names (its pointer token decoded), or None when it names
+    no whole component schema."""
+    if not ref.startswith(SCHEMA_PREFIX) or "/" in ref[len(SCHEMA_PREFIX) :]:
+        return None
+    return unescape_pointer_token(ref[len(SCHEMA_PREFIX) :])
 
 
 def python_name_extension(owner: Any) -> str | None:
     """The ``x-python-name`` of an operation, parameter or schema, when it is a usable name."""
     name = owner.get(PYTHON_NAME) if isinstance(owner, dict) else None
-    return name if isinstance(name, str) and name.isidentifier() and not keyword.iskeyword(name) else None
+    try:
+        return Identifier(name) if isinstance(name, str) else None
+    except ValueError:
+        return None
 
 
-def _rewrite_refs(value: Any, mapping: dict[str, str]) -> None:
-    if isinstance(value, dict):
-        ref = value.get("$ref")
-        if isinstance(ref, str) and ref in mapping:
-            value["$ref"] = mapping[ref]
-        for item in value.values():
-            _rewrite_refs(item, mapping)
-    elif isinstance(value, list):
-        for item in value:
-            _rewrite_refs(item, mapping)
+def _rewrite_refs(value: Any, renames: dict[str, str]) -> None:
+    """Point every reference to a renamed schema at its new name, however the old one was escaped."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            name = schema_ref_name(ref) if isinstance(ref, str) else None
+            if name is not None and name in renames:
+                node["$ref"] = SCHEMA_PREFIX + escape_pointer_token(renames[name])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
 
 
 def hoist(spec: dict[str, Any], schema: Any, wanted_name: str) -> Any:
@@ -86,22 +100,25 @@ def hoist(spec: dict[str, Any], schema: Any, wanted_name: str) -> Any:
     return {"$ref": SCHEMA_PREFIX + name}
 
 
-def type_hint(schema: Any, models_module: str = "models", formats: dict[str, str] = _STRING_FORMATS) -> str:
+def type_hint(schema: Any, models_module: str = "models", formats: dict[str, str] = _STRING_FORMATS) -> Code:
     """The annotation for a value of ``schema``: ``int``, ``list[models.Deployment]``, ``Any``..."""
     if not isinstance(schema, dict):
-        return "Any"
+        return Code("Any")
     hint = _bare_hint(schema, models_module, formats)
-    return f"{hint} | None" if schema.get("nullable") and hint != "Any" else hint
+    return Code(f"{hint} | None" if schema.get("nullable") and hint != "Any" else hint)
 
 
 def _bare_hint(schema: dict[str, Any], models_module: str, formats: dict[str, str]) -> str:
     ref = schema.get("$ref")
-    if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
-        return f"{models_module}.{ref[len(SCHEMA_PREFIX) :]}"
+    name = schema_ref_name(ref) if isinstance(ref, str) else None
+    if name is not None:
+        # the names are class names by now (normalise_schema_names): anything else is a bug
+        return f"{models_module}.{Identifier(name)}"
     kind = schema.get("type")
     if kind == "string":
         if "enum" in schema:
-            return "Literal[" + ", ".join(repr(v) for v in schema["enum"]) + "]"
+            values = [v for v in schema["enum"] if v is None or isinstance(v, str | int)]
+            return "Literal[" + ", ".join(py_literal(v) for v in values) + "]" if values else "str"
         return formats.get(schema.get("format", ""), "str")
     if kind in _SCALARS:
         return _SCALARS[kind]
@@ -114,27 +131,28 @@ def _bare_hint(schema: dict[str, Any], models_module: str, formats: dict[str, st
     return "Any"
 
 
-def argument_hint(spec: dict[str, Any], schema: Any, models_module: str = "models", depth: int = 0) -> str:
+def argument_hint(spec: dict[str, Any], schema: Any, models_module: str = "models", depth: int = 0) -> Code:
     """The annotation of a keyword argument that the body model validates: as :func:`type_hint`,
     but a reference to a schema that is no model of its own (an integer with bounds, say) is
     inlined, and a reference to a string enum also takes its values as literals."""
     if not isinstance(schema, dict) or depth > 16:  # 16: deeper than any chain of plain references
         return type_hint(schema, models_module)
     ref = schema.get("$ref")
-    if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
-        target = spec.get("components", {}).get("schemas", {}).get(ref[len(SCHEMA_PREFIX) :])
+    name = schema_ref_name(ref) if isinstance(ref, str) else None
+    if name is not None:
+        target = spec.get("components", {}).get("schemas", {}).get(name)
         if isinstance(target, dict) and not needs_model(target):
             return argument_hint(spec, target, models_module, depth + 1)
         if isinstance(target, dict) and not any(k in target for k in _COMPOSITIONS) and target.get("enum"):
-            literals = ", ".join(repr(v) for v in target["enum"] if isinstance(v, str))
-            return f"{type_hint(schema, models_module)} | Literal[{literals}]"
+            literals = ", ".join(py_string(v) for v in target["enum"] if isinstance(v, str))
+            return Code(f"{type_hint(schema, models_module)} | Literal[{literals}]")
         return type_hint(schema, models_module)
     nullable = " | None" if schema.get("nullable") else ""
     if needs_model(schema):  # an inline schema: datamodel-code-generator names its model, a dict works too
-        return "Any"
+        return Code("Any")
     if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
-        return f"list[{argument_hint(spec, schema['items'], models_module, depth + 1)}]{nullable}"
+        return Code(f"list[{argument_hint(spec, schema['items'], models_module, depth + 1)}]{nullable}")
     extra = schema.get("additionalProperties")
     if schema.get("type") == "object" and "properties" not in schema and isinstance(extra, dict) and extra:
-        return f"dict[str, {argument_hint(spec, extra, models_module, depth + 1)}]{nullable}"
+        return Code(f"dict[str, {argument_hint(spec, extra, models_module, depth + 1)}]{nullable}")
     return type_hint(schema, models_module)

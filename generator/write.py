@@ -71,6 +71,8 @@ def unsafe_output_reason(out: Path) -> str | None:
     """Why ``out`` must not be replaced, or None. Only an absent or empty directory, or one an
     earlier generation wrote (it holds the marker file), is ever replaced."""
     resolved = out.resolve()
+    if out.is_symlink() and not resolved.exists():
+        return f"--out {out} is a symbolic link to {resolved}, which does not exist"
     if resolved == Path(resolved.anchor) or Path.cwd().resolve().is_relative_to(resolved):
         return f"--out {out} is the working directory or one of its parents"
     if not out.exists():
@@ -80,6 +82,12 @@ def unsafe_output_reason(out: Path) -> str | None:
     if any(out.iterdir()) and not (out / MARKER).is_file():
         return f"--out {out} is not empty and was not written by this generator (no {MARKER}); choose another directory"
     return None
+
+
+def real_output_path(out: Path) -> Path:
+    """The directory ``out`` names: a symbolic link is followed, so the generation replaces the
+    directory it points to and the link stays as it was."""
+    return out.resolve() if out.is_symlink() else out
 
 
 def swap_into_place(new: Path, out: Path) -> None:
@@ -95,7 +103,7 @@ def swap_into_place(new: Path, out: Path) -> None:
             old.rename(out)  # put the previous generation back
         raise
     if old is not None:
-        shutil.rmtree(old)
+        remove_tree(old)
 
 
 def _ignored(path: Path) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from generator.build import build_api
+from generator.encoders import SpecText
 from generator.errors import SpecErrors
 from generator.loader import load_document
 from generator.naming import pascal_case, snake_case
@@ -142,7 +143,7 @@ def test_pagination_is_read_from_the_extension(tmp_path: Path) -> None:
     paging = built.api.operations[0].pagination
     assert paging is not None
     assert (paging.cursor_param, paging.items_attr, paging.has_more_attr, paging.next_cursor_attr) == (
-        "after",
+        SpecText("after"),
         "data",
         "more",
         "cursor",

@@ -35,7 +35,7 @@ def renamed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     templates = work / "mine"
     (templates / "package").mkdir(parents=True)
     (templates / "package" / "README.md.jinja").write_text(
-        "# {{ api.title }}: {{ api.operations | map(attribute='python_name') | join(', ') }}\n", encoding="utf-8"
+        "# {{ api.title | md }}: {{ api.operations | map(attribute='python_name') | join(', ') }}\n", encoding="utf-8"
     )
     out = work / "out"
     result = run_generator(
