@@ -153,8 +153,8 @@ def docstring(text: str | SpecText) -> str:
     """``text`` as the inside of a ``\"\"\"`` docstring: it reads as written, and ends it nowhere."""
     value = unwrap(text).replace("\r\n", "\n").replace("\r", "\n")
     value = _escape_unsafe(value.replace("\\", "\\\\"), keep="\n\t")
-    value = value.replace('"""', '\\"\\"\\"')
-    return value[:-1] + '\\"' if value.endswith('"') else value
+    # a quote before another or at the very end is escaped: no run of three, none against the closing ones
+    return re.sub(r'"(?="|$)', r'\\"', value)
 
 
 def comment(text: str | SpecText) -> str:

@@ -81,9 +81,10 @@ def open_enums(source: str) -> str:
     opened = _ENUM_CLASS.sub(r"\1Open\2\3", source)
     if opened == source:
         return source
-    first_import = re.search(r"^from pydantic import", opened, flags=re.MULTILINE)
-    assert first_import is not None  # every models module imports pydantic
-    at = first_import.start()
+    # after the imports of the standard library (an enum's base came from one), before pydantic's
+    anchor = re.search(r"^from (pydantic|enum) import", opened, flags=re.MULTILINE)
+    assert anchor is not None, "an enum class without an import of its base"
+    at = anchor.start()
     return f"{opened[:at]}from ._enums import OpenEnum, OpenIntEnum, OpenStrEnum\n{opened[at:]}"
 
 
