@@ -18,7 +18,9 @@ from typing import Any
 
 from .background import Worker
 from .build import BuildResult, build_api
+from .encoders import Identifier
 from .errors import SpecError, SpecErrors
+from .limits import Limits
 from .loader import SourceDocument, load_document
 from .lock import LOCK_NAME, input_fingerprint, lock_text
 from .models import render_models
@@ -42,6 +44,7 @@ class Inputs:
     out: Path = DEFAULT_OUT
     package: str = DEFAULT_PACKAGE
     template_dirs: tuple[Path, ...] = (TEMPLATES,)  # overrides first (see render.TemplateDirs)
+    limits: Limits = Limits()  # what a spec or overlay may cost to read (--max-spec-bytes, ...)
 
 
 @dataclass
@@ -72,8 +75,8 @@ def display_path(path: Path) -> str:
 
 def load_effective(inputs: Inputs) -> tuple[SourceDocument, SourceDocument]:
     """The upstream spec and the effective spec; raises :class:`SpecErrors` on unreadable input."""
-    spec = load_document(inputs.spec, display_path(inputs.spec))
-    overlays = [load_document(p, display_path(p)) for p in inputs.overlays]
+    spec = load_document(inputs.spec, display_path(inputs.spec), inputs.limits)
+    overlays = [load_document(p, display_path(p), inputs.limits) for p in inputs.overlays]
     return spec, apply_overlays(spec, overlays)
 
 
@@ -91,10 +94,11 @@ def run(inputs: Inputs, models_worker: Worker | None = None) -> Outcome:
 
 
 def _run(inputs: Inputs, worker: Worker) -> Outcome:
-    if not inputs.package.isidentifier():
-        return Outcome(
-            None, [SpecError("<arguments>", 0, "", f"--package {inputs.package!r} is not a Python identifier")]
-        )
+    try:
+        Identifier(inputs.package)
+    except ValueError:
+        message = f"--package {inputs.package!r} is not a Python identifier (ASCII letters, digits, _; no keyword)"
+        return Outcome(None, [SpecError("<arguments>", 0, "", message)])
     try:
         upstream, effective = load_effective(inputs)
     except SpecErrors as exc:
