@@ -15,6 +15,7 @@ from .background import Worker
 from .diff import diff_specs, render_json, render_text, suggested_bump
 from .encoders import comment
 from .errors import SpecErrors
+from .limits import add_limit_options, limits_from
 from .lock import LOCK_NAME, changed_inputs, edited_outputs, read_lock
 from .pipeline import (
     DEFAULT_OUT,
@@ -57,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("--no-overlays", action="store_true", help="compare the specs as they are")
     diff.add_argument("--format", choices=("text", "json"), default="text")
+    add_limit_options(diff)
     for name, help_text in (
         ("generate", "write the package generated from the spec and its overlays"),
         ("check", "exit 1 when the output directory is not what generate would write"),
@@ -79,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
             help="a directory of template overrides, laid out like templates/ (package/*.jinja, runtime/*.py); "
             "repeatable, searched in order before the project's own",
         )
+        add_limit_options(command)
     commands.choices["generate"].add_argument(
         "--force", action="store_true", help="regenerate even when the lock says nothing changed"
     )
@@ -100,7 +103,14 @@ def _inputs(args: argparse.Namespace) -> Inputs:
             print(f"error: --templates {directory}: no package/ or runtime/ directory in it", file=sys.stderr)
             raise SystemExit(EXIT_SPEC_ERRORS)
     template_dirs = (*args.templates, TEMPLATES)
-    return Inputs(spec=args.spec, overlays=overlays, out=args.out, package=args.package, template_dirs=template_dirs)
+    return Inputs(
+        spec=args.spec,
+        overlays=overlays,
+        out=args.out,
+        package=args.package,
+        template_dirs=template_dirs,
+        limits=limits_from(args),
+    )
 
 
 EXIT_BUG = 70  # sysexits' EX_SOFTWARE: the generator failed, not the spec
@@ -200,7 +210,10 @@ def _stale_because(inputs: Inputs) -> list[str] | None:
 def _diff(args: argparse.Namespace) -> int:
     overlays = () if args.no_overlays else tuple(args.overlay or default_overlays())
     try:
-        specs = [load_effective(Inputs(spec=path, overlays=overlays))[1].data for path in (args.old, args.new)]
+        limits = limits_from(args)
+        specs = [
+            load_effective(Inputs(spec=path, overlays=overlays, limits=limits))[1].data for path in (args.old, args.new)
+        ]
     except SpecErrors as exc:
         for error in exc.errors:
             print(error, file=sys.stderr)

@@ -44,7 +44,7 @@ class Inputs:
     out: Path = DEFAULT_OUT
     package: str = DEFAULT_PACKAGE
     template_dirs: tuple[Path, ...] = (TEMPLATES,)  # overrides first (see render.TemplateDirs)
-    limits: Limits = Limits()  # what a spec or overlay may cost to read (--max-spec-bytes, ...)
+    limits: Limits = field(default_factory=Limits)  # what a spec or overlay may cost to read (--max-*)
 
 
 @dataclass
