@@ -1,18 +1,28 @@
 """Validate: openapi-spec-validator plus the checks it stops at, every problem reported at once.
 
 openapi-spec-validator raises on the first ``$ref`` it cannot resolve, which would hide every
-other problem. So dangling local references are found here first, replaced by empty schemas in a
-copy, and the validator's findings at or below them are dropped as consequences.
+other problem, and follows references by recursion: a cycle of references (``A`` is ``$ref: B``,
+``B`` is ``$ref: A``) or a long chain of them exhausts Python's stack. So the references are checked
+here first: dangling ones, cycles and chains of more than :data:`MAX_REF_CHAIN` references, and
+schema references that do not name a schema. Each is reported at its line, replaced by a
+placeholder in a copy for the validator, and the validator's findings at or below it are dropped
+as consequences. Whatever else stops the validator is reported where it stopped. A recursive schema (``Node`` with ``children: {items: {$ref: Node}}``) is no cycle:
+only nodes that are nothing but a reference make one.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import os
+from collections.abc import Iterator
 from typing import Any
 
 from .errors import SpecError, to_pointer
 from .loader import Path_, SourceDocument, walk
+
+MAX_REF_CHAIN = 8  # references to references: a real spec has two or three; each costs the validator a step
+SCHEMAS: Path_ = ("components", "schemas")
 
 
 def validate_document(doc: SourceDocument) -> list[SpecError]:
@@ -22,11 +32,36 @@ def validate_document(doc: SourceDocument) -> list[SpecError]:
     version = str(doc.data.get("openapi", ""))
     if not version.startswith("3.0."):
         return [_located(doc, ("openapi",), f"only OpenAPI 3.0.x is supported, found {version or 'nothing'!r}")]
-    dangling = _dangling_refs(doc.data)
-    errors = [_located(doc, (*path, "$ref"), f"{ref!r} points to nothing in this document") for path, ref in dangling]
-    data = _without_refs(doc.data, [path for path, _ in dangling])
-    errors.extend(e for e in _schema_errors(doc, data) if not _below_any(e, dangling))
+    errors, broken = _reference_problems(doc)
+    data = _without_refs(doc.data, broken)
+    below = {to_pointer(path) for path in broken}
+    errors.extend(e for e in _schema_errors(doc, data) if not _below_any(e.pointer, below))
     return sorted(set(errors))
+
+
+def _reference_problems(doc: SourceDocument) -> tuple[list[SpecError], list[Path_]]:
+    """The problems of the document's references, and the references the validator must not see."""
+    refs = {path: node["$ref"] for path, node in walk(doc.data) if isinstance(node, dict) and _is_ref(node)}
+    targets = {path: _target(doc.data, ref) for path, ref in refs.items()}
+    errors, broken = [], []
+    for path, target in targets.items():
+        if target is None:
+            errors.append(_located(doc, (*path, "$ref"), f"{refs[path]!r} points to nothing in this document"))
+            broken.append(path)
+    chains = _Chains(targets)
+    for cycle in chains.cycles:
+        places = [_place(doc, path) for path in cycle] + [f"#{to_pointer(cycle[0])}"]
+        errors.append(_located(doc, (*cycle[0], "$ref"), "reference cycle: " + " -> ".join(places)))
+    for start in chains.too_long():
+        places = [_place(doc, path) for path in chains.first(start, 3)] + ["...", _place(doc, chains.last[start])]
+        intro = f"a chain of {chains.length[start]} references to references, over the limit of {MAX_REF_CHAIN}: "
+        errors.append(_located(doc, (*start, "$ref"), intro + " -> ".join(places)))
+    broken += [path for cycle in chains.cycles for path in cycle]
+    broken += [path for path, length in chains.length.items() if length > MAX_REF_CHAIN]
+    for path, message in _schema_ref_problems(doc.data, targets):
+        errors.append(_located(doc, (*path, "$ref"), message))
+        broken.append(path)
+    return errors, broken
 
 
 def _located(doc: SourceDocument, path: Path_, message: str) -> SpecError:
@@ -34,55 +69,248 @@ def _located(doc: SourceDocument, path: Path_, message: str) -> SpecError:
     return SpecError(file, line, to_pointer(path), message)
 
 
+def _is_ref(node: dict[str, Any]) -> bool:
+    return isinstance(node.get("$ref"), str)
+
+
 def resolve_pointer(data: Any, ref: str) -> Any:
     """The node a local ``#/...`` reference names; KeyError when there is none."""
-    if not ref.startswith("#"):
+    path = _target(data, ref)
+    if path is None:
         raise KeyError(ref)
-    node = data
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _target(data: Any, ref: str) -> Path_ | None:
+    """The path of the node a local ``#/...`` reference names (``#`` is the whole document)."""
+    if not ref.startswith("#") or not (ref == "#" or ref.startswith("#/")):
+        return None
+    node: Any = data
+    path: list[str | int] = []
     for raw in ref[1:].split("/")[1:]:
         token = raw.replace("~1", "/").replace("~0", "~")
         if isinstance(node, list) and token.isdigit() and int(token) < len(node):
             node = node[int(token)]
+            path.append(int(token))
         elif isinstance(node, dict) and token in node:
             node = node[token]
+            path.append(token)
         else:
-            raise KeyError(ref)
-    return node
+            return None
+    return tuple(path)
 
 
-def _dangling_refs(data: Any) -> list[tuple[Path_, str]]:
-    dangling = []
-    refs = [
-        (path, node["$ref"])
-        for path, node in walk(data)
-        if isinstance(node, dict) and isinstance(node.get("$ref"), str)
-    ]
-    for path, ref in refs:
-        try:
-            resolve_pointer(data, ref)
-        except KeyError:
-            dangling.append((path, ref))
-    return dangling
+class _Chains:
+    """The references that lead only to references: their cycles, and how long their chains are.
+
+    Every reference leads to at most one other, so one walk along each chain, never walking a node
+    twice, finds them all.
+    """
+
+    def __init__(self, targets: dict[Path_, Path_ | None]) -> None:
+        self.following = {path: target for path, target in targets.items() if target in targets}
+        self.order = list(targets)
+        self.cycles: list[list[Path_]] = []
+        self.length: dict[Path_, int] = {}  # references from a node to the chain's end; 0 into a cycle
+        self.last: dict[Path_, Path_] = {}  # the chain's last reference
+        for start in targets:
+            if start not in self.length:
+                self._follow(start)
+
+    def _follow(self, start: Path_) -> None:
+        chain: list[Path_] = []
+        on_chain: set[Path_] = set()
+        node: Path_ | None = start
+        while node is not None and node not in self.length and node not in on_chain:
+            chain.append(node)
+            on_chain.add(node)
+            node = self.following.get(node)
+        if node is not None and node in on_chain:  # back to a reference of this chain
+            self.cycles.append(chain[chain.index(node) :])
+            self.length.update(dict.fromkeys(chain, 0))
+            self.last.update(dict.fromkeys(chain, node))
+            return
+        end, last = (self.length[node], self.last[node]) if node is not None else (0, chain[-1])
+        into_cycle = node is not None and end == 0
+        for steps, path in enumerate(reversed(chain), start=1):
+            self.length[path] = 0 if into_cycle else end + steps
+            self.last[path] = last
+
+    def too_long(self) -> list[Path_]:
+        """Where each chain longer than the limit starts (no reference leads there)."""
+        led_to = set(self.following.values())
+        return [path for path in self.order if self.length[path] > MAX_REF_CHAIN and path not in led_to]
+
+    def first(self, start: Path_, count: int) -> list[Path_]:
+        chain = [start]
+        while len(chain) < count and chain[-1] in self.following:
+            chain.append(self.following[chain[-1]])
+        return chain
+
+
+def _place(doc: SourceDocument, path: Path_) -> str:
+    """A reference as a chain or cycle names it: its pointer and the line of its ``$ref``."""
+    file, line = doc.origin.locate((*path, "$ref"))
+    return f"#{to_pointer(path)} ({file}:{line})"
+
+
+# Where OpenAPI 3.0 expects a Schema Object, by the kind of object holding it: (key, each, kind)
+# reads "the node at key (each of its items when each) is a kind"; a None key is the node itself.
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_HAS_SCHEMA: list[tuple[str | None, bool, str]] = [("schema", False, "schema"), ("content", True, "media")]
+_CHILDREN: dict[str, list[tuple[str | None, bool, str]]] = {
+    "schema": [
+        ("properties", True, "schema"),
+        ("additionalProperties", False, "schema"),
+        ("items", False, "schema"),
+        ("not", False, "schema"),
+        ("allOf", True, "schema"),
+        ("anyOf", True, "schema"),
+        ("oneOf", True, "schema"),
+    ],
+    "parameter": _HAS_SCHEMA,
+    "header": _HAS_SCHEMA,
+    "media": [("schema", False, "schema"), ("encoding", True, "encoding")],
+    "encoding": [("headers", True, "header")],
+    "body": [("content", True, "media")],
+    "response": [("headers", True, "header"), ("content", True, "media")],
+    "callback": [(None, True, "path")],
+    "path": [("parameters", True, "parameter"), *((method, False, "operation") for method in _METHODS)],
+    "operation": [
+        ("parameters", True, "parameter"),
+        ("requestBody", False, "body"),
+        ("responses", True, "response"),
+        ("callbacks", True, "callback"),
+    ],
+}
+_COMPONENTS = {
+    "schemas": "schema",
+    "parameters": "parameter",
+    "headers": "header",
+    "requestBodies": "body",
+    "responses": "response",
+    "callbacks": "callback",
+}
+
+
+def _items(node: Any) -> Iterator[tuple[str | int, Any]]:
+    if isinstance(node, dict):
+        yield from node.items()
+    elif isinstance(node, list):
+        yield from enumerate(node)
+
+
+def _schemas(data: dict[str, Any]) -> Iterator[tuple[Path_, dict[str, Any]]]:
+    """Every Schema Object of the document with its path; a reference is not followed (what it
+    names is reached where it is)."""
+    stack: list[tuple[str, Path_, Any]] = [("path", ("paths", name), item) for name, item in _items(data.get("paths"))]
+    for section, kind in _COMPONENTS.items():
+        components = data.get("components")
+        if isinstance(components, dict):
+            stack += [(kind, ("components", section, name), node) for name, node in _items(components.get(section))]
+    while stack:
+        kind, path, node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        if kind == "schema":
+            yield path, node
+        if _is_ref(node):
+            continue
+        for key, each, child_kind in _CHILDREN[kind]:
+            child, child_path = (node, path) if key is None else (node.get(key), (*path, key))
+            if each:
+                stack += [(child_kind, (*child_path, name), item) for name, item in _items(child)]
+            else:
+                stack.append((child_kind, child_path, child))
+
+
+def _schema_ref_problems(data: dict[str, Any], targets: dict[Path_, Path_ | None]) -> Iterator[tuple[Path_, str]]:
+    """A schema's reference to what is not a schema of ``#/components/schemas/``, which is where the
+    models come from (``$ref: '#'`` would otherwise become a model of anything)."""
+    for path, node in _schemas(data):
+        target = targets.get(path) if _is_ref(node) else None
+        if target is None:
+            continue  # not a reference, or a dangling one (reported as such)
+        if len(target) > len(SCHEMAS) and target[: len(SCHEMAS)] == SCHEMAS:
+            if isinstance(resolve_pointer(data, node["$ref"]), dict):
+                continue
+            what = f"#{to_pointer(target)}, which is not a schema"
+        else:
+            what = "the whole document" if not target else f"#{to_pointer(target)}"
+        yield path, f"{node['$ref']!r} points to {what}; a schema reference names a schema of #/components/schemas/"
 
 
 def _without_refs(data: Any, paths: list[Path_]) -> Any:
+    """A copy of ``data`` for the validator, each of ``paths`` replaced by the least it accepts there."""
     if not paths:
         return data
-    data = copy.deepcopy(data)
+    data = copy.deepcopy(data)  # the depth is bounded by the loader (see limits.Limits)
     for path in paths:
         parent = data
         for part in path[:-1]:
             parent = parent[part]
         if path:
-            parent[path[-1]] = {}
+            parent[path[-1]] = _placeholder(path)
         else:  # pragma: no cover - a document that is only a $ref
             return {}
     return data
 
 
-def _below_any(error: SpecError, dangling: list[tuple[Path_, str]]) -> bool:
-    pointers = [to_pointer(path) for path, _ in dangling]
-    return any(error.pointer == p or error.pointer.startswith(p + "/") for p in pointers)
+def _placeholder(path: Path_) -> dict[str, Any]:
+    # the validator reads a parameter's name and place without asking whether they are there; a
+    # name no parameter has keeps it from being a duplicate
+    if len(path) >= 2 and path[-2] == "parameters":
+        return {"name": f"\0{to_pointer(path)}", "in": "query", "schema": {}}
+    return {}
+
+
+def _below_any(pointer: str, pointers: set[str]) -> bool:
+    """Whether ``pointer`` is one of ``pointers`` or below one (a set: there may be thousands)."""
+    while True:
+        if pointer in pointers:
+            return True
+        if not pointer:
+            return False
+        pointer = pointer[: pointer.rfind("/")]
+
+
+@functools.cache
+def _validator_class() -> Any:
+    """openapi-spec-validator's OpenAPI 3.0 validator, with its visited schemas in sets.
+
+    It keeps them in lists, and asks each schema whether it is in them: 20,000 schemas took 13 s
+    to validate instead of 6.6 s, and the cost grows with the square of their number.
+    """
+    # imported here: the validator's import is most of its cost, and only this stage needs it
+    from openapi_spec_validator import OpenAPIV30SpecValidator
+    from openapi_spec_validator.validation.keywords import OpenAPIV30SchemaValidator
+
+    class Visited(list[int]):
+        """A list to the validator, which only appends and asks; a set inside."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: set[object] = set()
+
+        def append(self, item: int) -> None:
+            self.seen.add(item)
+
+        def __contains__(self, item: object) -> bool:
+            return item in self.seen
+
+    class SchemaValidator(OpenAPIV30SchemaValidator):
+        def __init__(self, registry: Any) -> None:
+            super().__init__(registry)
+            self.visited_schema_ids = Visited()
+            self.meta_checked_schema_ids = Visited()
+
+    class SpecValidator(OpenAPIV30SpecValidator):
+        pass
+
+    SpecValidator.keyword_validators = dict(OpenAPIV30SpecValidator.keyword_validators, schema=SchemaValidator)
+    return SpecValidator
 
 
 def _schema_errors(doc: SourceDocument, data: Any) -> list[SpecError]:
@@ -90,13 +318,10 @@ def _schema_errors(doc: SourceDocument, data: Any) -> list[SpecError]:
     # the reports below are built from (jsonschema-rs, which Schemathesis brings, words them
     # differently).
     os.environ.setdefault("OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND", "jsonschema")
-    # imported here: the validator's import is most of its cost, and only this stage needs it
-    from openapi_spec_validator import OpenAPIV30SpecValidator
-
     errors: list[SpecError] = []
-    echoes: list[SpecError] = []  # schema-pass findings, reported only where the main pass is silent
+    echoes: list[tuple[Path_, Any, str]] = []  # schema-pass findings, reported where the main pass is silent
     try:
-        for error in OpenAPIV30SpecValidator(data).iter_errors():
+        for error in _validator_class()(data).iter_errors():
             path: Path_ = tuple(error.absolute_path)
             while error.context:  # "not valid under any of the given schemas": say which part failed
                 error = max(error.context, key=_specificity)
@@ -104,11 +329,41 @@ def _schema_errors(doc: SourceDocument, data: Any) -> list[SpecError]:
             if _exists(data, path):
                 errors.append(_located(doc, path, _short(error.message)))
             else:  # the schema pass reports paths relative to the schema it checks
-                echoes.append(_located(doc, _anchor(data, path, error.instance), _short(error.message)))
-    except Exception as exc:  # the validator gives up on what it cannot resolve; say so, keep the rest
-        errors.append(_located(doc, (), f"validation stopped: {_short(str(exc))}"))
+                echoes.append((path, error.instance, _short(error.message)))
+    except RecursionError as exc:  # schemas nested through references, deeper than Python's stack
+        message = "validation stopped: schemas nest too deeply here, counting those that $ref leads to"
+        errors.append(_located(doc, _where_stopped(exc, data), message))
+    except Exception as exc:  # the validator gives up on what it cannot read; say where, keep the rest
+        message = f"validation stopped here: {type(exc).__name__} {_short(str(exc))}"
+        errors.append(_located(doc, _where_stopped(exc, data), message))
     reported = {e.pointer for e in errors}
-    return errors + [e for e in echoes if e.pointer not in reported]
+    located = [_located(doc, path, message) for path, message in _anchors(data, echoes)]
+    return errors + [e for e in located if e.pointer not in reported]
+
+
+def _where_stopped(exc: Exception, data: Any) -> Path_:
+    """Where in the document the validator was when it raised: the deepest node its frames were
+    at (it walks a view of the document whose paths go through references, as it followed them)."""
+    parts: tuple[Any, ...] = ()
+    traceback = exc.__traceback__
+    while traceback is not None:
+        for value in traceback.tb_frame.f_locals.values():
+            found = getattr(value, "parts", None) if hasattr(value, "read_value") else None
+            parts = found if isinstance(found, tuple) else parts
+        traceback = traceback.tb_next
+    node: Any = data
+    path: Path_ = ()
+    for part in parts:
+        for _ in range(MAX_REF_CHAIN + 1):  # chains are no longer (see _Chains)
+            target = _target(data, node["$ref"]) if isinstance(node, dict) and _is_ref(node) else None
+            if target is None:
+                break
+            node, path = resolve_pointer(data, node["$ref"]), target
+        key = int(part) if isinstance(node, list) and str(part).isdigit() else part
+        if not isinstance(node, dict | list) or not _exists(node, (key,)):
+            break
+        node, path = node[key], (*path, key)
+    return path
 
 
 def _exists(data: Any, path: Path_) -> bool:
@@ -120,12 +375,25 @@ def _exists(data: Any, path: Path_) -> bool:
     return True
 
 
-def _anchor(data: Any, relative: Path_, instance: Any) -> Path_:
-    """The first absolute path that ends with ``relative`` and holds ``instance``."""
+def _anchors(data: Any, echoes: list[tuple[Path_, Any, str]]) -> list[tuple[Path_, str]]:
+    """For each relative path, the first absolute path that ends with it and holds its instance.
+
+    One walk for all of them: a walk each would cost the number of findings times the size of the
+    document.
+    """
+    wanted: dict[Path_, list[int]] = {}
+    for index, (relative, _, _) in enumerate(echoes):
+        wanted.setdefault(relative, []).append(index)
+    lengths = {len(relative) for relative in wanted}
+    found: dict[int, Path_] = {}
     for path, value in walk(data):
-        if path[len(path) - len(relative) :] == relative and value == instance:
-            return path
-    return relative
+        for length in lengths:
+            for index in wanted.get(path[len(path) - length :], ()) if length <= len(path) else ():
+                if index not in found and value == echoes[index][1]:
+                    found[index] = path
+        if len(found) == len(echoes):
+            break
+    return [(found.get(index, relative), message) for index, (relative, _, message) in enumerate(echoes)]
 
 
 def _specificity(error: Any) -> tuple[int, bool]:
