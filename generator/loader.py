@@ -310,6 +310,15 @@ class _EventScan:
         """The path of the node the scan is at (of a key: the path its value will have)."""
         return tuple(frame.key for frame in self.stack if frame.key != -1)
 
+    def next_path(self) -> Path_:
+        """The path of the node after the one the scan is at (the parser stopped reading it)."""
+        if not self.stack:
+            return ()
+        outer, top = tuple(frame.key for frame in self.stack[:-1] if frame.key != -1), self.stack[-1]
+        if not top.is_map:
+            return (*outer, int(top.key) + 1)
+        return outer if top.want_key or top.key == -1 else (*outer, top.key)  # a key: its mapping
+
     def feed(self, event: yaml.Event) -> None:
         if isinstance(event, yaml.ScalarEvent):
             self.scalar(event)
@@ -368,7 +377,7 @@ class _EventScan:
             if is_key:  # a pointer with the surrogate in it could not be printed either
                 raise _Problem(line, self.path()[:-1], f"the key {event.value!r} {message}")
             raise _Problem(line, self.path(), message)
-        if is_key and not (event.style is None and event.value == "<<"):  # merge keys may repeat
+        if is_key and not (event.implicit[0] and event.value == "<<"):  # plain merge keys may repeat
             seen = self.stack[-1].first_lines
             if event.value in seen:  # YAML 1.2 and JSON forbid it; PyYAML would keep the last one
                 message = f"duplicate key {event.value!r} (first at line {seen[event.value]}): keys must be unique"
@@ -408,7 +417,7 @@ def _scan(text: str, name: str, limits: Limits) -> None:
     except yaml.MarkedYAMLError as exc:
         code = _escaped_surrogate(text, exc.problem_mark)
         if code is not None:  # libyaml refuses the escape itself, as "invalid Unicode character escape code"
-            _fail(name, _line_of(exc), scan.path(), _surrogate_message(code))
+            _fail(name, _line_of(exc), scan.next_path(), _surrogate_message(code))
         _fail(name, _line_of(exc), (), f"not valid YAML/JSON: {exc.problem}")
     except yaml.YAMLError as exc:
         _fail(name, 0, (), f"not valid YAML/JSON: {exc}")
