@@ -7,6 +7,7 @@ mentions is a class that the models module will hold.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -87,6 +88,7 @@ def build_api(doc: SourceDocument, *, package: str, source: str) -> BuildResult:
     """The IR of ``doc``, an effective spec that has passed validation."""
     ctx = _Context(doc, normalise_schema_names(doc.data))
     _check_python_names(ctx, doc.data)
+    _drop_unusable_patterns(ctx)
     ctx.spec.setdefault("components", {}).setdefault("schemas", {})
     operations = []
     taken: set[str] = set()
@@ -264,6 +266,53 @@ def _check_python_names(ctx: _Context, spec: dict[str, Any]) -> None:
                 check(("paths", path, method), operation)
                 for index, parameter in enumerate(operation.get("parameters") or []):
                     check(("paths", path, method, "parameters", index), parameter, RESERVED_PARAMETER_NAMES)
+
+
+_NOT_SCHEMA_KEYWORDS = {"example", "examples", "default", "enum", "const"}
+
+
+def _drop_unusable_patterns(ctx: _Context) -> None:
+    """A ``pattern`` pydantic cannot compile (its Rust engine has no look-around or backreferences)
+    would make the generated models and stubs fail on import; it is left unenforced, with a warning
+    where it is."""
+    unusable = set()
+    stack: list[tuple[Path_, Any]] = [((), ctx.doc.data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            pattern = node.get("pattern")
+            if isinstance(pattern, str) and not _compiles(pattern):
+                unusable.add(pattern)
+                ctx.problem(
+                    (*path, "pattern"),
+                    f"pattern {pattern!r} is not a regular expression pydantic can compile; the generated "
+                    "models and stubs do not enforce it",
+                    warning=True,
+                )
+            keys = [k for k in node if k not in _NOT_SCHEMA_KEYWORDS and not str(k).startswith("x-")]
+            stack.extend(((*path, k), node[k]) for k in keys)
+        elif isinstance(node, list):
+            stack.extend(((*path, i), item) for i, item in enumerate(node))
+    stack = [((), ctx.spec)] if unusable else []
+    while stack:
+        _, node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("pattern") in unusable:
+                del node["pattern"]
+            stack.extend(((), v) for k, v in node.items() if k not in _NOT_SCHEMA_KEYWORDS)
+        elif isinstance(node, list):
+            stack.extend(((), item) for item in node)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiles(pattern: str) -> bool:
+    from pydantic_core import SchemaError, SchemaValidator, core_schema
+
+    try:
+        SchemaValidator(core_schema.str_schema(pattern=pattern))
+    except SchemaError:
+        return False
+    return True
 
 
 def _not_reserved(name: str, reserved: set[str]) -> str:

@@ -54,7 +54,7 @@ def render_models(model_spec: dict[str, Any], *, header: str, expected: tuple[st
             SpecError("<datamodel-code-generator>", 0, "/components/schemas", f"cannot render the models: {exc}")
         ]
     assert isinstance(source, str)  # one module in, one module out
-    source = add_missing_docstrings(open_enums(source))
+    source = add_missing_docstrings(open_enums(enums_before_use(source)))
     undeclared = not_declarations(source)
     if undeclared:
         where = "/components/schemas"
@@ -68,6 +68,33 @@ def render_models(model_spec: dict[str, Any], *, header: str, expected: tuple[st
         if name not in defined
     ]
     return source, missing
+
+
+def enums_before_use(source: str) -> str:
+    """Each enum class moved above the first class whose defaults name one of its members.
+
+    A default is evaluated when its class is defined, and datamodel-code-generator orders classes
+    by name, so ``colour: Colour | None = Colour.red`` in a class sorted before ``Colour`` would
+    be a NameError on import.
+    """
+    tree = ast.parse(source)
+    classes = [node for node in tree.body if isinstance(node, ast.ClassDef)]
+    enums = {cls.name for cls in classes if any(isinstance(b, ast.Name) and b.id.endswith("Enum") for b in cls.bases)}
+    first_use: dict[str, int] = {}
+    for index, cls in enumerate(classes):
+        for node in ast.walk(cls):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in enums:
+                first_use.setdefault(node.value.id, index)
+    late = [cls for index, cls in enumerate(classes) if first_use.get(cls.name, index) < index]
+    if not late:
+        return source
+    lines = source.splitlines(keepends=True)
+    starts = [cls.lineno - 1 for cls in classes]
+    ends = [*starts[1:], classes[-1].end_lineno or len(lines)]
+    chunks = {cls.name: "".join(lines[start:end]) for cls, start, end in zip(classes, starts, ends, strict=True)}
+    order = [cls.name for cls in late] + [cls.name for cls in classes if cls not in late]
+    body = "".join(chunks[name] if chunks[name].endswith("\n\n") else chunks[name] + "\n\n" for name in order)
+    return "".join(lines[: starts[0]]) + body + "".join(lines[ends[-1] :])
 
 
 _ENUM_CLASS = re.compile(r"^(class \w+\()(StrEnum|IntEnum|Enum)(\):)", flags=re.MULTILINE)

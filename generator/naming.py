@@ -29,7 +29,7 @@ def pascal_case(text: str) -> str:
     name = "".join(w[:1].upper() + w[1:] for w in words(text)) or "Model"
     if name[0].isdigit():
         name = f"Model{name}"
-    return f"{name}Model" if name in RESERVED_MODEL_NAMES else name
+    return f"{name}Model" if name in RESERVED_MODEL_NAMES or keyword.iskeyword(name) else name
 
 
 def unique(name: str, taken: set[str]) -> str:

@@ -9,6 +9,7 @@ written inline would otherwise get names nobody can predict, so they are moved i
 from __future__ import annotations
 
 import copy
+import keyword
 import re
 from typing import Any
 
@@ -38,7 +39,8 @@ def needs_model(schema: Any) -> bool:
 def class_name(schema_name: str) -> str:
     """The class datamodel-code-generator writes for ``components/schemas/<schema_name>``."""
     if _PLAIN_CLASS_NAME.fullmatch(schema_name):
-        return f"{schema_name}Model" if schema_name in RESERVED_MODEL_NAMES else schema_name
+        reserved = schema_name in RESERVED_MODEL_NAMES or keyword.iskeyword(schema_name)
+        return f"{schema_name}Model" if reserved else schema_name
     return pascal_case(schema_name)
 
 

@@ -1,0 +1,97 @@
+"""Odd but valid specs generate a package that imports and works (found by fuzzing the generator)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import run_generator
+
+
+def _generate_and_run(tmp_path: Path, spec: dict[str, object], program: str) -> subprocess.CompletedProcess[str]:
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec, indent=2), encoding="utf-8")
+    result = run_generator("generate", "--spec", path, "--out", tmp_path / "out", "--package", "odd")
+    assert result.returncode == 0, result.stderr
+    return subprocess.run(
+        [sys.executable, "-c", program],
+        env={**os.environ, "PYTHONPATH": str(tmp_path / "out")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _spec(
+    schemas: dict[str, object], body: dict[str, object], parameters: list[object] | None = None
+) -> dict[str, object]:
+    operation = {
+        "operationId": "Af",
+        "parameters": parameters or [],
+        "requestBody": {"content": {"application/json": {"schema": body}}},
+        "responses": {"204": {"description": "done"}},
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "T", "version": "1"},
+        "paths": {"/things": {"post": operation}},
+        "components": {"schemas": schemas},
+    }
+
+
+def test_an_enum_default_is_a_member_and_imports_before_its_enum_class(tmp_path: Path) -> None:
+    """datamodel-code-generator orders classes by name; the default ``Colour.red`` of ``AfRequest``
+    is evaluated when the class is defined, so ``Colour`` must come first."""
+    body = {"type": "object", "properties": {"colour": {"type": "string", "enum": ["red", "blue"], "default": "red"}}}
+    result = _generate_and_run(tmp_path, _spec({}, body), "import odd.models as m; print(m.AfRequest().colour)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "red"
+    typed = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "odd"],
+        cwd=tmp_path / "out",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert typed.returncode == 0, typed.stdout  # the default is a member, not a string
+
+
+def test_a_schema_named_like_a_keyword_or_in_any_script(tmp_path: Path) -> None:
+    schemas = {
+        "None": {"type": "object", "properties": {"n": {"type": "integer"}}},
+        "\tclass\\;": {"type": "object", "properties": {"n": {"type": "integer"}}},
+        "日本語": {"type": "object", "properties": {"n": {"type": "integer"}}},
+    }
+    body = {"$ref": "#/components/schemas/None"}
+    program = "import odd.models as m; print(sorted(n for n, v in vars(m).items() if getattr(v, '__module__', '') == m.__name__))"
+    result = _generate_and_run(tmp_path, _spec(schemas, body), program)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['Class', 'Model', 'NoneModel']"
+
+
+def test_a_pattern_pydantic_cannot_compile_is_a_located_warning_and_not_enforced(tmp_path: Path) -> None:
+    lookahead = "^(?=.*[0-9]).{8,}$"  # ECMA 262 has look-ahead; pydantic's Rust engine has not
+    body = {"type": "object", "properties": {"secret": {"type": "string", "pattern": lookahead}}}
+    parameter = {"name": "q", "in": "query", "schema": {"type": "string", "pattern": "{% x %}"}}
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(_spec({}, body, [parameter]), indent=2), encoding="utf-8")
+    result = run_generator("generate", "--spec", path, "--out", tmp_path / "out", "--package", "odd")
+    assert result.returncode == 0, result.stderr
+    assert "spec.json:17: /paths/~1things/post/parameters/0/schema/pattern: pattern '{% x %}'" in result.stderr
+    assert "/properties/secret/pattern: pattern '^(?=.*[0-9]).{8,}$' is not a regular expression" in result.stderr
+    program = (
+        "import odd.models as m, odd.server as s; s.create_app(s.UnimplementedBackend());"
+        "print(m.AfRequest(secret='short').secret)"
+    )
+    check = subprocess.run(
+        [sys.executable, "-c", program],
+        env={**os.environ, "PYTHONPATH": str(tmp_path / "out")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stderr
+    assert check.stdout.strip() == "short"
