@@ -180,7 +180,7 @@ def _tree_problem(data: Any, limits: Limits, surrogates: bool) -> str | None:
         if nodes > limits.max_nodes:
             return f"the document has more than {limits.max_nodes:,} nodes (--max-nodes)"
         if depth >= limits.max_depth and any(isinstance(v, dict | list) for v in below):
-            return f"nested deeper than the limit of {limits.max_depth} (--max-depth)"
+            return _too_deep(limits)
         level = below
     return None
 
@@ -355,8 +355,7 @@ class _EventScan:
         """Count a node of ``size`` nodes and ``height`` levels at the scan's position."""
         self.nodes += size
         if len(self.stack) + height > self.limits.max_depth:
-            message = f"nested deeper than the limit of {self.limits.max_depth} (--max-depth)"
-            raise _Problem(_line(event), self.path(), message)
+            raise _Problem(_line(event), self.path(), _too_deep(self.limits))
         if self.nodes > self.limits.max_nodes:
             alias = f"alias *{event.anchor} stands for {size:,} nodes; with it " if size > 1 else ""
             message = f"{alias}the document has more than {self.limits.max_nodes:,} nodes (--max-nodes)"
@@ -398,6 +397,13 @@ class _EventScan:
         self.completed(size, height)
 
 
+_LIBYAML_DEPTH = 1000  # the deepest flow collection libyaml reads
+
+
+def _too_deep(limits: Limits) -> str:
+    return f"nested deeper than the limit of {limits.max_depth} (--max-depth)"
+
+
 def _line(event: yaml.Event) -> int:
     return event.start_mark.line + 1 if event.start_mark is not None else 0
 
@@ -418,6 +424,10 @@ def _scan(text: str, name: str, limits: Limits) -> None:
         code = _escaped_surrogate(text, exc.problem_mark)
         if code is not None:  # libyaml refuses the escape itself, as "invalid Unicode character escape code"
             _fail(name, _line_of(exc), scan.next_path(), _surrogate_message(code))
+        if "maximum nesting depth" in str(exc.problem) and limits.max_depth < _LIBYAML_DEPTH:
+            # libyaml reads ahead in flow style ([[[...) and stops at its own limit before an event
+            # that deep reaches the scan
+            _fail(name, _line_of(exc), scan.next_path(), _too_deep(limits))
         _fail(name, _line_of(exc), (), f"not valid YAML/JSON: {exc.problem}")
     except yaml.YAMLError as exc:
         _fail(name, 0, (), f"not valid YAML/JSON: {exc}")
