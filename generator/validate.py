@@ -22,6 +22,9 @@ from .errors import SpecError, to_pointer
 from .loader import Path_, SourceDocument, walk
 
 MAX_REF_CHAIN = 8  # references to references: a real spec has two or three; each costs the validator a step
+# schemas extending schemas through allOf: a real spec has two or three levels; the models stage
+# costs about the square of the depth a chain (measured: 526 chains of 8 at the node limit, 16 s)
+MAX_ALLOF_DEPTH = 8
 SCHEMAS: Path_ = ("components", "schemas")
 
 
@@ -61,6 +64,7 @@ def _reference_problems(doc: SourceDocument) -> tuple[list[SpecError], list[Path
     for path, message in _schema_ref_problems(doc.data, targets):
         errors.append(_located(doc, (*path, "$ref"), message))
         broken.append(path)
+    errors += _inheritance_problems(doc, targets)
     return errors, broken
 
 
@@ -242,6 +246,71 @@ def _schema_ref_problems(data: dict[str, Any], targets: dict[Path_, Path_ | None
         yield path, f"{node['$ref']!r} points to {what}; a schema reference names a schema of #/components/schemas/"
 
 
+def _inheritance_problems(doc: SourceDocument, targets: dict[Path_, Path_ | None]) -> list[SpecError]:
+    """Schemas extending schemas (``allOf``) in a cycle, or more than :data:`MAX_ALLOF_DEPTH` deep."""
+    extends: dict[Path_, list[Path_]] = {}
+    for path, node in _schemas(doc.data):
+        if isinstance(node.get("allOf"), list) and not _is_ref(node):
+            members = [(*path, "allOf", index) for index, _ in enumerate(node["allOf"])]
+            extends[path] = [end for member in members if (end := _chain_end(member, targets)) is not None]
+    depth, cycles = _inheritance_depths(extends)
+    errors = []
+    for found in cycles:
+        first = min(range(len(found)), key=lambda index: doc.origin.locate(found[index])[1])
+        cycle = found[first:] + found[:first]  # from its first line, whichever schema the walk met first
+        places = [_schema_place(doc, path) for path in cycle] + [f"#{to_pointer(cycle[0])}"]
+        errors.append(_located(doc, cycle[0], "inheritance cycle through allOf: " + " -> ".join(places)))
+    below_deep = {base for path, bases in extends.items() if depth[path] > MAX_ALLOF_DEPTH for base in bases}
+    for top in (path for path in extends if depth[path] > MAX_ALLOF_DEPTH and path not in below_deep):
+        chain = [top]
+        while chain[-1] in extends and extends[chain[-1]]:
+            chain.append(max(extends[chain[-1]], key=lambda base: depth.get(base, 1)))
+        shown = [_schema_place(doc, path) for path in chain[:3]] + ["...", _schema_place(doc, chain[-1])]
+        message = f"extends schemas {depth[top]} levels deep through allOf, over the limit of {MAX_ALLOF_DEPTH}: "
+        errors.append(_located(doc, top, message + " -> ".join(shown)))
+    return errors
+
+
+def _chain_end(path: Path_, targets: dict[Path_, Path_ | None]) -> Path_ | None:
+    """The schema at ``path``, or the one its references lead to (None: they lead nowhere)."""
+    for _ in range(MAX_REF_CHAIN + 1):
+        if path not in targets:
+            return path
+        target = targets[path]
+        if target is None:
+            return None
+        path = target
+    return None  # a cycle or an over-long chain, reported as such
+
+
+def _inheritance_depths(extends: dict[Path_, list[Path_]]) -> tuple[dict[Path_, int], list[list[Path_]]]:
+    """How many schemas deep each schema extends (1: none), depth first without recursion; and the
+    cycles met (a base still being measured adds nothing)."""
+    depth: dict[Path_, int] = {}
+    cycles: list[list[Path_]] = []
+    for root in extends:
+        stack = [(root, iter(extends[root]))] if root not in depth else []
+        on_stack = {root: 0}
+        while stack:
+            path, bases = stack[-1]
+            base = next(bases, None)
+            if base is None:
+                stack.pop()
+                del on_stack[path]
+                depth[path] = 1 + max((depth.get(b, 0) for b in extends.get(path, ())), default=0)
+            elif base in on_stack:
+                cycles.append([p for p, _ in stack[on_stack[base] :]])
+            elif base not in depth:
+                on_stack[base] = len(stack)
+                stack.append((base, iter(extends.get(base, ()))))
+    return depth, cycles
+
+
+def _schema_place(doc: SourceDocument, path: Path_) -> str:
+    file, line = doc.origin.locate(path)
+    return f"#{to_pointer(path)} ({file}:{line})"
+
+
 def _without_refs(data: Any, paths: list[Path_]) -> Any:
     """A copy of ``data`` for the validator, each of ``paths`` replaced by the least it accepts there."""
     if not paths:
@@ -281,8 +350,10 @@ def _validator_class() -> Any:
     """openapi-spec-validator's OpenAPI 3.0 validator, made linear where it was quadratic.
 
     It keeps the schemas it visited in lists and asks each schema whether it is in them (20,000
-    schemas: 13 s instead of 6.6 s); and jsonschema checks ``uniqueItems`` of objects, such as an
-    operation's parameters, by comparing every pair (2,000 parameters: 16 s instead of 0.1 s).
+    schemas: 13 s instead of 6.6 s); it collects the properties of an ``allOf`` again for every path
+    that leads to it (25 schemas each extending the two before: 44 s); and jsonschema checks
+    ``uniqueItems`` of objects, such as an operation's parameters, by comparing every pair (2,000
+    parameters: 16 s instead of 0.1 s).
     """
     # imported here: the validator's import is most of its cost, and only this stage needs it
     from jsonschema import validators  # type: ignore[import-untyped]
@@ -309,6 +380,15 @@ def _validator_class() -> Any:
             super().__init__(registry)
             self.visited_schema_ids = Visited()
             self.meta_checked_schema_ids = Visited()
+            self.properties: dict[int, set[str]] = {}
+
+        def _collect_properties(self, schema: Any) -> set[str]:
+            # once a schema: unmemoized, every path through a lattice of allOf is walked again
+            key = id(schema.read_value())
+            if key not in self.properties:
+                self.properties[key] = set()  # while it is collected, a cycle back to it adds nothing
+                self.properties[key] = super()._collect_properties(schema)
+            return self.properties[key]
 
     class ValueValidator(OpenAPIV30ValueValidator):  # defaults, checked against their schemas
         value_validator_cls = validators.extend(OAS30Validator, {"uniqueItems": _unique_items})

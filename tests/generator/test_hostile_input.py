@@ -89,9 +89,11 @@ def test_a_yaml_alias_bomb_is_refused_at_the_alias_that_crosses_the_node_limit(t
 
     assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr, result.stderr[-2000:]
     assert result.returncode == 2, result.stderr[-2000:]
-    # a4 is the first anchor of more than 100,000 nodes: its eighth *a3 crosses the limit
-    assert f"bomb.yml:{_line(text, '  a4:')}: /x-bomb/a4/7: alias *a3 stands for 11,111 nodes" in result.stderr
-    assert "more than 100,000 nodes (--max-nodes)" in result.stderr
+    # a4 is the first anchor of more nodes than the limit: one of its *a3 crosses it
+    assert f"bomb.yml:{_line(text, '  a4:')}: /x-bomb/a4/" in result.stderr
+    assert f"alias *a3 stands for 11,111 nodes; with it the document has more than {Limits().max_nodes:,} nodes" in (
+        result.stderr
+    )
 
 
 def nested_json(depth: int) -> str:
@@ -106,6 +108,19 @@ def test_json_nested_500_deep_is_refused_at_the_line_the_depth_limit_is_crossed(
     # the x-deep value is depth 2, on line 3; its 63rd nested array (depth 65) opens on line 2 + 64
     assert "deep.json:66: /x-deep/0/0/" in stderr
     assert "nested deeper than the limit of 64 (--max-depth)" in stderr
+
+
+def test_json_nested_deeper_than_libyaml_reads_is_refused_at_its_line(tmp_path: Path) -> None:
+    text = (
+        '{"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {}, "x": '
+        + "[" * 5000
+        + "]" * 5000
+        + "}"
+    )
+
+    stderr = _refused(tmp_path, "deep.json", text)
+
+    assert "deep.json:1: " in stderr and "nested deeper than the limit of 64 (--max-depth)" in stderr
 
 
 def nested_schemas(levels: int) -> str:
@@ -367,8 +382,59 @@ def test_a_schema_reference_to_what_is_not_a_schema_is_refused(tmp_path: Path, r
     assert f"spec.yml:7: {pointer}: '{ref}' points to {points_to}; a schema reference names a schema" in stderr
 
 
+def extending(levels: int) -> str:
+    """Schemas S1..S``levels`` each extending the one before through allOf."""
+    schemas = "".join(
+        f"    S{n}:\n      allOf:\n        - $ref: '#/components/schemas/S{n - 1}'\n" for n in range(1, levels + 1)
+    )
+    return spec_with("  schemas:\n    S0: {type: object}\n" + schemas)
+
+
+def test_schemas_extending_schemas_deeper_than_the_limit_are_refused_where_the_chain_starts(tmp_path: Path) -> None:
+    text = extending(12)  # S12 extends 12 schemas: 13 levels
+
+    stderr = _refused(tmp_path, "spec.yml", text)
+
+    line = _line(text, "    S12:")
+    assert f"spec.yml:{line}: /components/schemas/S12: extends schemas 13 levels deep through allOf" in stderr
+    assert f"over the limit of 8: #/components/schemas/S12 (spec.yml:{line}) -> " in stderr
+    assert f"-> ... -> #/components/schemas/S0 (spec.yml:{_line(text, '    S0:')})" in stderr
+
+
+def test_an_inheritance_cycle_is_named_with_lines(tmp_path: Path) -> None:
+    text = spec_with(
+        "  schemas:\n"
+        "    A:\n      allOf: [{$ref: '#/components/schemas/B'}, {type: object}]\n"
+        "    B:\n      allOf: [{$ref: '#/components/schemas/A'}, {type: object}]\n"
+    )
+
+    stderr = _refused(tmp_path, "spec.yml", text)
+
+    a, b = _line(text, "    A:"), _line(text, "    B:")
+    cycle = f"#/components/schemas/A (spec.yml:{a}) -> #/components/schemas/B (spec.yml:{b}) -> #/components/schemas/A"
+    assert f"spec.yml:{a}: /components/schemas/A: inheritance cycle through allOf: {cycle}" in stderr
+
+
 # ---------------------------------------------------------------------------------------------
 # what stays allowed
+
+
+def test_schemas_extending_schemas_within_the_limit_validate(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yml"
+    spec.write_text(extending(7))
+
+    assert validate_document(load_document(spec, "spec.yml")) == []
+
+
+def test_items_that_must_be_unique_still_are(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yml"
+    spec.write_text(HEAD + OK_PATHS + "tags: [{name: a}, {name: b}, {name: a}]\n")
+
+    errors = validate_document(load_document(spec, "spec.yml"))
+
+    assert "spec.yml:8: /tags: [{'name': 'a'}, {'name': 'b'}, {'name': 'a'}] has non-unique elements" in map(
+        str, errors
+    )
 
 
 def test_a_recursive_schema_is_no_cycle(tmp_path: Path) -> None:
