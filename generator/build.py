@@ -172,7 +172,11 @@ def _operation(ctx: _Context, path: str, item: dict[str, Any], method: str, take
     stem = operation_id if raw.get("operationId") else python_name
     try:
         body = _body(ctx, raw, where, stem)
-        parameters = _parameters(ctx, item.get("parameters", []) + raw.get("parameters", []), (*where, "parameters"))
+        placed: list[tuple[Path_, Any]] = [
+            (("paths", path, "parameters", i), p) for i, p in enumerate(item.get("parameters") or [])
+        ]
+        placed += [((*where, "parameters", i), p) for i, p in enumerate(raw.get("parameters") or [])]
+        parameters = _parameters(ctx, placed)
     except _Unsupported as exc:
         ctx.problem(exc.path, f"{exc.reason}; operation {operation_id!r} left out", warning=True)
         return None
@@ -203,19 +207,19 @@ def _operation(ctx: _Context, path: str, item: dict[str, Any], method: str, take
     )
 
 
-def _parameters(ctx: _Context, raw_params: list[Any], where: Path_) -> tuple[ir.Parameter, ...]:
-    merged: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
-    for index, raw in enumerate(raw_params):  # operation-level parameters override path-level ones
+def _parameters(ctx: _Context, placed: list[tuple[Path_, Any]]) -> tuple[ir.Parameter, ...]:
+    merged: dict[tuple[str, str], tuple[Path_, dict[str, Any]]] = {}
+    for where, raw in placed:  # operation-level parameters override path-level ones
         param = ctx.deref(raw)
-        merged[(param["name"], param["in"])] = (index, param)
+        merged[(param["name"], param["in"])] = (where, param)
     taken: set[str] = {n for _, param in merged.values() if (n := python_name_extension(param))}
     result = []
-    for index, param in merged.values():
+    for where, param in merged.values():
         schema = param.get("schema", {})
         if "schema" not in param or _is_object(ctx, schema):
-            raise _Unsupported(
-                (*where, index), f"parameter {param['name']!r}: only scalar and array parameters are supported"
-            )
+            raise _Unsupported(where, f"parameter {param['name']!r}: only scalar and array parameters are supported")
+        if param["in"] in {"header", "cookie"} and not _HTTP_TOKEN.fullmatch(param["name"]):
+            ctx.problem((*where, "name"), f"{param['in']} name {param['name']!r} is not an HTTP token (RFC 9110)")
         result.append(
             ir.Parameter(
                 wire_name=SpecText(param["name"]),
@@ -268,6 +272,8 @@ def _check_python_names(ctx: _Context, spec: dict[str, Any]) -> None:
                     check(("paths", path, method, "parameters", index), parameter, RESERVED_PARAMETER_NAMES)
 
 
+# what a header or cookie may be called (RFC 9110's token), since clients can send nothing else
+_HTTP_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _NOT_SCHEMA_KEYWORDS = {"example", "examples", "default", "enum", "const"}
 
 
@@ -328,6 +334,10 @@ def _warn_unsupported_security(ctx: _Context) -> None:
     schemes = ctx.spec.get("components", {}).get("securitySchemes", {})
     for name, scheme in schemes.items():
         scheme = ctx.deref(scheme)
+        key_name = scheme.get("name") if isinstance(scheme, dict) and scheme.get("type") == "apiKey" else None
+        if isinstance(key_name, str) and scheme.get("in") != "query" and not _HTTP_TOKEN.fullmatch(key_name):
+            where = ("components", "securitySchemes", name, "name")
+            ctx.problem(where, f"{scheme.get('in')} name {key_name!r} is not an HTTP token (RFC 9110)")
         if _credential(scheme) is None:
             ctx.problem(
                 ("components", "securitySchemes", name),

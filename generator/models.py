@@ -70,6 +70,13 @@ def render_models(model_spec: dict[str, Any], *, header: str, expected: tuple[st
     return source, missing
 
 
+def _source_lines(source: str) -> list[str]:
+    """The lines as Python (and ``ast``'s line numbers) count them: only ``\\n`` ends one, while
+    ``str.splitlines`` also splits at U+2028 and other separators a string literal may hold."""
+    lines = re.split(r"(?<=\n)", source)
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
 def enums_before_use(source: str) -> str:
     """Each enum class moved above the first class whose defaults name one of its members.
 
@@ -88,7 +95,7 @@ def enums_before_use(source: str) -> str:
     late = [cls for index, cls in enumerate(classes) if first_use.get(cls.name, index) < index]
     if not late:
         return source
-    lines = source.splitlines(keepends=True)
+    lines = _source_lines(source)
     starts = [cls.lineno - 1 for cls in classes]
     ends = [*starts[1:], classes[-1].end_lineno or len(lines)]
     chunks = {cls.name: "".join(lines[start:end]) for cls, start, end in zip(classes, starts, ends, strict=True)}
@@ -127,7 +134,7 @@ def add_missing_docstrings(source: str) -> str:
                 field = "" if statement.target.id == "root" else f".{statement.target.id}"
                 for name in sorted({n.id for n in ast.walk(statement.annotation) if isinstance(n, ast.Name)}):
                     users.setdefault(name, []).append(f"`{cls.name}{field}`")
-    lines = source.splitlines(keepends=True)
+    lines = _source_lines(source)
     for cls in reversed(classes):  # bottom up, so earlier line numbers stay right
         if ast.get_docstring(cls) is not None or not cls.body:
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import traceback
 from pathlib import Path
@@ -30,6 +31,7 @@ PACKAGE_TEMPLATES = {
 TemplateDirs = tuple[Path, ...]  # searched in order: a user's overrides first, the project's templates last
 
 
+@functools.lru_cache(maxsize=8)  # compiling the templates is most of rendering; one per run is enough
 def _environment(template_dirs: TemplateDirs) -> Any:
     import jinja2
 

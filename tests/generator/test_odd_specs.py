@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -9,6 +10,8 @@ import sys
 from pathlib import Path
 
 from conftest import run_generator
+
+from generator.models import add_missing_docstrings
 
 
 def _generate_and_run(tmp_path: Path, spec: dict[str, object], program: str) -> subprocess.CompletedProcess[str]:
@@ -95,3 +98,31 @@ def test_a_pattern_pydantic_cannot_compile_is_a_located_warning_and_not_enforced
     )
     assert check.returncode == 0, check.stderr
     assert check.stdout.strip() == "short"
+
+
+def test_docstrings_are_added_after_lines_that_hold_line_separators() -> None:
+    """``str.splitlines`` splits at U+2028, U+2029 and U+0085; Python's lines (and ``ast``'s line
+    numbers) end at ``\\n`` only, so a docstring would land inside a string literal."""
+    source = (
+        "from enum import StrEnum\n\n\n"
+        'class A(StrEnum):\n    """doc"""\n\n    x = \'a\u2028b\u2029c\x85d\'\n\n\n'
+        "class B(StrEnum):\n    y = 'y'\n"
+    )
+    with_docstrings = add_missing_docstrings(source)
+    tree = ast.parse(with_docstrings)
+    assert [ast.get_docstring(c) for c in tree.body if isinstance(c, ast.ClassDef)] == [
+        "doc",
+        "`B`: used by no other model.",
+    ]
+    assert "'a\u2028b\u2029c\x85d'" in with_docstrings
+
+
+def test_a_header_name_that_no_client_can_send_is_refused_where_it_is(tmp_path: Path) -> None:
+    parameter = {"name": "X-Zero\u200bWidth", "in": "header", "schema": {"type": "string"}}
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(_spec({}, {"type": "string"}, [parameter]), indent=2), encoding="utf-8")
+    result = run_generator("generate", "--spec", path, "--out", tmp_path / "out", "--package", "odd")
+    assert result.returncode == 2, result.stderr
+    assert (
+        "spec.json:13: /paths/~1things/post/parameters/0/name: header name 'X-Zero\\u200bWidth' is not" in result.stderr
+    )
