@@ -221,9 +221,16 @@ def _may_hold_surrogates(text: str) -> bool:
     return _SURROGATE_ESCAPE.search(text) is not None
 
 
+# what JSON holds as it is but YAML refuses (DEL, C1 controls, noncharacters) or counts as a line
+# break (NEL, U+2028, U+2029); a space in their place keeps every JSON line and column where it is
+_NOT_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
 def _as_yaml(text: str) -> str:
     """JSON text the YAML parser reads as JSON does: an escaped surrogate pair (an emoji as
-    ``\\ud83d\\ude00``) is one character in JSON but two invalid escapes in YAML."""
+    ``\\ud83d\\ude00``) is one character in JSON but two invalid escapes in YAML, and characters
+    YAML refuses or breaks lines at become spaces."""
+    text = _NOT_YAML.sub(" ", text)
     if not _may_hold_surrogates(text):
         return text
 

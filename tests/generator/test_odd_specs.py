@@ -126,3 +126,14 @@ def test_a_header_name_that_no_client_can_send_is_refused_where_it_is(tmp_path: 
     assert (
         "spec.json:13: /paths/~1things/post/parameters/0/name: header name 'X-Zero\\u200bWidth' is not" in result.stderr
     )
+
+
+def test_json_holding_what_yaml_refuses_is_still_located_by_its_line(tmp_path: Path) -> None:
+    """JSON allows DEL, C1 controls and U+2028 in strings as they are; the line map (read by the
+    YAML parser, which refuses the first and breaks lines at the others) must not give up."""
+    path = tmp_path / "spec.json"
+    text = '{"openapi": "3.0.3", "info": {"title": "a\x7f\x96\x85b\u2028c\u2029", "version": "1"},\n'
+    path.write_text(text + '"paths": {"/x": {"get": {"responses": {}}}}}\n', encoding="utf-8")
+    result = run_generator("generate", "--spec", path, "--out", tmp_path / "out", "--package", "odd")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("spec.json:2: /paths/~1x/get/responses: {} should be non-empty")
