@@ -22,9 +22,15 @@ from .errors import SpecError, to_pointer
 from .loader import Path_, SourceDocument, walk
 
 MAX_REF_CHAIN = 8  # references to references: a real spec has two or three; each costs the validator a step
-# schemas extending schemas through allOf: a real spec has two or three levels; the models stage
-# costs about the square of the depth a chain (measured: 526 chains of 8 at the node limit, 16 s)
-MAX_ALLOF_DEPTH = 8
+# schemas a schema extends through allOf, counting those they extend: a real spec has two or three;
+# the models stage costs about the square of it (526 chains of 8 schemas at the node limit: 16 s;
+# one chain of 200: 33 s; 8 layers of 34 schemas, each extending all 34 below: over 200 s)
+MAX_ALLOF_BASES = 8
+# alternatives of a oneOf or anyOf: a union of about 3,000 types is deeper than Python's parser goes
+MAX_ALTERNATIVES = 1000
+# values of an enum: the models stage costs about their square (10,000: 4 s; 30,000: 25 s); a real
+# enum (currencies, countries, languages) has hundreds
+MAX_ENUM = 5000
 SCHEMAS: Path_ = ("components", "schemas")
 
 
@@ -36,6 +42,7 @@ def validate_document(doc: SourceDocument) -> list[SpecError]:
     if not version.startswith("3.0."):
         return [_located(doc, ("openapi",), f"only OpenAPI 3.0.x is supported, found {version or 'nothing'!r}")]
     errors, broken = _reference_problems(doc)
+    errors += _width_problems(doc)
     data = _without_refs(doc.data, broken)
     below = {to_pointer(path) for path in broken}
     errors.extend(e for e in _schema_errors(doc, data) if not _below_any(e.pointer, below))
@@ -247,27 +254,44 @@ def _schema_ref_problems(data: dict[str, Any], targets: dict[Path_, Path_ | None
 
 
 def _inheritance_problems(doc: SourceDocument, targets: dict[Path_, Path_ | None]) -> list[SpecError]:
-    """Schemas extending schemas (``allOf``) in a cycle, or more than :data:`MAX_ALLOF_DEPTH` deep."""
+    """Schemas extending schemas (``allOf``) in a cycle, or more than :data:`MAX_ALLOF_BASES` of them."""
     extends: dict[Path_, list[Path_]] = {}
     for path, node in _schemas(doc.data):
         if isinstance(node.get("allOf"), list) and not _is_ref(node):
             members = [(*path, "allOf", index) for index, _ in enumerate(node["allOf"])]
             extends[path] = [end for member in members if (end := _chain_end(member, targets)) is not None]
-    depth, cycles = _inheritance_depths(extends)
+    inheritance = _Inheritance(extends)
     errors = []
-    for found in cycles:
+    for found in inheritance.cycles:
         first = min(range(len(found)), key=lambda index: doc.origin.locate(found[index])[1])
         cycle = found[first:] + found[:first]  # from its first line, whichever schema the walk met first
         places = [_schema_place(doc, path) for path in cycle] + [f"#{to_pointer(cycle[0])}"]
         errors.append(_located(doc, cycle[0], "inheritance cycle through allOf: " + " -> ".join(places)))
-    below_deep = {base for path, bases in extends.items() if depth[path] > MAX_ALLOF_DEPTH for base in bases}
-    for top in (path for path in extends if depth[path] > MAX_ALLOF_DEPTH and path not in below_deep):
+    over = [path for path in extends if len(inheritance.bases[path]) > MAX_ALLOF_BASES]
+    below = {base for path in over for base in extends[path]}
+    for top in (path for path in over if path not in below):  # where each tree of them starts
         chain = [top]
-        while chain[-1] in extends and extends[chain[-1]]:
-            chain.append(max(extends[chain[-1]], key=lambda base: depth.get(base, 1)))
+        while extends.get(chain[-1]):
+            chain.append(max(extends[chain[-1]], key=lambda base: inheritance.depth.get(base, 1)))
         shown = [_schema_place(doc, path) for path in chain[:3]] + ["...", _schema_place(doc, chain[-1])]
-        message = f"extends schemas {depth[top]} levels deep through allOf, over the limit of {MAX_ALLOF_DEPTH}: "
+        message = f"extends more than {MAX_ALLOF_BASES} schemas through allOf, counting those they extend: "
         errors.append(_located(doc, top, message + " -> ".join(shown)))
+    return errors
+
+
+def _width_problems(doc: SourceDocument) -> list[SpecError]:
+    """Unions and enums too wide for the models stage (see :data:`MAX_ALTERNATIVES`, :data:`MAX_ENUM`)."""
+    errors = []
+    for path, node in _schemas(doc.data):
+        for keyword, limit, what in (
+            ("oneOf", MAX_ALTERNATIVES, "schemas"),
+            ("anyOf", MAX_ALTERNATIVES, "schemas"),
+            ("enum", MAX_ENUM, "values"),
+        ):
+            count = len(node[keyword]) if isinstance(node.get(keyword), list) else 0
+            if count > limit:
+                message = f"{keyword} of {count:,} {what}, over the limit of {limit:,} for the models it becomes"
+                errors.append(_located(doc, (*path, keyword), message))
     return errors
 
 
@@ -283,13 +307,22 @@ def _chain_end(path: Path_, targets: dict[Path_, Path_ | None]) -> Path_ | None:
     return None  # a cycle or an over-long chain, reported as such
 
 
-def _inheritance_depths(extends: dict[Path_, list[Path_]]) -> tuple[dict[Path_, int], list[list[Path_]]]:
-    """How many schemas deep each schema extends (1: none), depth first without recursion; and the
-    cycles met (a base still being measured adds nothing)."""
-    depth: dict[Path_, int] = {}
-    cycles: list[list[Path_]] = []
-    for root in extends:
-        stack = [(root, iter(extends[root]))] if root not in depth else []
+class _Inheritance:
+    """What each schema extends through allOf, depth first without recursion: the schemas (counted
+    up to just over the limit), how deep (1: none), and the cycles met (a schema still being
+    measured adds nothing to those that extend it)."""
+
+    def __init__(self, extends: dict[Path_, list[Path_]]) -> None:
+        self.extends = extends
+        self.bases: dict[Path_, frozenset[Path_]] = {}
+        self.depth: dict[Path_, int] = {}
+        self.cycles: list[list[Path_]] = []
+        for root in extends:
+            if root not in self.depth:
+                self._walk(root)
+
+    def _walk(self, root: Path_) -> None:
+        stack = [(root, iter(self.extends[root]))]
         on_stack = {root: 0}
         while stack:
             path, bases = stack[-1]
@@ -297,13 +330,21 @@ def _inheritance_depths(extends: dict[Path_, list[Path_]]) -> tuple[dict[Path_, 
             if base is None:
                 stack.pop()
                 del on_stack[path]
-                depth[path] = 1 + max((depth.get(b, 0) for b in extends.get(path, ())), default=0)
+                self._measure(path)
             elif base in on_stack:
-                cycles.append([p for p, _ in stack[on_stack[base] :]])
-            elif base not in depth:
+                self.cycles.append([p for p, _ in stack[on_stack[base] :]])
+            elif base not in self.depth:
                 on_stack[base] = len(stack)
-                stack.append((base, iter(extends.get(base, ()))))
-    return depth, cycles
+                stack.append((base, iter(self.extends.get(base, ()))))
+
+    def _measure(self, path: Path_) -> None:
+        found: set[Path_] = set()
+        for base in self.extends.get(path, ()):
+            if len(found) > MAX_ALLOF_BASES:
+                break  # over the limit already: how far over does not matter
+            found |= {base, *self.bases.get(base, ())}
+        self.bases[path] = frozenset(found)
+        self.depth[path] = 1 + max((self.depth.get(base, 0) for base in self.extends.get(path, ())), default=0)
 
 
 def _schema_place(doc: SourceDocument, path: Path_) -> str:

@@ -390,15 +390,50 @@ def extending(levels: int) -> str:
     return spec_with("  schemas:\n    S0: {type: object}\n" + schemas)
 
 
-def test_schemas_extending_schemas_deeper_than_the_limit_are_refused_where_the_chain_starts(tmp_path: Path) -> None:
-    text = extending(12)  # S12 extends 12 schemas: 13 levels
+def test_schemas_extending_more_schemas_than_the_limit_are_refused_where_the_chain_starts(tmp_path: Path) -> None:
+    text = extending(12)  # S12 extends S11, which extends S10...: 12 schemas
 
     stderr = _refused(tmp_path, "spec.yml", text)
 
     line = _line(text, "    S12:")
-    assert f"spec.yml:{line}: /components/schemas/S12: extends schemas 13 levels deep through allOf" in stderr
-    assert f"over the limit of 8: #/components/schemas/S12 (spec.yml:{line}) -> " in stderr
+    message = "extends more than 8 schemas through allOf, counting those they extend"
+    assert f"spec.yml:{line}: /components/schemas/S12: {message}: #/components/schemas/S12 (spec.yml:{line}) -> " in (
+        stderr
+    )
     assert f"-> ... -> #/components/schemas/S0 (spec.yml:{_line(text, '    S0:')})" in stderr
+    assert "1 problem(s)" in stderr  # S11 extends too many too, but within the tree S12 starts
+
+
+def test_a_schema_extending_many_schemas_at_once_is_refused(tmp_path: Path) -> None:
+    bases = "".join(f"    B{n}: {{type: object}}\n" for n in range(9))
+    refs = ", ".join(f"{{$ref: '#/components/schemas/B{n}'}}" for n in range(9))
+    text = spec_with(f"  schemas:\n{bases}    All:\n      allOf: [{refs}]\n")
+
+    stderr = _refused(tmp_path, "spec.yml", text)
+
+    assert f"spec.yml:{_line(text, '    All:')}: /components/schemas/All: extends more than 8 schemas" in stderr
+
+
+def test_a_union_wider_than_the_limit_is_refused(tmp_path: Path) -> None:
+    schemas: dict[str, Any] = {f"S{n}": {"type": "object"} for n in range(1001)}
+    schemas["U"] = {"oneOf": [{"$ref": f"#/components/schemas/S{n}"} for n in range(1001)]}
+    spec = {"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {}, "components": {"schemas": schemas}}
+    text = json.dumps(spec, indent=1)
+
+    stderr = _refused(tmp_path, "spec.json", text, "--max-nodes", "100000")
+
+    line = _line(text, '"oneOf"')
+    assert f"spec.json:{line}: /components/schemas/U/oneOf: oneOf of 1,001 schemas, over the limit of 1,000" in stderr
+
+
+def test_an_enum_wider_than_the_limit_is_refused(tmp_path: Path) -> None:
+    text = spec_with("  schemas:\n    E:\n      enum: [" + ", ".join(map(str, range(5001))) + "]\n")
+
+    stderr = _refused(tmp_path, "spec.yml", text)
+
+    assert (
+        f"spec.yml:{_line(text, 'enum:')}: /components/schemas/E/enum: enum of 5,001 values, over the limit" in stderr
+    )
 
 
 def test_an_inheritance_cycle_is_named_with_lines(tmp_path: Path) -> None:
@@ -421,7 +456,7 @@ def test_an_inheritance_cycle_is_named_with_lines(tmp_path: Path) -> None:
 
 def test_schemas_extending_schemas_within_the_limit_validate(tmp_path: Path) -> None:
     spec = tmp_path / "spec.yml"
-    spec.write_text(extending(7))
+    spec.write_text(extending(8))
 
     assert validate_document(load_document(spec, "spec.yml")) == []
 
