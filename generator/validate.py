@@ -71,8 +71,8 @@ def _reference_problems(doc: SourceDocument) -> tuple[list[SpecError], list[Path
     for path, message in _schema_ref_problems(doc.data, targets):
         errors.append(_located(doc, (*path, "$ref"), message))
         broken.append(path)
-    errors += _inheritance_problems(doc, targets)
-    return errors, broken
+    inheritance_errors, too_many = _inheritance_problems(doc, targets)
+    return errors + inheritance_errors, broken + too_many  # the validator would walk all they extend
 
 
 def _located(doc: SourceDocument, path: Path_, message: str) -> SpecError:
@@ -253,8 +253,11 @@ def _schema_ref_problems(data: dict[str, Any], targets: dict[Path_, Path_ | None
         yield path, f"{node['$ref']!r} points to {what}; a schema reference names a schema of #/components/schemas/"
 
 
-def _inheritance_problems(doc: SourceDocument, targets: dict[Path_, Path_ | None]) -> list[SpecError]:
-    """Schemas extending schemas (``allOf``) in a cycle, or more than :data:`MAX_ALLOF_BASES` of them."""
+def _inheritance_problems(
+    doc: SourceDocument, targets: dict[Path_, Path_ | None]
+) -> tuple[list[SpecError], list[Path_]]:
+    """Schemas extending schemas (``allOf``) in a cycle, or more than :data:`MAX_ALLOF_BASES` of them
+    (and those schemas)."""
     extends: dict[Path_, list[Path_]] = {}
     for path, node in _schemas(doc.data):
         if isinstance(node.get("allOf"), list) and not _is_ref(node):
@@ -276,7 +279,7 @@ def _inheritance_problems(doc: SourceDocument, targets: dict[Path_, Path_ | None
         shown = [_schema_place(doc, path) for path in chain[:3]] + ["...", _schema_place(doc, chain[-1])]
         message = f"extends more than {MAX_ALLOF_BASES} schemas through allOf, counting those they extend: "
         errors.append(_located(doc, top, message + " -> ".join(shown)))
-    return errors
+    return errors, over
 
 
 def _width_problems(doc: SourceDocument) -> list[SpecError]:
