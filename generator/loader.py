@@ -205,7 +205,7 @@ def _surrogate_at(data: Any) -> tuple[Path_, str]:
     """The path of the first string, key or value, holding a lone surrogate, and what to say."""
     for path, value in walk(data):
         if path and isinstance(path[-1], str) and (found := _SURROGATE.search(path[-1])):
-            return path[:-1], f"the key {path[-1]!r} {_surrogate_message(ord(found[0]))}"
+            return path[:-1], f"the key {_quoted(path[-1])} {_surrogate_message(ord(found[0]))}"
         if isinstance(value, str) and (found := _SURROGATE.search(value)):
             return path, _surrogate_message(ord(found[0]))
     return (), "a string holds a lone surrogate"
@@ -259,7 +259,7 @@ def _load_yaml(text: str, name: str, limits: Limits) -> SourceDocument:
     data, collision = _with_string_keys(data)
     if collision is not None:
         path, key = collision
-        _fail(name, origin.locate(path)[1], path, f"duplicate key {key!r} once keys are read as strings")
+        _fail(name, origin.locate(path)[1], path, f"duplicate key {_quoted(key)} once keys are read as strings")
     return SourceDocument(name, data, origin)
 
 
@@ -381,12 +381,14 @@ class _EventScan:
         if self.surrogates and (found := _SURROGATE.search(event.value)):
             message = _surrogate_message(ord(found[0]))
             if is_key:  # a pointer with the surrogate in it could not be printed either
-                raise _Problem(line, self.path()[:-1], f"the key {event.value!r} {message}")
+                raise _Problem(line, self.path()[:-1], f"the key {_quoted(event.value)} {message}")
             raise _Problem(line, self.path(), message)
         if is_key and not (event.implicit[0] and event.value == "<<"):  # plain merge keys may repeat
             seen = self.stack[-1].first_lines
             if event.value in seen:  # YAML 1.2 and JSON forbid it; PyYAML would keep the last one
-                message = f"duplicate key {event.value!r} (first at line {seen[event.value]}): keys must be unique"
+                message = (
+                    f"duplicate key {_quoted(event.value)} (first at line {seen[event.value]}): keys must be unique"
+                )
                 raise _Problem(line, self.path(), message)
             seen[event.value] = line
         if event.anchor:
@@ -413,6 +415,12 @@ def _too_deep(limits: Limits) -> str:
 
 def _line(event: yaml.Event) -> int:
     return event.start_mark.line + 1 if event.start_mark is not None else 0
+
+
+def _quoted(key: str, limit: int = 80) -> str:
+    """A key as a message shows it: quoted, escaped, and cut short (a key may be megabytes long)."""
+    shown = repr(key[:limit])
+    return shown if len(key) <= limit else shown[:-1] + "..." + shown[-1]
 
 
 def _surrogate_message(code: int) -> str:
