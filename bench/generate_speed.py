@@ -46,7 +46,7 @@ def run_measured(command: list[str], env: dict[str, str] | None = None) -> tuple
 def commands(spec: Path, out: Path) -> dict[str, tuple[list[str], dict[str, str] | None]]:
     python = sys.executable
     ours = [python, "-m", "generator", "generate", "--spec", str(spec), "--out", str(out / "ours"), "--force"]
-    ours += ["--package", "bench_client"]
+    ours += ["--package", "bench_client", "--max-nodes", "1000000"]  # 5,000 operations: 319,051 nodes
     peer = peer_command(OPENAPI_PYTHON_CLIENT, "openapi-python-client")
     peer += ["generate", "--path", str(spec), "--output-path", str(out / "peer"), "--overwrite"]
     models = [str(Path(python).parent / "datamodel-codegen"), "--input", str(spec), "--input-file-type", "openapi"]
