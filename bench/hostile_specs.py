@@ -391,53 +391,42 @@ def measure(only: tuple[str, ...] = (), timeout: float = 120.0) -> Area:
 
 
 def _area(outcomes: list[Outcome], timeout: float) -> Area:
-    worst_wall = max(outcomes, key=lambda o: o.wall)
-    worst_peak = max(outcomes, key=lambda o: o.peak_mib)
-    failed = [o.case.name for o in outcomes if o.code not in (0, 2) or o.answer.startswith("FAILED")]
-    over = [o.case.name for o in outcomes if o.wall > BUDGET_S or o.peak_mib > BUDGET_MIB]
-    area = Area(
-        name="hostile",
-        title="Hostile specs",
-        command="make bench (bench/hostile_specs.py)",
-        headline=(
-            f"{len(outcomes)} adversarial specs up to 10 MB, default limits: worst {worst_wall.wall:.1f} s wall "
-            f"({worst_wall.case.name}), worst {worst_peak.peak_mib:.0f} MiB peak ({worst_peak.case.name}); "
-            + (
-                f"over the {BUDGET_S:.0f} s / {BUDGET_MIB:.0f} MiB budget: {', '.join(over)}; "
-                if over
-                else "all within budget; "
-            )
-            + (f"failed: {', '.join(failed)}." if failed else "every one answered with exit 0 or 2, no traceback.")
-        ),
-    )
-    rows = [
-        [
-            o.case.name,
-            o.case.what,
-            f"{o.size / MB:.2f}",
-            str(o.code),
-            f"{o.wall:.2f}",
-            f"{o.cpu:.2f}",
-            f"{o.peak_mib:.0f}",
-            _cell(o.answer),
-        ]
-        for o in outcomes
-    ]
+    area = Area(name="hostile", title="Hostile specs", command="make bench (bench/hostile_specs.py)", headline="")
+    area.headline = _headline(outcomes)
     columns = ["spec", "what", "MB", "exit", "wall s", "CPU s", "peak MiB", "answer"]
+    rows = [_row(o) for o in outcomes]
     area.tables.append(Table("One run each, `python -m generator generate --force`", columns, rows))
+    names = [o.case.name for o in outcomes]
     area.chart = Chart(
-        "Answering a hostile spec (one run each)",
-        "seconds",
-        [o.case.name for o in outcomes],
-        {"wall": [[o.wall] for o in outcomes]},
+        "Answering a hostile spec (one run each)", "seconds", names, {"wall": [[o.wall] for o in outcomes]}
     )
     area.notes = [
-        f"Limits: {LIMITS.max_bytes:,} bytes, depth {LIMITS.max_depth}, {LIMITS.max_nodes:,} nodes (generator/limits.py); "
-        f"the budget is {BUDGET_S:.0f} s and {BUDGET_MIB:.0f} MiB for any spec up to 10 MB.",
-        f"Each run has a {timeout:.0f} s timeout and a 4 GB address-space cap as guards; CPU s counts every process of "
-        "the run (the models worker and ruff included), so it may exceed the wall time on 2 CPUs.",
+        f"Limits: {LIMITS.max_bytes:,} bytes, depth {LIMITS.max_depth}, {LIMITS.max_nodes:,} nodes "
+        f"(generator/limits.py); the budget is {BUDGET_S:.0f} s and {BUDGET_MIB:.0f} MiB for any spec up to 10 MB.",
+        f"Each run has a {timeout:.0f} s timeout and a 4 GB address-space cap as guards; CPU s counts every process "
+        "of the run (the models worker and ruff included), so it may exceed the wall time on 2 CPUs.",
     ]
     return area
+
+
+def _row(o: Outcome) -> list[str]:
+    figures = [f"{o.size / MB:.2f}", str(o.code), f"{o.wall:.2f}", f"{o.cpu:.2f}", f"{o.peak_mib:.0f}"]
+    return [o.case.name, o.case.what, *figures, _cell(o.answer)]
+
+
+def _headline(outcomes: list[Outcome]) -> str:
+    wall = max(outcomes, key=lambda o: o.wall)
+    peak = max(outcomes, key=lambda o: o.peak_mib)
+    failed = [o.case.name for o in outcomes if o.code not in (0, 2) or o.answer.startswith("FAILED")]
+    over = [o.case.name for o in outcomes if o.wall > BUDGET_S or o.peak_mib > BUDGET_MIB]
+    budget = (
+        f"over the {BUDGET_S:.0f} s / {BUDGET_MIB:.0f} MiB budget: {', '.join(over)}" if over else "all within budget"
+    )
+    answered = f"failed: {', '.join(failed)}" if failed else "every one answered with exit 0 or 2, no traceback"
+    return (
+        f"{len(outcomes)} adversarial specs up to 10 MB, default limits: worst {wall.wall:.1f} s wall "
+        f"({wall.case.name}), worst {peak.peak_mib:.0f} MiB peak ({peak.case.name}); {budget}; {answered}."
+    )
 
 
 def _cell(text: str) -> str:

@@ -3,11 +3,16 @@
 openapi-spec-validator raises on the first ``$ref`` it cannot resolve, which would hide every
 other problem, and follows references by recursion: a cycle of references (``A`` is ``$ref: B``,
 ``B`` is ``$ref: A``) or a long chain of them exhausts Python's stack. So the references are checked
-here first: dangling ones, cycles and chains of more than :data:`MAX_REF_CHAIN` references, and
-schema references that do not name a schema. Each is reported at its line, replaced by a
-placeholder in a copy for the validator, and the validator's findings at or below it are dropped
-as consequences. Whatever else stops the validator is reported where it stopped. A recursive schema (``Node`` with ``children: {items: {$ref: Node}}``) is no cycle:
-only nodes that are nothing but a reference make one.
+here first: dangling ones, cycles and chains of more than :data:`MAX_REF_CHAIN` references, schema
+references that do not name a schema, and schemas extending too many schemas through ``allOf``.
+Each is reported at its line, replaced by a placeholder in a copy for the validator, and the
+validator's findings at or below it are dropped as consequences. A recursive schema (``Node`` with
+``children: {items: {$ref: Node}}``) is no cycle: only nodes that are nothing but a reference make
+one. Unions and enums too wide for the models stage are reported too, and whatever else stops the
+validator is reported where it stopped.
+
+The spec is untrusted: the checks here are linear in its size, and so is the validator where it
+was not (see :func:`_validator_class`); the loader has bounded its size and depth (limits.Limits).
 """
 
 from __future__ import annotations
@@ -391,7 +396,7 @@ def _below_any(pointer: str, pointers: set[str]) -> bool:
 
 @functools.cache
 def _validator_class() -> Any:
-    """openapi-spec-validator's OpenAPI 3.0 validator, made linear where it was quadratic.
+    """openapi-spec-validator's OpenAPI 3.0 validator, made linear where it was quadratic or worse.
 
     It keeps the schemas it visited in lists and asks each schema whether it is in them (20,000
     schemas: 13 s instead of 6.6 s); it collects the properties of an ``allOf`` again for every path
@@ -404,7 +409,25 @@ def _validator_class() -> Any:
     from openapi_schema_validator import OAS30Validator
     from openapi_spec_validator import OpenAPIV30SpecValidator
     from openapi_spec_validator.schemas import schema_v30
-    from openapi_spec_validator.validation.keywords import OpenAPIV30SchemaValidator, OpenAPIV30ValueValidator
+    from openapi_spec_validator.validation.keywords import OpenAPIV30ValueValidator
+
+    class ValueValidator(OpenAPIV30ValueValidator):  # defaults, checked against their schemas
+        value_validator_cls = validators.extend(OAS30Validator, {"uniqueItems": _unique_items})
+
+    class SpecValidator(OpenAPIV30SpecValidator):
+        schema_validator = validators.extend(validators.validator_for(schema_v30), {"uniqueItems": _unique_items})(
+            schema_v30
+        )
+
+    keywords = {"schema": _schema_validator_class(), "default": ValueValidator}
+    SpecValidator.keyword_validators = dict(OpenAPIV30SpecValidator.keyword_validators, **keywords)
+    return SpecValidator
+
+
+def _schema_validator_class() -> Any:
+    """The validator's keyword validator of schemas, with sets for what it visited and each
+    ``allOf``'s properties collected once."""
+    from openapi_spec_validator.validation.keywords import OpenAPIV30SchemaValidator
 
     class Visited(list[int]):
         """A list to the validator, which only appends and asks; a set inside."""
@@ -434,17 +457,7 @@ def _validator_class() -> Any:
                 self.properties[key] = super()._collect_properties(schema)
             return self.properties[key]
 
-    class ValueValidator(OpenAPIV30ValueValidator):  # defaults, checked against their schemas
-        value_validator_cls = validators.extend(OAS30Validator, {"uniqueItems": _unique_items})
-
-    class SpecValidator(OpenAPIV30SpecValidator):
-        schema_validator = validators.extend(validators.validator_for(schema_v30), {"uniqueItems": _unique_items})(
-            schema_v30
-        )
-
-    keywords = {"schema": SchemaValidator, "default": ValueValidator}
-    SpecValidator.keyword_validators = dict(OpenAPIV30SpecValidator.keyword_validators, **keywords)
-    return SpecValidator
+    return SchemaValidator
 
 
 def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> Iterator[Any]:
