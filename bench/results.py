@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,20 +96,40 @@ def _short(value: float) -> str:
 
 
 def write_results(areas: list[Area], machine: str, versions: str, path: Path, when: str) -> None:
+    """Write ``path``; areas measured before and not in ``areas`` keep their sections (each section
+    says when it was measured), so one area can be measured again by itself."""
+    sections = _kept_sections(path) if path.is_file() else {}
+    for area in areas:
+        sections[area.title] = (area.headline, _section(area, when))
     lines = [
         "# Benchmark results",
         "",
-        f"Written by `make bench` on {when}. Machine: {machine}. Versions: {versions}.",
+        f"Written by `make bench`, last on {when}. Machine: {machine}. Versions: {versions}.",
         "Every figure is a median over several runs with the range (min-max) beside it; the",
         "contenders of an area ran interleaved in the same session, on the same machine.",
         "",
     ]
-    lines += [f"- **{area.title}**: {area.headline}" for area in areas]
-    for area in areas:
-        lines += ["", f"## {area.title}", "", f"Command: `{area.command}`", "", area.headline, ""]
-        if area.chart is not None:
-            lines += [f"![{area.title}](results/{area.name}.png)", ""]
-        for table in area.tables:
-            lines += [table.markdown(), ""]
-        lines += [f"- {note}" for note in area.notes]
+    lines += [f"- **{title}**: {headline}" for title, (headline, _) in sections.items()]
+    for _, section in sections.values():
+        lines += ["", *section]
     path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+
+
+def _section(area: Area, when: str) -> list[str]:
+    lines = [f"## {area.title}", "", f"Command: `{area.command}`; measured {when}.", "", area.headline, ""]
+    if area.chart is not None:
+        lines += [f"![{area.title}](results/{area.name}.png)", ""]
+    for table in area.tables:
+        lines += [table.markdown(), ""]
+    return lines + [f"- {note}" for note in area.notes]
+
+
+def _kept_sections(path: Path) -> dict[str, tuple[str, list[str]]]:
+    """Title -> (headline, section lines) of every area in an earlier results file."""
+    text = path.read_text(encoding="utf-8")
+    headlines = dict(re.findall(r"^- \*\*(.+?)\*\*: (.*)$", text.split("\n## ", 1)[0], flags=re.MULTILINE))
+    kept: dict[str, tuple[str, list[str]]] = {}
+    for chunk in text.split("\n## ")[1:]:
+        title = chunk.split("\n", 1)[0].strip()
+        kept[title] = (headlines.get(title, ""), f"## {chunk}".rstrip().split("\n"))
+    return kept
