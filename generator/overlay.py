@@ -20,30 +20,45 @@ from typing import Any
 import jsonpath_rfc9535 as jsonpath
 
 from .errors import SpecError, SpecErrors, to_pointer
+from .limits import Limits
 from .loader import Origin, Path_, SourceDocument, walk
 
 
-def apply_overlays(spec: SourceDocument, overlays: list[SourceDocument]) -> SourceDocument:
-    """The effective spec: ``spec`` with every overlay applied; ``spec`` itself is not changed."""
+def apply_overlays(
+    spec: SourceDocument, overlays: list[SourceDocument], limits: Limits | None = None
+) -> SourceDocument:
+    """The effective spec: ``spec`` with every overlay applied; ``spec`` itself is not changed.
+
+    The effective spec is held to ``limits.max_nodes`` too: one action whose target selects every
+    node (``$..*``) multiplies its update by the size of the spec.
+    """
     if not overlays:  # the same document: its line map stays unbuilt until something needs a line
         return SourceDocument(spec.display_name, copy.deepcopy(spec.data), spec.origin)
     data = copy.deepcopy(spec.data)
     origin = Origin(dict(spec.origin.by_path))
+    budget = _Budget((limits or Limits()).max_nodes - sum(1 for _ in walk(data)))
     errors: list[SpecError] = []
     for overlay in overlays:
-        errors.extend(_apply_one(data, origin, overlay))
+        errors.extend(_apply_one(data, origin, overlay, budget))
     if errors:
         raise SpecErrors(errors)
     return SourceDocument(spec.display_name, data, origin)
 
 
-def _apply_one(data: Any, origin: Origin, overlay: SourceDocument) -> list[SpecError]:
+class _Budget:
+    """How many more nodes the effective spec may take (see :class:`generator.limits.Limits`)."""
+
+    def __init__(self, left: int) -> None:
+        self.left = left
+
+
+def _apply_one(data: Any, origin: Origin, overlay: SourceDocument, budget: _Budget) -> list[SpecError]:
     problems = _check_overlay_shape(overlay)
     if problems:
         return problems
     errors: list[SpecError] = []
     for index, action in enumerate(overlay.data["actions"]):
-        errors.extend(_apply_action(data, origin, overlay, ("actions", index), action))
+        errors.extend(_apply_action(data, origin, overlay, ("actions", index), action, budget))
     return errors
 
 
@@ -70,7 +85,7 @@ def _check_overlay_shape(overlay: SourceDocument) -> list[SpecError]:
 
 
 def _apply_action(
-    data: Any, origin: Origin, overlay: SourceDocument, path: Path_, action: dict[str, Any]
+    data: Any, origin: Origin, overlay: SourceDocument, path: Path_, action: dict[str, Any], budget: _Budget
 ) -> list[SpecError]:
     try:
         nodes = jsonpath.find(action["target"], data)
@@ -79,6 +94,11 @@ def _apply_action(
     if not nodes:
         return [_error(overlay, (*path, "target"), f"target {action['target']!r} selects nothing in the spec")]
     errors = []
+    size = 0 if action.get("remove") else sum(1 for _ in walk(action["update"]))
+    if size * len(nodes) > budget.left:
+        message = f"the action would make the spec larger than its limit of nodes (--max-nodes): {len(nodes)} x {size}"
+        return [_error(overlay, (*path, "target"), message)]
+    budget.left -= size * len(nodes)
     # deepest-last removal order keeps earlier locations valid while later ones are deleted
     for node in sorted(nodes, key=lambda n: n.location, reverse=bool(action.get("remove"))):
         location: Path_ = tuple(node.location)
@@ -129,7 +149,7 @@ def _update(data: Any, location: Path_, update: Any, origin: Origin, overlay: So
     target = _resolve(data, location)
     if isinstance(target, list):
         target.append(copy.deepcopy(update))
-        _record(origin, (*location, len(target) - 1), overlay, src, update)
+        _record(origin, (*location, len(target) - 1), overlay, src, update, had_children=False)
         return None
     if not isinstance(target, dict) or not isinstance(update, dict):
         return "an update must be an object merged into an object, or any value appended to an array"
@@ -144,12 +164,18 @@ def _merge(
         if isinstance(value, dict) and isinstance(target.get(key), dict):
             _merge(target[key], value, origin, (*location, key), overlay, (*src, key))
         else:
+            had_children = isinstance(target.get(key), dict | list)
             target[key] = copy.deepcopy(value)
-            _record(origin, (*location, key), overlay, (*src, key), value)
+            _record(origin, (*location, key), overlay, (*src, key), value, had_children)
 
 
-def _record(origin: Origin, location: Path_, overlay: SourceDocument, src: Path_, value: Any) -> None:
+def _record(
+    origin: Origin, location: Path_, overlay: SourceDocument, src: Path_, value: Any, had_children: bool = True
+) -> None:
     """Point every node of ``value`` now at ``location`` to the overlay line that wrote it."""
-    _forget(origin, location)
+    if had_children:  # the origins below what was there go too (a scan of every origin: only then)
+        _forget(origin, location)
+    else:
+        origin.by_path.pop(location, None)
     for sub, _ in walk(value):
         origin.by_path[(*location, *sub)] = overlay.origin.locate((*src, *sub))

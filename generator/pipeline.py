@@ -77,7 +77,7 @@ def load_effective(inputs: Inputs) -> tuple[SourceDocument, SourceDocument]:
     """The upstream spec and the effective spec; raises :class:`SpecErrors` on unreadable input."""
     spec = load_document(inputs.spec, display_path(inputs.spec), inputs.limits)
     overlays = [load_document(p, display_path(p), inputs.limits) for p in inputs.overlays]
-    return spec, apply_overlays(spec, overlays)
+    return spec, apply_overlays(spec, overlays, inputs.limits)
 
 
 def run(inputs: Inputs, models_worker: Worker | None = None) -> Outcome:
