@@ -34,6 +34,8 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .encoders import terminal_safe
+
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _MAX_DEPTH = 32  # deeper than any real schema; a guard, with the cycle check, against runaway recursion
 
@@ -448,7 +450,7 @@ def render_text(changes: list[Change]) -> str:
     if not changes:
         return "no changes to the API surface"
     breaking = sum(c.breaking for c in changes)
-    lines = [str(c) for c in sorted(changes, key=lambda c: (not c.breaking, c.where))]
+    lines = [terminal_safe(str(c)) for c in sorted(changes, key=lambda c: (not c.breaking, c.where))]
     return "\n".join([*lines, f"{len(changes)} change(s), {breaking} breaking"])
 
 

@@ -36,6 +36,7 @@ __all__ = [
     "markdown_text",
     "py_literal",
     "py_string",
+    "terminal_safe",
     "toml_string",
     "unwrap",
 ]
@@ -140,6 +141,12 @@ def _is_unsafe(char: str) -> bool:
 
 def _escape_unsafe(text: str, keep: str = "") -> str:
     return "".join(_escape_char(c) if c not in keep and _is_unsafe(c) else c for c in text)
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every character that is not printable (escape sequences, line breaks, bidi
+    overrides) escaped, so a message quoting a spec cannot rewrite the user's terminal."""
+    return _escape_unsafe(text)
 
 
 def py_string(text: str | SpecText) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .encoders import terminal_safe
+
 
 @dataclass(frozen=True, order=True)
 class SpecError:
@@ -19,7 +21,7 @@ class SpecError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.pointer or '/'}: {self.message}"
+        return terminal_safe(f"{self.file}:{self.line}: {self.pointer or '/'}: {self.message}")
 
 
 class SpecErrors(Exception):

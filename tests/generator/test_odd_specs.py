@@ -137,3 +137,13 @@ def test_json_holding_what_yaml_refuses_is_still_located_by_its_line(tmp_path: P
     result = run_generator("generate", "--spec", path, "--out", tmp_path / "out", "--package", "odd")
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith("spec.json:2: /paths/~1x/get/responses: {} should be non-empty")
+
+
+def test_messages_quoting_the_spec_cannot_write_to_the_terminal(tmp_path: Path) -> None:
+    path = tmp_path / "spec.json"
+    spec = {"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {"/x\x1b[2J\u202e": {"get": {}}}}
+    path.write_text(json.dumps(spec, indent=2), encoding="utf-8")
+    result = run_generator("generate", "--spec", path, "--out", tmp_path / "out", "--package", "odd")
+    assert result.returncode == 2
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+    assert "/paths/~1x\\x1b[2J\\u202e/get: 'responses' is a required property" in result.stderr
