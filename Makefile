@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate diff check-generated lint typecheck test contract emulator st-emulator bench bench-generate bench-emulator bench-client bench-contract clean
+.PHONY: help install generate diff check-generated lint typecheck test fuzz-generator contract emulator st-emulator bench bench-generate bench-emulator bench-client bench-contract clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -40,6 +40,19 @@ test: $(STAMP) ## The project's tests: generated-output check, lint, mypy, pytes
 	$(BIN)/python -m generator check
 	$(MAKE) --no-print-directory lint typecheck
 	$(BIN)/python -m pytest
+
+FUZZ_EXAMPLES ?= 5000
+FUZZ_TEST := tests/generator/test_fuzz_generator.py
+
+# new random examples each run (make test runs 25 fixed ones); the summary is printed even when
+# pytest fails, and pytest's exit status is the target's
+fuzz-generator: $(STAMP) ## Fuzz the generator with Hypothesis: FUZZ_EXAMPLES=5000 random hostile specs (FUZZ_KEEP_GOING=1 to record every failure without shrinking); prints how many ran, how long, what failed
+	@summary=$$(mktemp); \
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_RANDOM=1 FUZZ_KEEP_GOING=$(FUZZ_KEEP_GOING) FUZZ_SUMMARY=$$summary \
+		$(BIN)/python -m pytest -p no:cacheprovider -q --hypothesis-show-statistics \
+		$(FUZZ_TEST)::test_generator_answers_hostile_text_with_a_safe_package_or_a_located_error \
+		$(FUZZ_TEST)::test_the_fuzzing_run_found_no_failure; \
+	status=$$?; echo; cat $$summary; rm -f $$summary; exit $$status
 
 # the options reach the suite as CONTRACT_* variables; exported here rather than written on the
 # recipe's command line, which make echoes (tokens would be printed)
