@@ -7,7 +7,9 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from conftest import run_generator
 
@@ -28,9 +30,7 @@ def _generate_and_run(tmp_path: Path, spec: dict[str, object], program: str) -> 
     )
 
 
-def _spec(
-    schemas: dict[str, object], body: dict[str, object], parameters: list[object] | None = None
-) -> dict[str, object]:
+def _spec(schemas: Mapping[str, object], body: Mapping[str, object], parameters: list[object] | None = None) -> Any:
     operation = {
         "operationId": "Af",
         "parameters": parameters or [],
