@@ -8,10 +8,8 @@ spec outside the working directory by its file name, so the location is ``spec.y
 from __future__ import annotations
 
 import json
-import os
 import resource
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -56,16 +54,7 @@ def _run_capped(*args: str | Path) -> subprocess.CompletedProcess[str]:
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
 
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        preexec_fn=cap,
-        timeout=300,
-        check=False,
-    )
+    return run_generator(*args, preexec_fn=cap, timeout=300)
 
 
 # ---------------------------------------------------------------------------------------------
