@@ -18,6 +18,10 @@ from typing import Any
 import httpx
 import schemathesis
 
+from contract_tests import threadsafe_ast
+
+threadsafe_ast.install()  # st loads this module before its worker threads start
+
 CODES = {
     400: "BAD_REQUEST",
     401: "UNAUTHORIZED",
