@@ -238,10 +238,16 @@ def _written(stream: io.TextIOWrapper) -> str:
 
 
 def _located(stderr: str, file_name: str) -> bool:
-    """Does a line start ``FILE:LINE:`` (LINE from 1) with the spec, named as the generator may name it?"""
-    names = {file_name, repr(file_name)[1:-1], json.dumps(file_name)[1:-1]}
-    names.add(file_name.encode("utf-8", "backslashreplace").decode("utf-8"))  # as stderr writes it
-    return any(re.search(rf"(^|/){re.escape(name)}:[1-9][0-9]*: ", stderr, flags=re.MULTILINE) for name in names)
+    """Does a line start ``FILE:LINE:`` (LINE from 1) with the spec, named as it is or escaped
+    (``\\n``, ``\\x0a``, ``\\u202e``...: what is not printable may be shown so)?"""
+    raw = {file_name, file_name.encode("utf-8", "backslashreplace").decode("utf-8")}  # as stderr writes it
+    if any(re.search(rf"(^|/){re.escape(name)}:[1-9][0-9]*: ", stderr, flags=re.MULTILINE) for name in raw):
+        return True
+    for shown in re.findall(r"^(.*?):[1-9][0-9]*: ", stderr, flags=re.MULTILINE):
+        with contextlib.suppress(UnicodeDecodeError):
+            if shown.encode("latin-1", "backslashreplace").decode("unicode_escape").endswith(file_name):
+                return True
+    return False
 
 
 # ---------------------------------------------------------------------------------------------
