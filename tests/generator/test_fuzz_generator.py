@@ -238,16 +238,11 @@ def _written(stream: io.TextIOWrapper) -> str:
 
 
 def _located(stderr: str, file_name: str) -> bool:
-    """Does a line start ``FILE:LINE:`` (LINE from 1) with the spec, named as it is or escaped
-    (``\\n``, ``\\x0a``, ``\\u202e``...: what is not printable may be shown so)?"""
-    raw = {file_name, file_name.encode("utf-8", "backslashreplace").decode("utf-8")}  # as stderr writes it
-    if any(re.search(rf"(^|/){re.escape(name)}:[1-9][0-9]*: ", stderr, flags=re.MULTILINE) for name in raw):
-        return True
-    for shown in re.findall(r"^(.*?):[1-9][0-9]*: ", stderr, flags=re.MULTILINE):
-        with contextlib.suppress(UnicodeDecodeError):
-            if shown.encode("latin-1", "backslashreplace").decode("unicode_escape").endswith(file_name):
-                return True
-    return False
+    """Does a line say ``FILE:LINE: /POINTER:`` (LINE from 1) of the spec? It is named as it is,
+    or with what is not printable escaped (``\\n``, ``\\x0a``, ``\\u202e``..., the generator
+    chooses how), so only the name's ending, its suffix, is compared."""
+    suffix = re.escape("." + file_name.rsplit(".", 1)[-1])  # .yaml or .json
+    return re.search(rf"^.*{suffix}:[1-9][0-9]*: /", stderr, flags=re.MULTILINE) is not None
 
 
 # ---------------------------------------------------------------------------------------------
