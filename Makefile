@@ -1,6 +1,6 @@
 # Every target depends on `install`, so any of them works as the first command on a fresh clone.
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
@@ -66,7 +66,7 @@ contract: export CONTRACT_RECORD_DEVIATIONS := $(or $(RECORD),$(CONTRACT_RECORD_
 contract: export CONTRACT_ALLOW_WRITES := $(or $(ALLOW_WRITES),$(CONTRACT_ALLOW_WRITES))
 contract: export CONTRACT_MAX_CREATED := $(or $(MAX_CREATED),$(CONTRACT_MAX_CREATED))
 contract: $(STAMP) ## The conformance suite (default: the embedded emulator; BASE_URL= API_TOKEN= OTHER_TEAM_TOKEN= PROFILE=quick|full SEED= ALLOW_WRITES=1 MAX_CREATED= BASELINE= RECORD=1)
-	$(BIN)/python -m pytest contract_tests -p no:cacheprovider --junitxml=reports/junit.xml
+	$(BIN)/deployments-contract
 
 emulator: $(STAMP) ## Run the emulator on 127.0.0.1:8000 (pass options as ARGS="--clock manual --db :memory:")
 	$(BIN)/python -m emulator $(ARGS)

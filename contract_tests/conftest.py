@@ -2,7 +2,8 @@
 
 Every option has a ``CONTRACT_*`` environment variable: CONTRACT_BASE_URL, CONTRACT_API_TOKEN,
 CONTRACT_OTHER_TEAM_TOKEN, CONTRACT_ALLOW_WRITES=1, CONTRACT_PROFILE, CONTRACT_SEED,
-CONTRACT_MAX_CREATED, CONTRACT_BASELINE, CONTRACT_RECORD_DEVIATIONS=1.
+CONTRACT_MAX_CREATED, CONTRACT_BASELINE, CONTRACT_RECORD_DEVIATIONS=1, CONTRACT_REQUEST_TIMEOUT.
+Exit codes: see ``verdict``.
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
-from contract_tests import journal
+from contract_tests import journal, verdict
 from contract_tests import report as conformance
 from contract_tests.target import (
     DEFAULT_MAX_CREATED,
+    DEFAULT_REQUEST_TIMEOUT,
     DEFAULT_SEED,
     EMULATOR_TOKENS,
     MIN_CREATED,
@@ -29,6 +31,7 @@ from contract_tests.target import (
     embedded_emulator,
     env,
     is_loopback,
+    manual_clock,
     preflight,
     sweep,
     writes_allowed,
@@ -36,6 +39,7 @@ from contract_tests.target import (
 
 # the effective spec as the generated package ships it: the contract the suite holds servers to
 SPEC = str(resources.files("paperspace_deployments").joinpath("openapi.json"))
+EMULATOR_TOKEN, EMULATOR_OTHER_TOKEN = EMULATOR_TOKENS
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -77,54 +81,76 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=bool(env("RECORD_DEVIATIONS")),
         help="add this run's Schemathesis failures to --baseline",
     )
+    group.addoption(
+        "--request-timeout",
+        type=float,
+        default=float(env("REQUEST_TIMEOUT") or DEFAULT_REQUEST_TIMEOUT),
+        help=f"seconds to wait for each answer (default {DEFAULT_REQUEST_TIMEOUT:g})",
+    )
+
+
+def refuse(code: int, reason: str) -> NoReturn:
+    """End the run before testing; the reports say why instead of showing a previous run."""
+    conformance.refuse(code, reason)
+    pytest.exit(reason, returncode=code)
+
+
+def target_from_options(config: pytest.Config, stack: ExitStack) -> Target:
+    """The target the options name (tokens stay inside ``Target``, whose repr leaves them out,
+    so no frame a traceback may show holds one in a plain local)."""
+    option = config.getoption
+    base_url = option("--base-url")
+    embedded = base_url is None
+    if embedded:
+        base_url = stack.enter_context(embedded_emulator())
+    if not embedded and not option("--api-token"):
+        refuse(verdict.USAGE, "--api-token (or CONTRACT_API_TOKEN) is required with --base-url")
+    max_created = option("--max-created")
+    if max_created is None and not is_loopback(str(base_url)):
+        max_created = DEFAULT_MAX_CREATED
+    if max_created is not None and max_created < MIN_CREATED:
+        refuse(verdict.USAGE, f"--max-created must be at least {MIN_CREATED}")
+    if option("--request-timeout") <= 0:
+        refuse(verdict.USAGE, "--request-timeout must be a positive number of seconds")
+    baseline = option("--baseline")
+    if option("--record-deviations") and not baseline:
+        refuse(verdict.USAGE, "--record-deviations needs --baseline FILE to record into")
+    if baseline:
+        baseline = Path(baseline).resolve()
+        if not baseline.exists():
+            if not option("--record-deviations"):
+                refuse(verdict.USAGE, f"--baseline {baseline}: no such file")
+            baseline.write_text('{"format_version": 1, "entries": []}\n')
+    return Target(
+        base_url=str(base_url).rstrip("/"),
+        # read here and nowhere else: no local variable holds a token
+        token=EMULATOR_TOKEN if embedded else option("--api-token"),
+        other_token=EMULATOR_OTHER_TOKEN if embedded else option("--other-team-token"),
+        allow_writes=writes_allowed(str(base_url), option("--allow-writes")),
+        profile=option("--profile"),
+        seed=option("--seed"),
+        embedded=embedded,
+        run_prefix=f"contract-{secrets.token_hex(3)}-",
+        max_created=max_created,
+        baseline=baseline or None,
+        record_deviations=option("--record-deviations"),
+        request_timeout=option("--request-timeout"),
+        clock_url=manual_clock(str(base_url)),
+    )
 
 
 @pytest.fixture(scope="session")
 def target(request: pytest.FixtureRequest) -> Iterator[Target]:
-    option = request.config.getoption
     with ExitStack() as stack:
-        base_url = option("--base-url")
-        embedded = base_url is None
-        token, other = option("--api-token"), option("--other-team-token")
-        if embedded:
-            base_url = stack.enter_context(embedded_emulator())
-            token, other = list(EMULATOR_TOKENS)
-        if not token:
-            pytest.exit("--api-token (or CONTRACT_API_TOKEN) is required with --base-url", returncode=2)
-        max_created = option("--max-created")
-        if max_created is None and not is_loopback(str(base_url)):
-            max_created = DEFAULT_MAX_CREATED
-        if max_created is not None and max_created < MIN_CREATED:
-            pytest.exit(f"--max-created must be at least {MIN_CREATED}", returncode=2)
-        baseline = option("--baseline")
-        if option("--record-deviations") and not baseline:
-            pytest.exit("--record-deviations needs --baseline FILE to record into", returncode=2)
-        if baseline:
-            baseline = Path(baseline).resolve()
-            if not baseline.exists():
-                if not option("--record-deviations"):
-                    pytest.exit(f"--baseline {baseline}: no such file", returncode=2)
-                baseline.write_text('{"format_version": 1, "entries": []}\n')
-        found = Target(
-            base_url=str(base_url).rstrip("/"),
-            token=token,
-            other_token=other,
-            allow_writes=writes_allowed(str(base_url), option("--allow-writes")),
-            profile=option("--profile"),
-            seed=option("--seed"),
-            embedded=embedded,
-            run_prefix=f"contract-{secrets.token_hex(3)}-",
-            max_created=max_created,
-            baseline=baseline or None,
-            record_deviations=option("--record-deviations"),
-        )
+        found = target_from_options(request.config, stack)
+        conformance.describe_target(found)
         problem = preflight(found)
         if problem:
-            pytest.exit(f"conformance run refused: {problem}", returncode=3)
-        # read by the before_call hook, here and in Schemathesis's process
+            refuse(verdict.REFUSED, f"conformance run refused: {problem}")
+        # read by the hooks, here and in Schemathesis's process
         os.environ["CONTRACT_RUN_PREFIX"] = found.run_prefix
         os.environ["CONTRACT_NAME_POOL"] = str(found.fuzzing_names or "")
-        conformance.describe_target(found)
+        os.environ["CONTRACT_CLOCK_URL"] = found.clock_url or ""
         try:
             yield found
         finally:  # after failures and Ctrl-C too
@@ -132,28 +158,86 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
             if found.allow_writes:
                 left = sweep(found)
                 if left:  # an error of the session's last test: the run cannot exit 0
-                    raise RuntimeError(f"the sweep could not delete this run's deployments: {left}")
+                    raise verdict.ServerFault(f"the sweep could not delete this run's deployments: {left}")
 
 
-# -- the report: pytest writes JUnit XML (make contract passes --junitxml); report.py writes the
-# operation x check matrix (Markdown and HTML) and prints a one-screen summary.
+class Judged:
+    """How many of the server's answers a rule judged; a rule that judged none is *not run*."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.why_none = "the server gave it nothing to judge"
+
+    def add(self, answers: int = 1) -> None:
+        self.count += answers
+
+
+JUDGED = pytest.StashKey[Judged]()
+
+
+@pytest.fixture
+def judged(request: pytest.FixtureRequest) -> Judged:
+    found = Judged()
+    request.node.stash[JUDGED] = found
+    return found
+
+
+# -- the report: pytest writes JUnit XML (the command passes --junitxml); report.py writes the
+# operation x check matrix (Markdown and HTML) and prints a one-screen summary; verdict.py decides
+# the exit code from who is to blame for each failure.
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     conformance.record(report)
 
 
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    if report.failed:  # the suite itself does not load: nothing the server did
+        verdict.TALLY.tooling += 1
+        conformance.refuse(
+            verdict.TOOLING_ERROR, f"the suite could not be loaded: {report.longreprtext.strip()[-500:]}"
+        )
+
+
+def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+    verdict.TALLY.interrupted = True
+
+
+def pytest_internalerror(excrepr: Any, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+    verdict.TALLY.tooling += 1
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    session.exitstatus = verdict.TALLY.exit_code(int(exitstatus))
+    conformance.write_files(Path("reports"), session.exitstatus)
+
+
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    conformance.write(terminalreporter, Path("reports"))
+    conformance.print_summary(terminalreporter, Path("reports"))
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    """A failing rule ends with the last requests it sent, as curl commands, and the seed."""
+    """Who is to blame for a failure; how many answers a rule judged (none: *not run*); and a
+    failing rule ends with the last requests it sent, as curl commands, and the seed."""
     if call.when == "setup":
         journal.clear()
     outcome = yield
     report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
+    if report.failed and call.excinfo is not None:
+        blamed = "server" if verdict.blames_server(call.excinfo.value) else "tooling"
+        report.user_properties.append(("blame", blamed))
+        if blamed == "server":
+            verdict.TALLY.server += 1
+        else:
+            verdict.TALLY.tooling += 1
+    judged = item.stash.get(JUDGED, None)
+    if call.when == "call" and judged is not None:
+        report.user_properties.append(("judged", judged.count))
+        if report.passed and judged.count == 0:
+            report.outcome = "skipped"
+            report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: not run: {judged.why_none}")
     if call.when == "call" and report.failed and journal.curls():
         seed = item.config.getoption("--seed")
         lines = ["", f"Last requests (of {journal.KEPT} at most; the token is $CONTRACT_API_TOKEN):"]

@@ -89,6 +89,35 @@ class Failure:
         return "\n".join(lines)
 
 
+# Errors Schemathesis reports that the server caused: it stopped answering, answered too slowly,
+# or broke the connection. Any other error is the tooling's (the suite's hooks and checks,
+# Schemathesis, Hypothesis, CPython), which the run reports without blaming the server.
+SERVER_ERROR_TYPES = frozenset(
+    {
+        "ConnectionError",
+        "ConnectTimeout",
+        "ReadTimeout",
+        "Timeout",
+        "ChunkedEncodingError",
+        "ContentDecodingError",
+        "TooManyRedirects",
+        "SSLError",
+        "ProxyError",
+        "RetryError",
+        "UnhealthyAPIError",
+        "UnresponsiveOperationError",
+    }
+)
+
+
+@dataclass(frozen=True)
+class RunError:
+    """Something that kept Schemathesis from testing part of the target, and who caused it."""
+
+    text: str
+    tooling: bool
+
+
 @dataclass
 class Cell:
     """One check on one operation: how many answers it judged, and what failed."""
@@ -103,7 +132,7 @@ class Findings:
     exit_code: int
     cells: dict[tuple[str, str], Cell]
     new_failures: set[tuple[str, str]]  # (operation, failure kind) the baseline does not cover
-    errors: list[str]  # what kept Schemathesis from testing something
+    errors: list[RunError]  # what kept Schemathesis from testing something
     cases: int
     output_tail: str
     report_dir: Path
@@ -180,17 +209,17 @@ def read_findings(
     events = sorted(report_dir.glob("ndjson-*.ndjson"))
     summaries = sorted(report_dir.glob("json-*.json"))
     cells: dict[tuple[str, str], Cell] = {}
-    errors: list[str] = []
+    errors: list[RunError] = []
     cases = 0
     if not events or not summaries:
-        errors.append("Schemathesis wrote no report: " + output.strip()[-2000:])
+        errors.append(RunError("Schemathesis wrote no report: " + output.strip()[-2000:], tooling=True))
         return Findings(seed, exit_code, cells, set(), errors, 0, output[-4000:], report_dir)
     for event in _events(events[-1]):
         name, payload = next(iter(event.items()))
         if name == "NonFatalError":
-            errors.append(f"{payload.get('label', '?')}: {_error_text(payload)}")
+            errors.append(RunError(f"{payload.get('label', '?')}: {_error_text(payload)}", _by_tooling(payload)))
         elif name == "FatalError":
-            errors.append(f"Schemathesis stopped: {_error_text(payload)}")
+            errors.append(RunError(f"Schemathesis stopped: {_error_text(payload)}", _by_tooling(payload)))
         elif name == "ScenarioFinished":
             recorder = payload.get("recorder") or {}
             phase = str(payload.get("phase", ""))
@@ -200,7 +229,11 @@ def read_findings(
                 for check in checks:
                     status = check.get("status")
                     if status == "error":
-                        errors.append(f"{operation}: check {check['name']} raised an error (case {case_id})")
+                        errors.append(
+                            RunError(
+                                f"{operation}: check {check['name']} raised an error (case {case_id})", tooling=True
+                            )
+                        )
                     # a failure counts from any phase; a success only where the check can act
                     judged = status == "failure" or (
                         status == "success" and ONLY_IN_PHASE.get(check["name"], phase) == phase
@@ -213,7 +246,11 @@ def read_findings(
                         cell.failures.append(_failure(recorder, case_id, operation, check, phase))
     summary = json.loads(summaries[-1].read_text())
     if exit_code not in {0, 1} or summary.get("complete") is not True:
-        errors.append(f"Schemathesis did not complete (exit {exit_code}): {output.strip()[-1500:]}")
+        # the server's fault if it stopped answering (a server error above says so), else the tool's
+        by_server = any(not e.tooling for e in errors)
+        errors.append(
+            RunError(f"Schemathesis did not complete (exit {exit_code}): {output.strip()[-1500:]}", not by_server)
+        )
     new = {(op, f["type"]) for f in summary.get("failures") or [] for op in f.get("operations") or []}
     accepted = _baseline_entries(baseline)
     return Findings(seed, exit_code, cells, new, errors, cases, output[-4000:], report_dir, accepted)
@@ -235,6 +272,12 @@ def _events(path: Path) -> Iterator[dict[str, Any]]:
         for line in lines:
             if line.strip():
                 yield json.loads(line)
+
+
+def _by_tooling(payload: dict[str, Any]) -> bool:
+    value = payload.get("value")
+    kind = value.get("type") if isinstance(value, dict) else None
+    return kind not in SERVER_ERROR_TYPES
 
 
 def _error_text(payload: dict[str, Any]) -> str:

@@ -2,14 +2,20 @@
 
 Outcomes of a cell or a rule: passed, failed, accepted (a failure the baseline records as an
 accepted deviation), not applicable (the check has nothing to judge on that operation) and not run
-(it could have judged, but this run could not do it: no second token, a read-only target). A
-"not run" is never counted as a pass.
+(it could have judged, but this run could not do it: no second token, a read-only target, or
+the server gave it nothing to judge) and tooling error (the suite, Schemathesis or Hypothesis
+failed there: the server is not blamed). A "not run" is never counted as a pass; every outcome
+says how many of the server's answers it judged.
+
+The files in ``reports/`` always describe the run that just ended: a refused or misused run
+rewrites them saying why, and removes the previous run's Schemathesis reports.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,9 +24,10 @@ import pytest
 
 from contract_tests.engine import CHECKS
 from contract_tests.target import Target
+from contract_tests.verdict import EXIT_CODES
 
-OUTCOMES = ("passed", "failed", "accepted", "not applicable", "not run")
-SYMBOLS = {"passed": "✓", "failed": "✗", "accepted": "~", "not applicable": "·", "not run": "?"}
+OUTCOMES = ("passed", "failed", "accepted", "not applicable", "not run", "tooling error")
+SYMBOLS = {"passed": "✓", "failed": "✗", "accepted": "~", "not applicable": "·", "not run": "?", "tooling error": "!"}
 MATRIX_TEST = "test_check["
 
 
@@ -29,10 +36,17 @@ class Outcome:
     outcome: str
     reason: str  # a skip's reason, or a failure's first line
     text: str  # a failure's whole message
+    judged: int | None = None  # answers of the server the check or rule judged
 
 
 _OUTCOMES: dict[str, Outcome] = {}
 _TARGET: list[str] = []
+_REFUSAL: list[tuple[int, str]] = []  # (exit code, why) of a run that ended before testing
+
+
+def refuse(code: int, reason: str) -> None:
+    """The run ends before (or instead of) testing: the reports will say so and why."""
+    _REFUSAL.append((code, reason))
 
 
 def describe_target(target: Target) -> None:
@@ -58,7 +72,13 @@ def record(report: pytest.TestReport) -> None:
     text = report.longreprtext.strip() if report.failed else ""
     reason = ""
     outcome: str = report.outcome
-    if hasattr(report, "wasxfail"):
+    properties = dict(report.user_properties)
+    if report.failed and properties.get("blame") == "tooling":
+        outcome = "tooling error"
+        reason = "the server is not blamed: " + next(
+            (line[1:].strip() for line in text.splitlines() if line.startswith("E ")), text[-200:]
+        )
+    elif hasattr(report, "wasxfail"):
         outcome, reason = "accepted", str(report.wasxfail)
     elif report.skipped:
         reason = str(report.longrepr[2]).removeprefix("Skipped: ") if isinstance(report.longrepr, tuple) else ""
@@ -67,8 +87,9 @@ def record(report: pytest.TestReport) -> None:
         # pytest's "E   ..." line says what broke; a pytest.fail message has none: its first line
         errors = [line[1:].strip() for line in text.splitlines() if line.startswith("E ")]
         reason = (errors or [line for line in text.splitlines() if line.strip()] or ["failed"])[0][:200]
-    if report.nodeid not in _OUTCOMES or outcome == "failed":
-        _OUTCOMES[report.nodeid] = Outcome(outcome, reason, text)
+    judged = properties.get("judged")
+    if report.nodeid not in _OUTCOMES or outcome in {"failed", "tooling error"}:
+        _OUTCOMES[report.nodeid] = Outcome(outcome, reason, text, judged if isinstance(judged, int) else None)
 
 
 def _split(nodeid: str) -> tuple[str, str] | None:
@@ -108,9 +129,9 @@ def _anchor(nodeid: str) -> str:
     return "f-" + "".join(c if c.isalnum() else "-" for c in nodeid.split("::", 1)[-1]).strip("-").lower()
 
 
-def markdown() -> str:
+def markdown(exit_code: int) -> str:
     operations, checks, cells = _matrix()
-    lines = ["# Conformance report", "", *_TARGET, "", f"**{_counts()}**", ""]
+    lines = ["# Conformance report", "", *_TARGET, "", f"**{_verdict_line(exit_code)}**; {_counts()}", ""]
     legend = ", ".join(f"{SYMBOLS[o]} {o}" for o in OUTCOMES)
     if operations:
         lines += ["## Checks x operations", "", legend, ""]
@@ -124,11 +145,17 @@ def markdown() -> str:
                 row.append(f"[{symbol}](#{_anchor(nodeid)})" if outcome.outcome == "failed" else symbol)
             lines.append(f"| `{check}` | " + " | ".join(row) + f" | {CHECKS.get(check, '')} |")
         lines.append("")
-    lines += ["## The API's rules and the run itself", "", "| test | outcome | detail |", "| --- | --- | --- |"]
+    lines += [
+        "## The API's rules and the run itself",
+        "",
+        "| test | outcome | answers judged | detail |",
+        "| --- | --- | --: | --- |",
+    ]
     for nodeid, outcome in sorted(_others()):
         name = nodeid.split("::", 1)[-1]
-        lines.append(f"| `{name}` | {outcome.outcome} | {outcome.reason.replace('|', '/')} |")
-    failed = [(n, o) for n, o in _OUTCOMES.items() if o.outcome == "failed"]
+        judged = "" if outcome.judged is None else str(outcome.judged)
+        lines.append(f"| `{name}` | {outcome.outcome} | {judged} | {outcome.reason.replace('|', '/')} |")
+    failed = [(n, o) for n, o in _OUTCOMES.items() if o.outcome in {"failed", "tooling error"}]
     if failed:
         lines += ["", "## Failures", ""]
         for nodeid, outcome in failed:
@@ -137,7 +164,7 @@ def markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-def html_page(schemathesis_report: str | None) -> str:
+def html_page(schemathesis_report: str | None, exit_code: int) -> str:
     operations, checks, cells = _matrix()
     esc = html.escape
     colors = {
@@ -146,6 +173,7 @@ def html_page(schemathesis_report: str | None) -> str:
         "accepted": "#fbe7b5",
         "not applicable": "#f2f2f2",
         "not run": "#e6e6f5",
+        "tooling error": "#e0c8f0",
     }
     out = [
         "<!doctype html><meta charset='utf-8'><title>Conformance report</title>",
@@ -155,7 +183,7 @@ def html_page(schemathesis_report: str | None) -> str:
         "pre{background:#f6f6f6;padding:1em;overflow-x:auto}</style>",
         "<h1>Conformance report</h1><ul>",
         *[f"<li>{esc(line.removeprefix('- '))}</li>" for line in _TARGET],
-        f"</ul><p><b>{esc(_counts())}</b></p>",
+        f"</ul><p><b>{esc(_verdict_line(exit_code))}</b>; {esc(_counts())}</p>",
         "<p>"
         + " ".join(f"<span style='background:{colors[o]};padding:2px 6px'>{SYMBOLS[o]} {o}</span>" for o in OUTCOMES),
     ]
@@ -170,7 +198,8 @@ def html_page(schemathesis_report: str | None) -> str:
             out.append(f"<tr><td class='op'><code>{esc(operation)}</code></td>")
             for check in checks:
                 nodeid, outcome = cells.get((operation, check), ("", Outcome("not run", "", "")))
-                title = esc(f"{check}: {outcome.outcome}" + (f" ({outcome.reason})" if outcome.reason else ""))
+                judged = "" if outcome.judged is None else f", {outcome.judged} answers judged"
+                title = esc(f"{check}: {outcome.outcome}{judged}" + (f" ({outcome.reason})" if outcome.reason else ""))
                 symbol = SYMBOLS[outcome.outcome]
                 if outcome.outcome == "failed":
                     symbol = f"<a href='#{_anchor(nodeid)}'>{symbol}</a>"
@@ -182,10 +211,11 @@ def html_page(schemathesis_report: str | None) -> str:
         out.append(
             f"<tr><td class='op'><code>{esc(nodeid.split('::', 1)[-1])}</code></td>"
             f"<td style='background:{colors[outcome.outcome]}'>{esc(outcome.outcome)}</td>"
+            f"<td>{'' if outcome.judged is None else outcome.judged}</td>"
             f"<td class='op'>{esc(outcome.reason)}</td></tr>"
         )
     out.append("</table>")
-    failed = [(n, o) for n, o in _OUTCOMES.items() if o.outcome == "failed"]
+    failed = [(n, o) for n, o in _OUTCOMES.items() if o.outcome in {"failed", "tooling error"}]
     if failed:
         out.append("<h2>Failures</h2>")
         for nodeid, outcome in failed:
@@ -219,22 +249,56 @@ def terminal_lines() -> list[str]:
     return lines
 
 
-def write(terminalreporter: Any, directory: Path) -> None:
-    if not _OUTCOMES:
-        return
+def _verdict_line(code: int) -> str:
+    return f"exit {code}: {EXIT_CODES.get(code, 'pytest exit status')}"
+
+
+def _refusal_page(code: int, reason: str) -> tuple[str, str]:
+    """The Markdown and HTML of a run that ended before testing."""
+    md = ["# Conformance report", "", *_TARGET, "", f"**Not tested ({_verdict_line(code)})**", "", "```"]
+    md += [reason.replace("```", "'''"), "```", ""]
+    page = (
+        "<!doctype html><meta charset='utf-8'><title>Conformance report</title><h1>Conformance report</h1>"
+        f"<p><b>Not tested ({html.escape(_verdict_line(code))})</b></p><pre>{html.escape(reason)}</pre>\n"
+    )
+    return "\n".join(md), page
+
+
+def write_files(directory: Path, exit_code: int) -> None:
+    """Rewrite every report of the suite for the run that just ended (a refused one included)."""
     directory.mkdir(exist_ok=True)
-    (directory / "conformance.md").write_text(markdown(), encoding="utf-8")
+    if _REFUSAL or not _OUTCOMES:
+        code, reason = _REFUSAL[-1] if _REFUSAL else (exit_code, "no test ran: see the terminal output")
+        code = exit_code if exit_code not in {0, 1} else code
+        stale = directory / "schemathesis"
+        if stale.is_dir() and not _OUTCOMES:  # the previous run's: nothing of this run is in it
+            shutil.rmtree(stale)
+        md, page = _refusal_page(code, reason)
+        (directory / "conformance.md").write_text(md, encoding="utf-8")
+        (directory / "conformance.html").write_text(page, encoding="utf-8")
+        summary = {"exit_code": code, "verdict": EXIT_CODES.get(code, ""), "refused": reason, "outcomes": {}}
+        (directory / "conformance.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
+        return
+    (directory / "conformance.md").write_text(markdown(exit_code), encoding="utf-8")
     outcomes = {
-        nodeid.split("::", 1)[-1]: {"outcome": o.outcome, "reason": o.reason} for nodeid, o in _OUTCOMES.items()
+        nodeid.split("::", 1)[-1]: {"outcome": o.outcome, "reason": o.reason, "judged": o.judged}
+        for nodeid, o in _OUTCOMES.items()
     }
-    (directory / "conformance.json").write_text(json.dumps(outcomes, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    summary = {"exit_code": exit_code, "verdict": EXIT_CODES.get(exit_code, ""), "outcomes": outcomes}
+    (directory / "conformance.json").write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     schemathesis_html = sorted((directory / "schemathesis").glob("html-*/index.html"))
     link = str(schemathesis_html[-1].relative_to(directory)) if schemathesis_html else None
-    (directory / "conformance.html").write_text(html_page(link), encoding="utf-8")
+    (directory / "conformance.html").write_text(html_page(link, exit_code), encoding="utf-8")
+
+
+def print_summary(terminalreporter: Any, directory: Path) -> None:
     terminalreporter.section("conformance")
     for line in _TARGET:
         terminalreporter.write_line(line)
-    for line in terminal_lines():
-        terminalreporter.write_line(line)
-    terminalreporter.write_line(f"{_counts()}")
+    if _REFUSAL or not _OUTCOMES:
+        terminalreporter.write_line(_REFUSAL[-1][1] if _REFUSAL else "no test ran")
+    else:
+        for line in terminal_lines():
+            terminalreporter.write_line(line)
+        terminalreporter.write_line(f"{_counts()}")
     terminalreporter.write_line(f"report: {directory / 'conformance.md'}, .html and .json; JUnit XML with --junitxml")

@@ -18,6 +18,7 @@ import httpx
 PROFILES = {"quick": 15, "full": 150}  # Hypothesis examples per operation and phase
 WORKERS = {"quick": 2, "full": 2}
 DEFAULT_SEED = 20261128  # runs are reproducible by default; --seed N explores other inputs
+DEFAULT_REQUEST_TIMEOUT = 30.0
 DEFAULT_MAX_CREATED = 30  # deployments a run may create on a non-loopback target
 MIN_CREATED = 3  # the smallest --max-created that leaves each side of the run something
 EMULATOR_TOKENS = {"dev-token-team-a": "team-a", "dev-token-team-b": "team-b"}
@@ -36,6 +37,8 @@ class Target:
     max_created: int | None = None  # None: no cap (loopback targets)
     baseline: Path | None = None  # accepted deviations (a Schemathesis baseline file)
     record_deviations: bool = False
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT  # seconds per request, Schemathesis's and the suite's
+    clock_url: str | None = None  # an emulator's control API for its manual clock (loopback only)
 
     @property
     def examples(self) -> int:
@@ -55,8 +58,15 @@ class Target:
         """The share the suite's own tests (rules and model) may create: the rest."""
         return None if self.max_created is None else self.max_created - max(1, self.max_created // 3)
 
-    def headers(self, token: str | None = None) -> dict[str, str]:
-        return {"Authorization": f"Bearer {token or self.token}"}
+    def headers(self, token: str | None = None) -> httpx.Headers:
+        # httpx.Headers, not a dict: its repr masks the token in any traceback that shows locals
+        return httpx.Headers({"Authorization": f"Bearer {token or self.token}"})
+
+    def advance_clock(self, seconds: float) -> bool:
+        """Move the emulator's manual clock on; False when the target has no clock to move."""
+        if self.clock_url is None:
+            return False
+        return httpx.post(self.clock_url, json={"advance_seconds": seconds}, timeout=self.request_timeout).is_success
 
 
 def is_loopback(url: str) -> bool:
@@ -136,24 +146,63 @@ def preflight(target: Target) -> str | None:
     """Why the run cannot mean anything (the token is refused, the server answers only errors)."""
     try:
         response = httpx.get(
-            f"{target.base_url}/deployments", headers=target.headers(), params={"limit": 1}, timeout=30
+            f"{target.base_url}/deployments",
+            headers=target.headers(),
+            params={"limit": 1},
+            timeout=target.request_timeout,
         )
     except httpx.HTTPError as exc:
         return f"cannot reach {target.base_url}: {exc}"
     if response.status_code in {401, 403}:
         return f"the API token is refused ({response.status_code}): every check would pass on a wall of {response.status_code}s"
     if response.status_code != 200:
-        return f"GET /deployments answered {response.status_code}, not 200: the target is not serving the API"
-    if target.other_token:
-        other = httpx.get(
-            f"{target.base_url}/deployments",
-            headers=target.headers(target.other_token),
-            params={"limit": 1},
-            timeout=30,
+        return (
+            f"GET {target.base_url}/deployments answered {response.status_code}, not 200: the target is not serving"
+            f" the API. {_body_start(response, target)} The server's log says why."
         )
+    if target.other_token:
+        try:
+            other = httpx.get(
+                f"{target.base_url}/deployments",
+                headers=target.headers(target.other_token),
+                params={"limit": 1},
+                timeout=target.request_timeout,
+            )
+        except httpx.HTTPError as exc:
+            return f"cannot reach {target.base_url} as the other team: {exc}"
         if other.status_code != 200:
-            return f"the other team's token is refused ({other.status_code})"
+            return f"the other team's token is refused ({other.status_code}). {_body_start(other, target)}"
     return None
+
+
+BODY_SHOWN = 300  # characters of an answer a refusal quotes
+
+
+def _body_start(response: httpx.Response, target: Target) -> str:
+    """The start of an answer's body, printable, with the tokens (should a server echo them) masked."""
+    text = response.text
+    for token in (target.token, target.other_token):
+        if token:
+            text = text.replace(token, "***")
+    shown = text[:BODY_SHOWN].encode("unicode_escape").decode("ascii")
+    if not shown:
+        return "Its body was empty."
+    return f"Its body began: {shown}" + ("..." if len(text) > BODY_SHOWN else "")
+
+
+def manual_clock(base_url: str) -> str | None:
+    """The control URL of a loopback emulator's manual clock, if the target is one (never asked
+    of a target off loopback: the suite sends a live service nothing but the API's requests)."""
+    if not is_loopback(base_url):
+        return None
+    parts = urlparse(base_url)
+    url = f"{parts.scheme}://{parts.netloc}/_emulator/clock"
+    try:
+        answer = httpx.get(url, timeout=5)
+        kind = answer.json().get("kind") if answer.status_code == 200 else None
+    except (httpx.HTTPError, ValueError, AttributeError):
+        return None
+    return url if kind == "manual" else None
 
 
 def env(name: str) -> str | None:

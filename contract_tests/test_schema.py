@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 
 from contract_tests import engine, report
-from contract_tests.conftest import SPEC
+from contract_tests.conftest import SPEC, Judged
 from contract_tests.target import Target
+from contract_tests.verdict import ToolingError
 
 SPEC_DOCUMENT: dict[str, Any] = json.loads(Path(SPEC).read_text(encoding="utf-8"))
 OPERATIONS = engine.operations(SPEC_DOCUMENT)
@@ -64,28 +65,39 @@ def findings(target: Target, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     yield found
 
 
-def test_schemathesis_ran_every_phase_without_errors(findings: engine.Findings) -> None:
-    """The run itself: Schemathesis could test the target (no schema or network errors)."""
-    if findings.errors:
-        pytest.fail("Schemathesis could not test everything:\n" + "\n".join(findings.errors), pytrace=False)
-    assert findings.cases > 0, "Schemathesis ran no test case:\n" + findings.output_tail
+def test_schemathesis_reached_the_server_throughout(findings: engine.Findings, judged: Judged) -> None:
+    """The server answered every request Schemathesis sent: it did not stop, hang or drop them."""
+    by_server = [e.text for e in findings.errors if not e.tooling]
+    if by_server:
+        pytest.fail("The server stopped answering Schemathesis:\n" + "\n".join(by_server), pytrace=False)
+    judged.add(findings.cases)
+
+
+def test_schemathesis_ran_every_phase_without_tooling_errors(findings: engine.Findings) -> None:
+    """The run itself: Schemathesis, Hypothesis and the suite's hooks worked (no schema, hook or
+    interpreter errors). A failure here is the tooling's: the server is not blamed."""
+    by_tooling = [e.text for e in findings.errors if e.tooling]
+    if by_tooling:
+        raise ToolingError("Schemathesis could not test everything:\n" + "\n".join(by_tooling))
+    if findings.cases == 0:
+        raise ToolingError("Schemathesis ran no test case:\n" + findings.output_tail)
 
 
 @pytest.mark.parametrize("check", list(CHECKS))
 @pytest.mark.parametrize("label", OPERATIONS)
-def test_check(findings: engine.Findings, target: Target, label: str, check: str) -> None:
+def test_check(findings: engine.Findings, target: Target, judged: Judged, label: str, check: str) -> None:
     reason = not_checked(label, check, target)
     if reason:
         pytest.skip(reason)
     cell = findings.cell(label, check)
+    judged.add(cell.checked)
+    judged.why_none = "Schemathesis sent this operation no request this check could judge"
     new = [f for f in cell.failures if not findings.is_accepted(f)]
     if new:
         details = "\n\n".join(f.describe(findings.seed) for f in engine.fold(new))
         pytest.fail(f"{len(new)} of {cell.checked} answers failed `{check}`:\n\n{details}", pytrace=False)
     if cell.failures:
         pytest.xfail(f"accepted deviation (baseline): {cell.failures[0].title}")
-    if cell.checked == 0:
-        pytest.skip("not run: Schemathesis sent this operation no request this check could judge")
 
 
 def test_no_check_outside_the_matrix_failed(findings: engine.Findings) -> None:
