@@ -6,6 +6,7 @@ Each is a small function that returns None to pass and raises with Received/Expe
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import threading
@@ -71,15 +72,26 @@ def page_respects_limit(ctx: Any, response: Any, case: Any) -> bool | None:
 
 @schemathesis.check
 def logs_respect_limit(ctx: Any, response: Any, case: Any) -> bool | None:
-    """Logs never exceed `limit` lines and come oldest first."""
+    """Logs never exceed `limit` lines."""
     body = _json(response)
     if response.status_code != 200 or not case.path.endswith("/logs") or not isinstance(body, list):
         return True
     limit = _limit(case)
     if limit is not None and len(body) > limit:
         raise AssertionError(f"Received {len(body)} log lines; Expected at most limit={limit}")
+    return None
+
+
+@schemathesis.check
+def logs_oldest_first(ctx: Any, response: Any, case: Any) -> bool | None:
+    """Log lines come oldest first; judged only on answers with distinct timestamps."""
+    body = _json(response)
+    if response.status_code != 200 or not case.path.endswith("/logs") or not isinstance(body, list):
+        return True
     # compared as instants: RFC 3339 text with other fractions or offsets does not sort as text
     times = [t for t in (_moment(line.get("t")) for line in body if isinstance(line, dict)) if t is not None]
+    if len(set(times)) < 2:
+        return True  # lines of one instant say nothing about order: a skip, not a pass
     if times != sorted(times):
         raise AssertionError("Received log lines out of order; Expected oldest first")
     return None
@@ -150,11 +162,14 @@ def _moment(value: Any) -> datetime | None:
 # at the end finds and deletes all of them. With a cap (CONTRACT_NAME_POOL, set on non-loopback
 # targets), generated names fold onto that many names and bodies lose `projectId`, so upserts can
 # create at most that many deployments (the team's default project, one per name). The hook is
-# `before_call`, which every phase calls; the coverage phase skips `map_body`. And a DELETE never
-# reaches a deployment the run did not create: ids seen in answers with other names are swapped
-# for one that does not exist.
+# `before_call`, which every phase calls; the coverage phase skips `map_body`. And no write
+# reaches a deployment the run did not create (``confine``).
 
 NAME_LIMIT = 255  # the spec's maxLength for a deployment name
+
+
+READS = frozenset({"GET", "OPTIONS"})  # the only methods sent to a deployment the run did not create
+CLOCK_STEP = 5  # seconds an emulator's manual clock moves before each write: lines get distinct times
 
 
 @schemathesis.hook
@@ -166,12 +181,34 @@ def before_call(context: Any, case: Any, **kwargs: Any) -> None:
         renamed = {**renamed, "name": ""}  # the budget is spent: a request the server must reject
     if renamed is not case.body:
         case.body = renamed
-    if case.method.upper() == "DELETE" and isinstance(case.path_parameters, dict):
-        for key, value in case.path_parameters.items():
-            if isinstance(value, str) and value in _FOREIGN:
-                # a deployment this run did not create (Schemathesis drew its id from a listing):
-                # delete one that does not exist instead, and the answer must still be a 404
-                case.path_parameters = {**case.path_parameters, key: NOT_CREATED_BY_THIS_RUN}
+    if case.method.upper() not in READS:
+        confine(case)
+        clock = os.environ.get("CONTRACT_CLOCK_URL")
+        if clock:  # an emulator's: each write happens at its own instant
+            with contextlib.suppress(httpx.HTTPError):
+                _control_client().post(clock, json={"advance_seconds": CLOCK_STEP})
+
+
+@functools.cache
+def _control_client() -> httpx.Client:
+    """One client for the emulator's control API (a new one per call costs milliseconds)."""
+    return httpx.Client(timeout=5)
+
+
+def confine(case: Any) -> None:
+    """A write (any method but GET and OPTIONS: a DELETE, a probe of an undocumented method, a
+    request with a missing or made-up token) names only deployments this run created: any other
+    id in its path is swapped for one that does not exist, whose answer must still be a 404."""
+    if not isinstance(case.path_parameters, dict):
+        return
+    with _LOCK:
+        ours = _CREATED | _OURS
+    confined = {
+        key: value if isinstance(value, str) and value in ours else NOT_CREATED_BY_THIS_RUN
+        for key, value in case.path_parameters.items()
+    }
+    if confined != case.path_parameters:
+        case.path_parameters = confined
 
 
 @schemathesis.hook
@@ -189,10 +226,9 @@ def after_call(context: Any, case: Any, response: Any) -> None:
             _delete_stray(response, answer["id"])
     for record in _records(answer):
         id, name = record.get("id"), record.get("name")
-        if isinstance(id, str) and isinstance(name, str):
+        if isinstance(id, str) and isinstance(name, str) and name.startswith(prefix):
             with _LOCK:
-                (_OURS if name.startswith(prefix) else _FOREIGN).add(id)
-                _FOREIGN.difference_update(_OURS)
+                _OURS.add(id)
 
 
 def _records(body: Any) -> list[dict[str, Any]]:
@@ -205,15 +241,14 @@ def _records(body: Any) -> list[dict[str, Any]]:
 def _delete_stray(response: Any, id: str) -> None:
     request = response.request
     url = str(request.url).split("?", 1)[0].rstrip("/") + "/" + urllib.parse.quote(id, safe="")
-    headers = {k: v for k, v in request.headers.items() if k.lower() == "authorization"}
+    headers = httpx.Headers({k: v for k, v in request.headers.items() if k.lower() == "authorization"})
     with contextlib.suppress(Exception):  # best effort; the check that let it in fails anyway
         httpx.delete(url, headers=headers, timeout=30)
 
 
 NOT_CREATED_BY_THIS_RUN = "contract-suite-no-such-deployment"
 _CREATED: set[str] = set()  # ids this run's requests created, against CONTRACT_NAME_POOL
-_OURS: set[str] = set()
-_FOREIGN: set[str] = set()
+_OURS: set[str] = set()  # ids of deployments named with the run's prefix, seen in any answer
 _LOCK = threading.Lock()  # Schemathesis's workers are threads
 
 

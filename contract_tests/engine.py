@@ -46,7 +46,8 @@ CHECKS: dict[str, str] = {
     "object_level_authorization": "a second team cannot read the first team's deployments",
     "error_code_matches_status": "an Error body's code names its status (404 is NOT_FOUND)",
     "page_respects_limit": "a page holds at most `limit` items; hasMore comes with nextPage",
-    "logs_respect_limit": "logs hold at most `limit` lines, oldest first",
+    "logs_respect_limit": "logs hold at most `limit` lines",
+    "logs_oldest_first": "log lines come oldest first (judged on answers with distinct timestamps)",
     "metric_points_within_range": "every metric point lies within [start, end]",
 }
 

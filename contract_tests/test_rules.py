@@ -1,23 +1,31 @@
 """The API's own rules, through the generated client: what no schema can say.
 
 Writes only where the target allows them; every deployment this run creates carries the run's
-name prefix, and all of them are deleted at the end, even after a failure or Ctrl-C.
+name prefix, and all of them are deleted at the end, even after a failure or Ctrl-C. Each rule
+counts the server's answers it judged (``judged``); a rule that judged none is *not run*.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import functools
+import itertools
+from collections.abc import Callable, Iterator
 from datetime import timedelta
+from typing import Any
 
+import httpx
 import paperspace_deployments as sdk
 import pytest
 from paperspace_deployments import models
 
 from contract_tests import journal
+from contract_tests.conftest import Judged
 from contract_tests.target import Target
 
-MAX_CREATED = 9  # distinct names these tests create
+MAX_CREATED = 20  # distinct deployments these tests create
+BASE_SPEC = {"image": "nginx:1.25", "machineType": "A4000"}
+LIFECYCLE_STEP = 40  # seconds the emulator's clock moves between writes: past a rollout (30 s)
 
 
 class Deployments:
@@ -29,12 +37,13 @@ class Deployments:
         self.prefix = target.run_prefix
         self.created: set[str] = set()
 
-    def upsert(self, name: str, **fields: object) -> models.Deployment:
+    def upsert(self, name: str, **fields: Any) -> models.Deployment:
+        """Upsert ``name`` (under the run's prefix) with the wire ``fields`` over a base spec."""
         if len(self.created) >= MAX_CREATED:
             pytest.fail(f"the suite would create more than {MAX_CREATED} deployments")
         if journal.budget_spent(self.target):
             pytest.skip("not run: the run's creation budget (--max-created) is spent")
-        spec = models.DeploymentSpec(name=self.prefix + name, image="nginx:1.25", machine_type="A4000", **fields)  # type: ignore[arg-type]
+        spec = models.DeploymentSpec.model_validate({**BASE_SPEC, **fields, "name": self.prefix + name})
         deployment = self.client.upsert_deployment(spec)
         self.created.add(deployment.id)
         return deployment
@@ -62,8 +71,29 @@ def deployments(target: Target, client: sdk.Client) -> Iterator[Deployments]:
         made.clean_up()
 
 
+@pytest.fixture(scope="module")
+def other_team(target: Target) -> Iterator[sdk.Client]:
+    if not target.other_token:
+        pytest.skip("not run: no second team's token (--other-team-token)")
+    with journal.client(target, target.other_token) as other:
+        yield other
+
+
+def every_page(list_page: Callable[..., Any], limit: int) -> list[models.Deployment]:
+    """Every deployment of a paginated listing, following cursors page by page."""
+    pages = list(list_page(limit=limit).iter_pages())
+    assert all(len(page.items) <= limit for page in pages), f"a page held more than limit={limit}"
+    return [d for page in pages for d in page.items]
+
+
+def sent_fields(deployment: models.Deployment) -> dict[str, Any]:
+    """What a deployment's answer shows of the spec sent (``replicas`` is the running count)."""
+    shown = deployment.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return {k: shown.get(k) for k in ("name", "image", "machineType", "projectId", "autoscaling")}
+
+
 def test_upsert_by_name_is_idempotent_and_a_change_adds_one_revision(
-    client: sdk.Client, deployments: Deployments
+    client: sdk.Client, deployments: Deployments, judged: Judged
 ) -> None:
     first = deployments.upsert("idem", replicas=1)
     again = deployments.upsert("idem", replicas=1)
@@ -74,9 +104,53 @@ def test_upsert_by_name_is_idempotent_and_a_change_adds_one_revision(
     assert [r.revision for r in history] == [1, 2], "revisions are contiguous, one per change"
     assert history[-1].spec.env == {"K": "v"}, "the revision holds the spec submitted"
     assert changed.id == first.id
+    judged.add(5)
 
 
-def test_get_matches_the_list_entry_and_the_project_listing(client: sdk.Client, deployments: Deployments) -> None:
+def test_every_field_reads_back_as_written(client: sdk.Client, deployments: Deployments, judged: Judged) -> None:
+    """After a change of every field, get, the listing, the project listing and the newest
+    revision show exactly what was sent: no read answers the deployment as it was before."""
+    first = {"replicas": 1, "ports": [80], "env": {"A": "1"}, "command": ["nginx"]}
+    created = deployments.upsert("fields", **first)
+    changed = {
+        "image": "nginx:1.27",
+        "machineType": "A6000",
+        "replicas": 2,
+        "ports": [443, 8080],
+        "env": {"A": "2", "B": "x"},
+        "command": ["nginx", "-g", "daemon off;"],
+        "autoscaling": {"min": 1, "max": 3, "target": 70, "metric": "cpu"},
+    }
+    deployments.upsert("fields", **changed)
+    expected = {**BASE_SPEC, **changed, "name": created.name, "projectId": created.project_id}
+    want = {k: expected.get(k) for k in ("name", "image", "machineType", "projectId", "autoscaling")}
+    reads = {
+        "get": client.get_deployment(created.id),
+        "the listing": _entry(every_page(client.list_deployments, 120), created.id),
+        "the project listing": _entry(
+            every_page(functools.partial(client.list_project_deployments, created.project_id), 120), created.id
+        ),
+    }
+    for where, answer in reads.items():
+        assert sent_fields(answer) == want, f"{where} shows the deployment as it was, not as sent"
+    newest = client.get_deployment_history(created.id)[-1]
+    held = newest.spec.model_dump(mode="json", by_alias=True, exclude_none=True)
+    # projectId was not sent: the server may record the default it chose, and nothing else
+    assert held.pop("projectId", created.project_id) == created.project_id
+    expected.pop("projectId")
+    assert held == expected, "the newest revision holds exactly the spec sent"
+    judged.add(len(reads) + 1)
+
+
+def _entry(listed: list[models.Deployment], id: str) -> models.Deployment:
+    found = [d for d in listed if d.id == id]
+    assert len(found) == 1, f"deployment {id} listed {len(found)} times; expected once"
+    return found[0]
+
+
+def test_get_matches_the_list_entry_and_the_project_listing(
+    client: sdk.Client, deployments: Deployments, judged: Judged
+) -> None:
     created = deployments.upsert("match")
     got = client.get_deployment(created.id)
     listed = {d.id: d for d in client.list_deployments(limit=120)}
@@ -84,27 +158,71 @@ def test_get_matches_the_list_entry_and_the_project_listing(client: sdk.Client, 
     assert listed[created.id].model_dump(exclude={"state", "replicas"}) == got.model_dump(exclude={"state", "replicas"})
     in_project = {d.id for d in client.list_project_deployments(got.project_id)}
     assert created.id in in_project
-    assert all(listed[i].project_id == got.project_id for i in in_project if i in listed)
+    judged.add(3)
 
 
-def test_paging_with_any_limit_yields_each_deployment_once(client: sdk.Client, deployments: Deployments) -> None:
+def test_project_listing_is_the_team_listing_filtered_by_project(
+    target: Target, client: sdk.Client, deployments: Deployments, judged: Judged
+) -> None:
+    """For every project of the team, its listing (across pages) holds exactly the team's
+    deployments of that project: none left out, none of another project or team."""
+    for n in range(3):
+        deployments.upsert(f"inproject{n}")
+    # a second project where the target makes one on first use (the emulator); a live service
+    # that does not refuses it, and the rule judges the projects the team has
+    with contextlib.suppress(sdk.NotFoundError, sdk.BadRequestError):
+        deployments.upsert("elsewhere", projectId=f"{target.run_prefix}project")
+    for _ in range(2):  # someone else's change between two reads of a live account: read again
+        mismatches, compared = _project_listing_mismatches(client, target.run_prefix)
+        if not mismatches:
+            break
+    assert not mismatches, "\n".join(mismatches)
+    judged.add(compared)
+
+
+def _project_listing_mismatches(client: sdk.Client, prefix: str) -> tuple[list[str], int]:
+    """What differs between each project's listing and the team's, and how many were compared."""
+    team = every_page(client.list_deployments, 120)
+    problems, compared = [], 0
+    for project in sorted({d.project_id for d in team}):
+        expected = sorted(d.id for d in team if d.project_id == project)
+        ours = any(d.name.startswith(prefix) for d in team if d.project_id == project)
+        for limit in (2, 120) if ours else (120,):  # small pages where the run has deployments
+            listed = every_page(functools.partial(client.list_project_deployments, project), limit)
+            ids = [d.id for d in listed]
+            compared += len(set(ids) | set(expected))
+            if sorted(ids) != expected:
+                missing, extra = sorted(set(expected) - set(ids)), sorted(set(ids) - set(expected))
+                problems.append(
+                    f"project {project} (limit={limit}): left out {missing}, not the team's or of another project"
+                    f" {extra}, listed twice {sorted({i for i in ids if ids.count(i) > 1})}"
+                )
+            if any(d.project_id != project for d in listed):
+                problems.append(f"project {project} (limit={limit}) lists deployments whose projectId differs")
+    return problems, compared
+
+
+def test_paging_with_any_limit_yields_each_deployment_once(
+    client: sdk.Client, deployments: Deployments, judged: Judged
+) -> None:
     for n in range(3):
         deployments.upsert(f"page{n}")
     everything = [d.id for d in client.list_deployments(limit=120)]
     for limit in (1, 2, 3):
-        pages = list(client.list_deployments(limit=limit).iter_pages())
-        assert all(len(page.items) <= limit for page in pages), f"a page held more than limit={limit}"
-        paged = [d.id for page in pages for d in page.items]
+        paged = [d.id for d in every_page(client.list_deployments, limit)]
         assert paged == everything, f"limit={limit}"
         assert len(paged) == len(set(paged))
+        judged.add(len(paged))
 
 
-def test_runs_belong_to_their_deployment(client: sdk.Client, deployments: Deployments) -> None:
+def test_runs_belong_to_their_deployment(client: sdk.Client, deployments: Deployments, judged: Judged) -> None:
     created = deployments.upsert("runs")
-    assert all(run.deployment_id == created.id for run in client.list_deployment_runs(created.id))
+    runs = client.list_deployment_runs(created.id)
+    assert all(run.deployment_id == created.id for run in runs)
+    judged.add(len(runs))
 
 
-def test_after_delete_everything_is_404(client: sdk.Client, deployments: Deployments) -> None:
+def test_after_delete_everything_is_404(client: sdk.Client, deployments: Deployments, judged: Judged) -> None:
     created = deployments.upsert("gone")
     client.delete_deployment(created.id)
     for call in (
@@ -116,28 +234,119 @@ def test_after_delete_everything_is_404(client: sdk.Client, deployments: Deploym
     ):
         with pytest.raises(sdk.NotFoundError):
             call(created.id)
+        judged.add()
 
 
-def test_another_team_sees_none_of_it(target: Target, client: sdk.Client, deployments: Deployments) -> None:
-    if not target.other_token:
-        pytest.skip("not run: no second team's token (--other-team-token)")
-    created = deployments.upsert("private")
-    with journal.client(target, target.other_token) as other:
-        with pytest.raises(sdk.NotFoundError):
-            other.get_deployment(created.id)
-        with pytest.raises(sdk.NotFoundError):
-            other.get_deployment_history(created.id)
-        assert created.id not in {d.id for d in other.list_deployments(limit=120)}
-
-
-def test_logs_never_exceed_limit_and_metric_points_lie_within_the_range(
-    client: sdk.Client, deployments: Deployments
+def test_another_team_sees_none_of_it(
+    client: sdk.Client, other_team: sdk.Client, deployments: Deployments, judged: Judged
 ) -> None:
-    created = deployments.upsert("observed")
-    for limit in (1, 2, 5):
+    created = deployments.upsert("private")
+    for read in (
+        other_team.get_deployment,
+        other_team.get_deployment_history,
+        other_team.list_deployment_runs,
+        other_team.get_deployment_metrics,
+        other_team.get_deployment_logs,
+    ):
+        with pytest.raises(sdk.NotFoundError):
+            read(created.id)
+        judged.add()
+    assert created.id not in {d.id for d in other_team.list_deployments(limit=120)}
+    judged.add()
+
+
+def test_another_team_cannot_change_or_take_over_a_deployment(
+    target: Target, client: sdk.Client, other_team: sdk.Client, deployments: Deployments, judged: Judged
+) -> None:
+    """The second team's every write on the first team's deployment answers 404, and an upsert of
+    its name makes the second team its own deployment: the first team's stays as it was."""
+    created = deployments.upsert("owned", env={"OWNER": "first"})
+    before = _state(client, created.id)
+    with pytest.raises(sdk.NotFoundError):
+        other_team.delete_deployment(created.id)
+    judged.add()
+    spec = {**BASE_SPEC, "name": created.name, "env": {"OWNER": "second"}}
+    for sent in (spec, {**spec, "projectId": created.project_id}):
+        try:
+            theirs = other_team.upsert_deployment(models.DeploymentSpec.model_validate(sent))
+        except sdk.NotFoundError:
+            judged.add()
+            continue
+        assert theirs.id != created.id, f"the second team's upsert of {sent} took over the first team's deployment"
+        judged.add()
+    with contextlib.suppress(sdk.NotFoundError):
+        listed = {d.id for d in other_team.list_project_deployments(created.project_id, limit=120)}
+        assert created.id not in listed, "the second team lists the first team's project"
+    judged.add()
+    assert _state(client, created.id) == before, "the first team's deployment changed under the second team's writes"
+    judged.add()
+
+
+def _state(client: sdk.Client, id: str) -> tuple[Any, ...]:
+    """What must not change: the deployment's id, spec as shown, and its whole history."""
+    got = client.get_deployment(id)
+    history = [
+        (r.revision, r.spec.model_dump(mode="json", by_alias=True, exclude_none=True))
+        for r in client.get_deployment_history(id)
+    ]
+    return got.id, sent_fields(got), history
+
+
+NEAR_MISSES: dict[str, Callable[[str], str]] = {
+    "a character added": lambda t: t + "x",
+    "a character removed": lambda t: t[:-1],
+    "a character changed": lambda t: t[: len(t) // 2] + ("y" if t[len(t) // 2] != "y" else "z") + t[len(t) // 2 + 1 :],
+    "its first half": lambda t: t[: len(t) // 2],
+    "its case changed": lambda t: t.swapcase(),
+    "a space inside": lambda t: t[: len(t) // 2] + " " + t[len(t) // 2 :],
+    "a tab inside": lambda t: t[: len(t) // 2] + "\t" + t[len(t) // 2 :],
+}
+
+
+def test_a_near_miss_of_a_valid_token_is_refused(target: Target, judged: Judged) -> None:
+    """A token one edit away from a valid one, a prefix of it, or it in another case is a 401."""
+    valid = {t for t in (target.token, target.other_token) if t}
+    accepted = []
+    for what, near in NEAR_MISSES.items():
+        token = near(target.token)
+        if token in valid:  # swapcase of a token without letters, say: not a near miss
+            continue
+        answer = httpx.get(
+            f"{target.base_url}/deployments",
+            headers=httpx.Headers({"Authorization": f"Bearer {token}"}),
+            params={"limit": 1},
+            timeout=target.request_timeout,
+        )
+        if answer.status_code != 401:
+            accepted.append(f"the token with {what}: {answer.status_code}")
+        judged.add()
+    assert not accepted, "Expected 401 for every near miss of the valid token; Received " + "; ".join(accepted)
+
+
+def test_logs_never_exceed_limit_and_come_oldest_first(
+    target: Target, client: sdk.Client, deployments: Deployments, judged: Judged
+) -> None:
+    """Order is judged on lines with distinct timestamps only: against an emulator its clock is
+    moved between writes (lines written at one instant say nothing about order)."""
+    created = deployments.upsert("logged")
+    for change in range(3):
+        target.advance_clock(LIFECYCLE_STEP)
+        deployments.upsert("logged", env={"CHANGE": str(change)})
+    target.advance_clock(LIFECYCLE_STEP)
+    for limit in (1, 2, 5, 100):
         lines = client.get_deployment_logs(created.id, limit=limit)
         assert len(lines) <= limit, f"{len(lines)} log lines for limit={limit}"
-        assert [line.t for line in lines] == sorted(line.t for line in lines), "logs come oldest first"
+        times = [line.t for line in lines]
+        assert times == sorted(times), f"logs (limit={limit}) do not come oldest first: {times}"
+        judged.add(sum(1 for a, b in itertools.pairwise(times) if a != b))
+    judged.why_none = "every log line had the same timestamp: their order says nothing"
+
+
+def test_metric_points_lie_within_the_range(
+    target: Target, client: sdk.Client, deployments: Deployments, judged: Judged
+) -> None:
+    created = deployments.upsert("observed")
+    target.advance_clock(3 * LIFECYCLE_STEP)  # an emulator's deployment serves, and has metrics
     start = created.dt_created - timedelta(minutes=30)
     end = created.dt_created + timedelta(minutes=30)
     answer = client.get_deployment_metrics(created.id, start=start, end=end)
@@ -145,3 +354,5 @@ def test_logs_never_exceed_limit_and_metric_points_lie_within_the_range(
     for series in answer.series:
         outside = [v.t for v in series.values if not start <= v.t <= end]
         assert not outside, f"{series.metric} points outside [{start}, {end}]: {outside[:3]}"
+        judged.add(len(series.values))
+    judged.why_none = "the deployment had no metric points in the range"

@@ -50,7 +50,7 @@ def not_checked(label: str, check: str, target: Target) -> str | None:
         return "not applicable: the operation documents no response headers"
     if check == "page_respects_limit" and "x-pagination" not in _operation_object(label):
         return "not applicable: the operation is not paginated"
-    if check == "logs_respect_limit" and not path.endswith("/logs"):
+    if check in {"logs_respect_limit", "logs_oldest_first"} and not path.endswith("/logs"):
         return "not applicable: not the logs operation"
     if check == "metric_points_within_range" and not path.endswith("/metrics"):
         return "not applicable: not the metrics operation"
