@@ -150,7 +150,6 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         # read by the hooks, here and in Schemathesis's process
         os.environ["CONTRACT_RUN_PREFIX"] = found.run_prefix
         os.environ["CONTRACT_NAME_POOL"] = str(found.fuzzing_names or "")
-        os.environ["CONTRACT_CLOCK_URL"] = found.clock_url or ""
         try:
             yield found
         finally:  # after failures and Ctrl-C too

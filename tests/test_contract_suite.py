@@ -32,7 +32,7 @@ def test_a_server_error_on_one_operation_fails_the_run_and_is_reported(tmp_path:
         assert httpx.post(f"{root}/_emulator/faults", json=rule).status_code == 201
         result = run_suite("--base-url", url, "--api-token", "dev-token-team-a", "-k", "test_check", cwd=tmp_path)
     assert result.returncode == 1, result.stdout
-    outcomes = json.loads((tmp_path / "reports" / "conformance.json").read_text())
+    outcomes = json.loads((tmp_path / "reports" / "conformance.json").read_text())["outcomes"]
     assert outcomes["test_check[GET /deployments/{id}/history-not_a_server_error]"]["outcome"] == "failed"
     assert outcomes["test_check[GET /deployments/{id}/runs-not_a_server_error]"]["outcome"] == "passed"
     report = (tmp_path / "reports" / "conformance.md").read_text()
@@ -142,7 +142,7 @@ def test_an_accepted_deviation_is_reported_and_does_not_fail_the_run(tmp_path: P
         recording = run_suite(*options, "--record-deviations", cwd=tmp_path)
         recorded = json.loads(baseline.read_text())["entries"]
         accepted = run_suite(*options, cwd=tmp_path)
-        outcomes = json.loads((tmp_path / "reports" / "conformance.json").read_text())
+        outcomes = json.loads((tmp_path / "reports" / "conformance.json").read_text())["outcomes"]
     assert recording.returncode == 1, recording.stdout[-3000:]
     assert {(e["operation"], e["check"]) for e in recorded} >= {("GET /deployments/{id}/history", "not_a_server_error")}
     assert accepted.returncode == 0, accepted.stdout[-3000:]
