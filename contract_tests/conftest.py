@@ -199,7 +199,8 @@ def pytest_collectreport(report: pytest.CollectReport) -> None:
 
 
 def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
-    verdict.TALLY.interrupted = True
+    if isinstance(excinfo.value, KeyboardInterrupt):  # pytest.exit (a refusal) comes here too
+        verdict.TALLY.interrupted = True
 
 
 def pytest_internalerror(excrepr: Any, excinfo: pytest.ExceptionInfo[BaseException]) -> None:

@@ -179,7 +179,7 @@ def command(target: Target, spec: str, workdir: Path, report_dir: Path) -> list[
     argv += [spec, "--url", target.base_url, "--checks", "all"]
     argv += ["--max-examples", str(target.examples), "--workers", str(target.workers), "--continue-on-failure"]
     argv += ["--report", "ndjson,junit,html,json", "--report-dir", str(report_dir)]
-    argv += ["--seed", str(target.seed)]
+    argv += ["--seed", str(target.seed), "--request-timeout", str(target.request_timeout)]
     if not target.allow_writes:
         argv += ["--include-method", "GET"]
     if target.baseline is not None:

@@ -43,7 +43,7 @@ def budget_spent(target: Target) -> bool:
 
 def client(target: Target, token: str | None = None) -> sdk.Client:
     """The generated client for ``target``, its requests journaled."""
-    http = httpx.Client(timeout=30, event_hooks={"request": [_record], "response": [_count]})
+    http = httpx.Client(timeout=target.request_timeout, event_hooks={"request": [_record], "response": [_count]})
     _OPEN.append(http)
     return sdk.Client(api_key=token or target.token, base_url=target.base_url, max_retries=2, http_client=http)
 

@@ -15,6 +15,8 @@ from urllib.parse import urlparse
 
 import httpx
 
+from contract_tests.verdict import ServerFault
+
 PROFILES = {"quick": 15, "full": 150}  # Hypothesis examples per operation and phase
 WORKERS = {"quick": 2, "full": 2}
 DEFAULT_SEED = 20261128  # runs are reproducible by default; --seed N explores other inputs
@@ -22,6 +24,16 @@ DEFAULT_REQUEST_TIMEOUT = 30.0
 DEFAULT_MAX_CREATED = 30  # deployments a run may create on a non-loopback target
 MIN_CREATED = 3  # the smallest --max-created that leaves each side of the run something
 EMULATOR_TOKENS = {"dev-token-team-a": "team-a", "dev-token-team-b": "team-b"}
+
+
+class Secret(str):
+    """A token: the string itself wherever it is used, ``'***'`` wherever it is shown (a repr
+    in a traceback's locals, a set or dict of tokens included)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'***'"
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,25 @@ class Target:
     record_deviations: bool = False
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT  # seconds per request, Schemathesis's and the suite's
     clock_url: str | None = None  # an emulator's control API for its manual clock (loopback only)
+
+    def __post_init__(self) -> None:
+        # kept as Secret, so a local that holds one (target.token) never shows it
+        object.__setattr__(self, "token", Secret(self.token))
+        if self.other_token is not None:
+            object.__setattr__(self, "other_token", Secret(self.other_token))
+
+    def get(self, path: str, token: str, **params: Any) -> httpx.Response:
+        """GET ``path`` of the API with ``token``; a failure to get an answer is the server's, and
+        raised without httpx's frames (their locals hold the raw Authorization header)."""
+        try:
+            return httpx.get(
+                f"{self.base_url}{path}",
+                headers=self.headers(token),
+                params=params,
+                timeout=self.request_timeout,
+            )
+        except httpx.HTTPError as exc:
+            raise ServerFault(f"GET {path}: no answer ({type(exc).__name__}: {exc})") from None
 
     @property
     def examples(self) -> int:
@@ -128,7 +159,9 @@ def sweep(target: Target) -> list[str]:
     left: list[str] = []
     # the other team's too: Schemathesis may retry a refused request as the other team
     for token in [t for t in (target.token, target.other_token) if t]:
-        with sdk.Client(api_key=token, base_url=target.base_url, max_retries=5, timeout=30) as client:
+        with sdk.Client(
+            api_key=token, base_url=target.base_url, max_retries=5, timeout=target.request_timeout
+        ) as client:
             for _ in range(3):  # a deployment created while the sweep ran is found by the next pass
                 doomed = mine(client)
                 for id in doomed:
