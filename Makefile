@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate diff check-generated lint typecheck test fuzz-generator contract emulator st-emulator bench bench-generate bench-emulator bench-client bench-contract clean
+.PHONY: help install generate diff check-generated lint typecheck test fuzz-generator contract contract-repeat emulator st-emulator bench bench-generate bench-emulator bench-client bench-contract clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -67,6 +67,11 @@ contract: export CONTRACT_ALLOW_WRITES := $(or $(ALLOW_WRITES),$(CONTRACT_ALLOW_
 contract: export CONTRACT_MAX_CREATED := $(or $(MAX_CREATED),$(CONTRACT_MAX_CREATED))
 contract: $(STAMP) ## The conformance suite (default: the embedded emulator; BASE_URL= API_TOKEN= OTHER_TEAM_TOKEN= PROFILE=quick|full SEED= ALLOW_WRITES=1 MAX_CREATED= BASELINE= RECORD=1)
 	$(BIN)/deployments-contract
+
+RUNS ?= 30
+
+contract-repeat: $(STAMP) ## The conformance suite against the embedded emulator RUNS=30 times in a row: exit code and Schemathesis test cases of each run; fails unless every run is green
+	$(BIN)/python bench/contract_repeat.py --runs $(RUNS)
 
 emulator: $(STAMP) ## Run the emulator on 127.0.0.1:8000 (pass options as ARGS="--clock manual --db :memory:")
 	$(BIN)/python -m emulator $(ARGS)

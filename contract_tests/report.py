@@ -244,6 +244,7 @@ def terminal_lines() -> list[str]:
     for nodeid, outcome in sorted(_others()):
         lines.append(
             f"{SYMBOLS[outcome.outcome]} {nodeid.split('::', 1)[-1]}"
+            + (f" ({outcome.judged} answers judged)" if outcome.judged else "")
             + (f": {outcome.reason}" if outcome.outcome != "passed" and outcome.reason else "")
         )
     return lines

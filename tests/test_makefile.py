@@ -29,5 +29,5 @@ def test_make_contract_does_not_echo_the_tokens() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "pytest contract_tests" in result.stdout
+    assert "deployments-contract" in result.stdout
     assert "sekrit" not in result.stdout + result.stderr
