@@ -61,13 +61,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--seed",
         type=int,
-        default=int(env("SEED") or DEFAULT_SEED),
+        default=env("SEED") or DEFAULT_SEED,  # argparse converts a default given as text: a bad value is a usage error
         help=f"seed of every generated input (default {DEFAULT_SEED}: runs repeat; another explores)",
     )
     group.addoption(
         "--max-created",
         type=int,
-        default=int(env("MAX_CREATED") or 0) or None,
+        default=env("MAX_CREATED"),
         help=f"deployments a run may create (default: {DEFAULT_MAX_CREATED} off loopback, no cap on loopback)",
     )
     group.addoption(
@@ -84,7 +84,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--request-timeout",
         type=float,
-        default=float(env("REQUEST_TIMEOUT") or DEFAULT_REQUEST_TIMEOUT),
+        default=env("REQUEST_TIMEOUT") or DEFAULT_REQUEST_TIMEOUT,
         help=f"seconds to wait for each answer (default {DEFAULT_REQUEST_TIMEOUT:g})",
     )
 
@@ -105,7 +105,7 @@ def target_from_options(config: pytest.Config, stack: ExitStack) -> Target:
         base_url = stack.enter_context(embedded_emulator())
     if not embedded and not option("--api-token"):
         refuse(verdict.USAGE, "--api-token (or CONTRACT_API_TOKEN) is required with --base-url")
-    max_created = option("--max-created")
+    max_created = option("--max-created") or None  # 0: the default
     if max_created is None and not is_loopback(str(base_url)):
         max_created = DEFAULT_MAX_CREATED
     if max_created is not None and max_created < MIN_CREATED:

@@ -49,6 +49,10 @@ def test_options_that_make_no_sense_exit_2_and_say_so_in_the_reports(tmp_path: P
     assert unknown.returncode == verdict.USAGE
     assert outcomes(tmp_path / "reports")["exit_code"] == verdict.USAGE
 
+    not_a_number = run_command(cwd=tmp_path, env={**_environ(), "CONTRACT_SEED": "abc"})
+    assert not_a_number.returncode == verdict.USAGE
+    assert "invalid int value: 'abc'" in not_a_number.stdout + not_a_number.stderr
+
 
 def test_a_refused_run_replaces_the_previous_runs_reports(tmp_path: Path) -> None:
     with served() as url:
