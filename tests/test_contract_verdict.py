@@ -298,3 +298,24 @@ def test_the_canary_search_finds_a_token_where_one_is_printed(tmp_path: Path) ->
     for name in ("a", "b", "c"):
         (tmp_path / "reports" / name).write_text("")
     assert [n for n, text in _everything_written(result, tmp_path) if canary in text] == ["stdout"]
+
+
+def test_a_rule_that_could_judge_nothing_is_not_run_never_passed(tmp_path: Path) -> None:
+    """Without a clock to move, every log line of the emulator has one timestamp: order is not judged."""
+    app = build_app(Settings(db=":memory:", clock="manual", tokens=dict(EMULATOR_TOKENS)))
+
+    @app.middleware("http")
+    async def no_control_api(request: Any, call_next: Any) -> Any:
+        if request.url.path.startswith("/_emulator"):
+            return httpx_response(404, "not here")
+        return await call_next(request)
+
+    with serve(app) as url:
+        result = run_command("--base-url", url, "--api-token", TEAM_A, "-k", "oldest_first and rules", cwd=tmp_path)
+    assert result.returncode == verdict.CONFORMS, result.stdout[-3000:]
+    rule = outcomes(tmp_path / "reports")["outcomes"]["test_logs_never_exceed_limit_and_come_oldest_first"]
+    assert rule == {
+        "outcome": "not run",
+        "reason": "not run: every log line had the same timestamp: their order says nothing",
+        "judged": 0,
+    }
