@@ -70,7 +70,7 @@ def test_a_missing_key_is_an_error_at_construction(flavor: Flavor, monkeypatch: 
     monkeypatch.setenv("PAPERSPACE_API_KEY", "from-env")
     monkeypatch.setenv("PAPERSPACE_API_URL", "http://127.0.0.1:9/v1")
     client = cls()
-    assert (client._api_key, str(client.base_url)) == ("from-env", "http://127.0.0.1:9/v1")
+    assert (client._api_key.value, str(client.base_url)) == ("from-env", "http://127.0.0.1:9/v1")
 
 
 def test_the_key_is_sent_but_never_shown(flavor: Flavor, caplog: pytest.LogCaptureFixture, waits: list[float]) -> None:
@@ -96,7 +96,7 @@ def test_with_options_is_a_copy_sharing_the_connections(flavor: Flavor, waits: l
     assert len(server.requests) == 1 and client.max_retries == 3
     assert server.requests[0].headers["X-Team"] == "a"
     assert server.requests[0].extensions["timeout"] == httpx.Timeout(2.5).as_dict()
-    assert quick._http is client._http and quick._api_key == KEY
+    assert quick._http is client._http and quick._api_key.value == KEY
 
 
 def test_context_managers_close_their_own_connections(flavor: Flavor) -> None:

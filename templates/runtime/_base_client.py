@@ -5,6 +5,7 @@ errors, parsing and pages. Generated methods are one call into this module each.
 from __future__ import annotations
 
 import base64
+import contextlib
 import email.utils
 import functools
 import json
@@ -65,6 +66,41 @@ class NotGiven:
 
 NOT_GIVEN = NotGiven()
 Timeout = float | httpx.Timeout | None
+
+
+class Secret:
+    """A credential: its repr and str are a mask, so no repr, traceback or log that shows the
+    object holding it shows the credential; ``value`` is the credential itself."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+
+# what a header carries as it is: visible ASCII, inner spaces (no line break, no padding)
+_HEADER_VALUE = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")
+_CREDENTIAL_HEADERS = {"authorization", "proxy-authorization", "cookie"}  # and the spec's API-key headers
+_CREDENTIAL_HINT = re.compile(r"auth|token|secret|key|password|session", re.IGNORECASE)
+
+
+class _MaskedHeaders(dict[str, str]):
+    """Headers whose repr masks credentials: a local, a field or an argument holding them shows
+    ``'***'`` where the key is (httpx.Headers does the same for Authorization only)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return repr({k: "***" if _is_credential_header(k) else v for k, v in self.items()})
+
+
+def _is_credential_header(name: str) -> bool:
+    return name.lower() in _CREDENTIAL_HEADERS or _CREDENTIAL_HINT.search(name) is not None
 
 
 # set while a call made through ``with_raw_response`` runs: it then answers an APIResponse
@@ -174,12 +210,14 @@ class Paging:
     next_cursor: str
 
 
-@dataclass(slots=True)  # built on every call: slots, not frozen (frozen sets each field the slow way)
+# built on every call: slots, not frozen (frozen sets each field the slow way); its repr leaves out
+# what may be secret (headers, query, cookies, body), as a traceback showing locals prints it
+@dataclass(slots=True, repr=False)
 class _Call:
     method: str
     url: str
     params: dict[str, Any]
-    headers: dict[str, str]
+    headers: _MaskedHeaders
     cookies: dict[str, str]
     json: Any
     content: bytes | None  # a body sent as it is (bytes, text)
@@ -188,6 +226,9 @@ class _Call:
     timeout: Timeout | NotGiven
     max_retries: int
     idempotent: bool
+
+    def __repr__(self) -> str:
+        return f"<_Call {self.method} {self.url}>"
 
 
 class BaseClient:
@@ -200,34 +241,44 @@ class BaseClient:
     def __init__(
         self,
         *,
-        api_key: str | None,
+        api_key: str | Secret | None,
         base_url: str | httpx.URL | None,
         timeout: Timeout,
         max_retries: int,
         default_headers: Mapping[str, str] | None,
     ) -> None:
-        api_key = api_key if api_key is not None else os.environ.get(self._api_key_env)
-        if not api_key:
-            raise APIError(f"No API key: pass api_key= or set the {self._api_key_env} environment variable.")
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
+        if not isinstance(api_key, Secret):  # rebound at once: this frame's locals show the mask
+            api_key = Secret(api_key if api_key is not None else os.environ.get(self._api_key_env, ""))
+        if not api_key.value:
+            raise APIError(f"No API key: pass api_key= or set the {self._api_key_env} environment variable.")
+        if not _HEADER_VALUE.fullmatch(api_key.value):
+            # httpx's and h11's errors about such a value quote it: say what is wrong without it
+            raise APIError(
+                "The API key has a line break, another control or non-ASCII character, or whitespace at "
+                "either end, which a header cannot carry: check how it was read (a file's last newline?)."
+            )
         self._api_key = api_key
         self.base_url = httpx.URL(str(base_url or os.environ.get(self._base_url_env) or self._default_base_url))
         self._url_prefix = str(self.base_url).rstrip("/")
         self.timeout = timeout
         self.max_retries = max_retries
-        self._default_headers = dict(default_headers or {})
+        self._default_headers = _MaskedHeaders(default_headers or {})
         # the same on every call: built once (a call's own headers are merged over them)
-        self._common_headers = {
-            "Accept": "application/json",
-            "User-Agent": f"{__package__}/{__version__} httpx/{httpx.__version__}",
-            **self._default_headers,
-        }
-        self._authorization = f"Bearer {api_key}"
-        self._call_headers = self._common_headers  # {} when our own http client already sends them
+        self._common_headers = _MaskedHeaders(
+            {
+                "Accept": "application/json",
+                "User-Agent": f"{__package__}/{__version__} httpx/{httpx.__version__}",
+                **self._default_headers,
+            }
+        )
+        self._authorization = Secret(f"Bearer {api_key.value}")
+        self._call_headers = self._common_headers  # empty when our own http client already sends them
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={str(self.base_url)!r}, api_key='***')"
+        # a traceback showing locals shows ``self`` of a constructor that failed: no base_url yet
+        return f"{type(self).__name__}(base_url={str(getattr(self, 'base_url', None))!r}, api_key='***')"
 
     def _copy_settings(self, **changes: Any) -> dict[str, Any]:
         settings = {
@@ -260,19 +311,20 @@ class BaseClient:
         max_retries: int | NotGiven = NOT_GIVEN,
         idempotent: bool = True,
     ) -> _Call:
-        all_headers = self._call_headers.copy()
+        all_headers = _MaskedHeaders(self._call_headers)
         if headers:
             all_headers.update({k: _header_value(v) for k, v in headers.items() if v is not None})
         if extra_headers:
             all_headers.update(extra_headers)
-        query = {k: _query_value(v) for k, v in params.items() if v is not None} if params else {}
-        jar = {k: str(v) for k, v in cookies.items() if v is not None} if cookies else {}
-        if not credentials:
-            all_headers["Authorization"] = self._authorization
-        for kind, name in credentials:  # where the spec says this operation takes the key
-            self._place_key(kind, name, all_headers, query, jar)
         if content is not None and content_type:
             all_headers["Content-Type"] = content_type
+        query = {k: _query_value(v) for k, v in params.items() if v is not None} if params else {}
+        jar = {k: str(v) for k, v in cookies.items() if v is not None} if cookies else {}
+        # the key goes in last: when httpx fails to encode a header, its locals hold an earlier one
+        if not credentials:
+            all_headers["Authorization"] = self._authorization.value
+        for kind, name in credentials:  # where the spec says this operation takes the key
+            self._place_key(kind, name, all_headers, query, jar)
         data, files = _form_parts(form if form is not None else multipart, files_allowed=multipart is not None)
         return _Call(
             method=method.upper(),
@@ -290,18 +342,19 @@ class BaseClient:
         )
 
     def _place_key(
-        self, kind: str, name: str, headers: dict[str, str], query: dict[str, Any], cookies: dict[str, str]
+        self, kind: str, name: str, headers: _MaskedHeaders, query: dict[str, Any], cookies: dict[str, str]
     ) -> None:
         if kind == "bearer":
-            headers["Authorization"] = self._authorization
+            headers["Authorization"] = self._authorization.value
         elif kind == "basic":  # the key is "user:password"
-            headers["Authorization"] = "Basic " + base64.b64encode(self._api_key.encode()).decode()
+            headers["Authorization"] = "Basic " + base64.b64encode(self._api_key.value.encode()).decode()
         elif kind == "header":
-            headers[name] = self._api_key
+            _CREDENTIAL_HEADERS.add(name.lower())
+            headers[name] = self._api_key.value
         elif kind == "query":
-            query[name] = self._api_key
+            query[name] = self._api_key.value
         elif kind == "cookie":
-            cookies[name] = self._api_key
+            cookies[name] = self._api_key.value
 
     def _request_arguments(self, call: _Call) -> dict[str, Any]:
         # empty params and cookies are left out: httpx re-parses the URL and builds a cookie jar
@@ -524,7 +577,34 @@ def _name(cast_to: Any) -> str:
     return getattr(cast_to, "__name__", None) or str(cast_to)
 
 
+# what sends a request under httpx: when sending its head fails, their frames hold it
+_TRANSPORT_PACKAGES = frozenset({"httpx", "httpcore", "h11", "anyio", "trio", "asyncio", "ssl", "socket", "selectors"})
+
+
+def _forget_transport_locals(exc: BaseException) -> None:
+    """Clears the locals of the transport's frames ``exc`` and the exceptions chained to it went
+    through (h11's event, the bytes being written), which a traceback showing locals would print
+    with the key. Other frames, the caller's and ours, keep theirs."""
+    pending: list[BaseException | None] = [exc]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        tb = current.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_globals.get("__name__", "").partition(".")[0] in _TRANSPORT_PACKAGES:
+                with contextlib.suppress(RuntimeError):  # a frame still running keeps its locals
+                    tb.tb_frame.clear()
+            tb = tb.tb_next
+        pending += [current.__cause__, current.__context__]
+        if isinstance(current, BaseExceptionGroup):
+            pending += current.exceptions
+
+
 def _connection_error(exc: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
+    _forget_transport_locals(exc)
     error: APIConnectionError
     if isinstance(exc, httpx.TimeoutException):
         error = APITimeoutError(request=request)
@@ -542,7 +622,7 @@ class SyncAPIClient(BaseClient):
         self._owns_http_client = http_client is None
         self._http = http_client or httpx.Client(timeout=self.timeout, headers=self._common_headers)
         if self._owns_http_client:
-            self._call_headers = {}
+            self._call_headers = _MaskedHeaders()
 
     def close(self) -> None:
         """Close the connections, unless the http client was passed in (its owner closes it)."""
@@ -600,7 +680,7 @@ class AsyncAPIClient(BaseClient):
         self._owns_http_client = http_client is None
         self._http = http_client or httpx.AsyncClient(timeout=self.timeout, headers=self._common_headers)
         if self._owns_http_client:
-            self._call_headers = {}
+            self._call_headers = _MaskedHeaders()
 
     async def close(self) -> None:
         """Close the connections, unless the http client was passed in (its owner closes it)."""
