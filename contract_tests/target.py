@@ -17,7 +17,7 @@ import httpx
 
 from contract_tests.verdict import ServerFault
 
-PROFILES = {"quick": 15, "full": 150}  # Hypothesis examples per operation and phase
+PROFILES = {"quick": 16, "full": 150}  # Hypothesis examples per operation and phase
 WORKERS = {"quick": 2, "full": 2}
 DEFAULT_SEED = 20261128  # runs are reproducible by default; --seed N explores other inputs
 DEFAULT_REQUEST_TIMEOUT = 30.0
