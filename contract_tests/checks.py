@@ -190,15 +190,27 @@ def before_call(context: Any, case: Any, **kwargs: Any) -> None:
 
 def confine(case: Any) -> None:
     """A write (any method but GET and OPTIONS: a DELETE, a probe of an undocumented method, a
-    request with a missing or made-up token) names only deployments this run created: any other
-    id in its path is swapped for one that does not exist, whose answer must still be a 404."""
+    request with a missing or made-up token) names only deployments this run created: another id
+    in its path is swapped for one that does not exist, whose answer must still be a 404.
+
+    Off loopback (CONTRACT_CONFINE=strict) every id but the run's is swapped, whatever its origin
+    (an example of the spec may name a real deployment). On loopback only ids seen in an answer
+    are: the ids Schemathesis makes up (empty, huge, escaped) still reach the server, which must
+    answer them with a 4xx."""
     if not isinstance(case.path_parameters, dict):
         return
+    strict = os.environ.get("CONTRACT_CONFINE") == "strict"
     with _LOCK:
         ours = _CREATED | _OURS
+        seen = set(_SEEN)
+
+    def allowed(value: Any) -> bool:
+        if isinstance(value, str) and value in ours:
+            return True
+        return not strict and not (isinstance(value, str) and value in seen)
+
     confined = {
-        key: value if isinstance(value, str) and value in ours else NOT_CREATED_BY_THIS_RUN
-        for key, value in case.path_parameters.items()
+        key: value if allowed(value) else NOT_CREATED_BY_THIS_RUN for key, value in case.path_parameters.items()
     }
     if confined != case.path_parameters:
         case.path_parameters = confined
@@ -219,9 +231,11 @@ def after_call(context: Any, case: Any, response: Any) -> None:
             _delete_stray(response, answer["id"])
     for record in _records(answer):
         id, name = record.get("id"), record.get("name")
-        if isinstance(id, str) and isinstance(name, str) and name.startswith(prefix):
+        if isinstance(id, str):
             with _LOCK:
-                _OURS.add(id)
+                _SEEN.add(id)
+                if isinstance(name, str) and name.startswith(prefix):
+                    _OURS.add(id)
 
 
 def _records(body: Any) -> list[dict[str, Any]]:
@@ -242,6 +256,7 @@ def _delete_stray(response: Any, id: str) -> None:
 NOT_CREATED_BY_THIS_RUN = "contract-suite-no-such-deployment"
 _CREATED: set[str] = set()  # ids this run's requests created, against CONTRACT_NAME_POOL
 _OURS: set[str] = set()  # ids of deployments named with the run's prefix, seen in any answer
+_SEEN: set[str] = set()  # every deployment id seen in an answer
 _LOCK = threading.Lock()  # Schemathesis's workers are threads
 
 

@@ -15,6 +15,7 @@ from contextlib import ExitStack
 from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
+from urllib.parse import urlparse
 
 import pytest
 
@@ -34,6 +35,7 @@ from contract_tests.target import (
     manual_clock,
     preflight,
     sweep,
+    token_problem,
     writes_allowed,
 )
 
@@ -105,6 +107,12 @@ def target_from_options(config: pytest.Config, stack: ExitStack) -> Target:
         base_url = stack.enter_context(embedded_emulator())
     if not embedded and not option("--api-token"):
         refuse(verdict.USAGE, "--api-token (or CONTRACT_API_TOKEN) is required with --base-url")
+    if urlparse(str(base_url)).scheme not in {"http", "https"} or not urlparse(str(base_url)).hostname:
+        refuse(verdict.USAGE, "--base-url must be an http:// or https:// URL, e.g. https://api.paperspace.com/v1")
+    for name in ("--api-token", "--other-team-token"):
+        problem = None if embedded or not option(name) else token_problem(option(name))
+        if problem:
+            refuse(verdict.USAGE, f"{name} {problem}")
     max_created = option("--max-created") or None  # 0: the default
     if max_created is None and not is_loopback(str(base_url)):
         max_created = DEFAULT_MAX_CREATED
@@ -150,6 +158,9 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         # read by the hooks, here and in Schemathesis's process
         os.environ["CONTRACT_RUN_PREFIX"] = found.run_prefix
         os.environ["CONTRACT_NAME_POOL"] = str(found.fuzzing_names or "")
+        # strict off loopback, or where asked for (CONTRACT_CONFINE=strict): see checks.confine
+        strict = not is_loopback(found.base_url) or os.environ.get("CONTRACT_CONFINE") == "strict"
+        os.environ["CONTRACT_CONFINE"] = "strict" if strict else ""
         try:
             yield found
         finally:  # after failures and Ctrl-C too
@@ -199,7 +210,8 @@ def pytest_collectreport(report: pytest.CollectReport) -> None:
 
 
 def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
-    if isinstance(excinfo.value, KeyboardInterrupt):  # pytest.exit (a refusal) comes here too
+    # Ctrl-C only: pytest.exit (a refusal) and pytest's own Interrupted (collection errors) come here too
+    if type(excinfo.value) is KeyboardInterrupt:
         verdict.TALLY.interrupted = True
 
 
@@ -207,14 +219,25 @@ def pytest_internalerror(excrepr: Any, excinfo: pytest.ExceptionInfo[BaseExcepti
     verdict.TALLY.tooling += 1
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    session.exitstatus = verdict.TALLY.exit_code(int(exitstatus))
-    conformance.write_files(Path("reports"), session.exitstatus)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    conformance.clear(conformance.REPORTS)  # pytest rewrites junit.xml at the end; the rest is ours
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Iterator[None]:
+    """The exit code and the reports, after everything else at the session's end (the sweep of an
+    interrupted run included), and even when something there failed."""
+    try:
+        yield
+    finally:
+        session.exitstatus = verdict.TALLY.exit_code(int(session.exitstatus))
+        if session.exitstatus == verdict.USAGE and conformance.refusal_code() is None:
+            conformance.refuse(verdict.USAGE, "nothing was tested: every selected test was skipped or only collected")
+        conformance.write_files(conformance.REPORTS, session.exitstatus)
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    conformance.print_summary(terminalreporter, Path("reports"))
+    conformance.print_summary(terminalreporter, conformance.REPORTS)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -225,6 +248,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         journal.clear()
     outcome = yield
     report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
+    if call.when == "call" and (report.passed or report.failed):
+        verdict.TALLY.tested += 1
     if report.failed and call.excinfo is not None:
         blamed = "server" if verdict.blames_server(call.excinfo.value) else "tooling"
         report.user_properties.append(("blame", blamed))

@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from contract_tests.target import Target
+from contract_tests.target import Secret, Target
 
 # Every check in the matrix and what it holds the server to (the README repeats these).
 CHECKS: dict[str, str] = {
@@ -152,16 +152,23 @@ class Findings:
 
 def command(target: Target, spec: str, workdir: Path, report_dir: Path) -> list[str]:
     """The `st run` command line (the token travels in the config file, never in argv)."""
-    users = [("team-under-test", target.token)]
+    users = [("team-under-test", target.token)]  # Secret: shown as '***' in any traceback
     if target.other_token:
         users.append(("other-team", target.other_token))
-    auth = {
-        "auth": [{"name": n, "fixedHeaders": [{"name": "Authorization", "value": f"Bearer {t}"}]} for n, t in users]
-    }
+    # one expression into a Secret: no local of this frame holds a plain "Bearer <token>"
+    content = Secret(
+        json.dumps(
+            {
+                "auth": [
+                    {"name": n, "fixedHeaders": [{"name": "Authorization", "value": f"Bearer {t}"}]} for n, t in users
+                ]
+            }
+        )
+    )
     auth_file = workdir / AUTH_FILE
     descriptor = os.open(auth_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # never readable by others
     with os.fdopen(descriptor, "w") as handle:
-        handle.write(json.dumps(auth))
+        handle.write(content)
     config = [
         'hooks = "contract_tests.checks"',
         "[auth.wfc]",
@@ -195,8 +202,10 @@ def run(target: Target, spec: str, workdir: Path, report_dir: Path) -> Findings:
     for old in report_dir.glob("*"):  # one run's reports at a time
         shutil.rmtree(old) if old.is_dir() else old.unlink()
     argv = command(target, spec, workdir, report_dir)
-    # the hooks module must import from the project, wherever the suite was started
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    # the hooks module must import from the project, wherever the suite was started; the tokens
+    # travel in the auth file, so the child's environment goes without them
+    env = {k: v for k, v in os.environ.items() if not (k.startswith("CONTRACT_") and k.endswith("TOKEN"))}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
     try:
         result = subprocess.run(argv, cwd=workdir, capture_output=True, text=True, env=env, timeout=7200, check=False)
     finally:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,10 @@ def refuse(code: int, reason: str) -> None:
     _REFUSAL.append((code, reason))
 
 
+def refusal_code() -> int | None:
+    return _REFUSAL[-1][0] if _REFUSAL else None
+
+
 def describe_target(target: Target) -> None:
     """What the report's header says of the run (never a token)."""
     _TARGET[:] = [
@@ -63,6 +68,7 @@ def describe_target(target: Target) -> None:
 
 def describe_run(cases: int, report_dir: Path) -> None:
     """What Schemathesis did, for the header."""
+    _CASES.append(cases)
     _TARGET.append(f"- Schemathesis: {cases} test cases in every phase (its own reports: {report_dir})")
 
 
@@ -265,31 +271,55 @@ def _refusal_page(code: int, reason: str) -> tuple[str, str]:
     return "\n".join(md), page
 
 
+REPORTS = Path("reports")  # where every run writes its reports, relative to where it was started
+OWN_FILES = ("conformance.md", "conformance.html", "conformance.json", "junit.xml", "schemathesis")
+_CASES: list[int] = []  # Schemathesis's test cases in this run
+
+
+def clear(directory: Path) -> None:
+    """Remove the previous run's reports, so none of them can pass for this run's."""
+    for name in OWN_FILES:
+        path = directory / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def _write(path: Path, text: str) -> None:
+    """Whole or not at all: a reader never sees half a report."""
+    scratch = path.with_name(f".{path.name}.partial")
+    scratch.write_text(text, encoding="utf-8")
+    os.replace(scratch, path)
+
+
 def write_files(directory: Path, exit_code: int) -> None:
     """Rewrite every report of the suite for the run that just ended (a refused one included)."""
     directory.mkdir(exist_ok=True)
     if _REFUSAL or not _OUTCOMES:
         code, reason = _REFUSAL[-1] if _REFUSAL else (exit_code, "no test ran: see the terminal output")
         code = exit_code if exit_code not in {0, 1} else code
-        stale = directory / "schemathesis"
-        if stale.is_dir() and not _OUTCOMES:  # the previous run's: nothing of this run is in it
-            shutil.rmtree(stale)
         md, page = _refusal_page(code, reason)
-        (directory / "conformance.md").write_text(md, encoding="utf-8")
-        (directory / "conformance.html").write_text(page, encoding="utf-8")
+        _write(directory / "conformance.md", md)
+        _write(directory / "conformance.html", page)
         summary = {"exit_code": code, "verdict": EXIT_CODES.get(code, ""), "refused": reason, "outcomes": {}}
-        (directory / "conformance.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
+        _write(directory / "conformance.json", json.dumps(summary, indent=1) + "\n")
         return
-    (directory / "conformance.md").write_text(markdown(exit_code), encoding="utf-8")
+    _write(directory / "conformance.md", markdown(exit_code))
     outcomes = {
         nodeid.split("::", 1)[-1]: {"outcome": o.outcome, "reason": o.reason, "judged": o.judged}
         for nodeid, o in _OUTCOMES.items()
     }
-    summary = {"exit_code": exit_code, "verdict": EXIT_CODES.get(exit_code, ""), "outcomes": outcomes}
-    (directory / "conformance.json").write_text(json.dumps(summary, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    summary = {
+        "exit_code": exit_code,
+        "verdict": EXIT_CODES.get(exit_code, ""),
+        "schemathesis_cases": _CASES[-1] if _CASES else None,
+        "outcomes": outcomes,
+    }
+    _write(directory / "conformance.json", json.dumps(summary, indent=1, sort_keys=True) + "\n")
     schemathesis_html = sorted((directory / "schemathesis").glob("html-*/index.html"))
     link = str(schemathesis_html[-1].relative_to(directory)) if schemathesis_html else None
-    (directory / "conformance.html").write_text(html_page(link, exit_code), encoding="utf-8")
+    _write(directory / "conformance.html", html_page(link, exit_code))
 
 
 def print_summary(terminalreporter: Any, directory: Path) -> None:

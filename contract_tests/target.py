@@ -69,7 +69,8 @@ class Target:
                 timeout=self.request_timeout,
             )
         except httpx.HTTPError as exc:
-            raise ServerFault(f"GET {path}: no answer ({type(exc).__name__}: {exc})") from None
+            said = _masked(str(exc), self)  # a header error quotes the header
+            raise ServerFault(f"GET {path}: no answer ({type(exc).__name__}: {said})") from None
 
     @property
     def examples(self) -> int:
@@ -178,13 +179,8 @@ def sweep(target: Target) -> list[str]:
 def preflight(target: Target) -> str | None:
     """Why the run cannot mean anything (the token is refused, the server answers only errors)."""
     try:
-        response = httpx.get(
-            f"{target.base_url}/deployments",
-            headers=target.headers(),
-            params={"limit": 1},
-            timeout=target.request_timeout,
-        )
-    except httpx.HTTPError as exc:
+        response = target.get("/deployments", target.token, limit=1)
+    except ServerFault as exc:
         return f"cannot reach {target.base_url}: {exc}"
     if response.status_code in {401, 403}:
         return f"the API token is refused ({response.status_code}): every check would pass on a wall of {response.status_code}s"
@@ -195,17 +191,33 @@ def preflight(target: Target) -> str | None:
         )
     if target.other_token:
         try:
-            other = httpx.get(
-                f"{target.base_url}/deployments",
-                headers=target.headers(target.other_token),
-                params={"limit": 1},
-                timeout=target.request_timeout,
-            )
-        except httpx.HTTPError as exc:
+            other = target.get("/deployments", target.other_token, limit=1)
+        except ServerFault as exc:
             return f"cannot reach {target.base_url} as the other team: {exc}"
         if other.status_code != 200:
             return f"the other team's token is refused ({other.status_code}). {_body_start(other, target)}"
     return None
+
+
+def token_problem(token: str) -> str | None:
+    """What makes ``token`` unusable in an Authorization header, without quoting it (httpx
+    refuses such a header and quotes it, the token with it). The rule is the SDK runtime's, which
+    refuses the same keys when a client is built."""
+    from paperspace_deployments._base_client import _HEADER_VALUE
+
+    if _HEADER_VALUE.fullmatch(token):
+        return None
+    return (
+        "has a line break, another control or non-ASCII character, or whitespace at either end, which a "
+        "header cannot carry (a secret file's last newline?)"
+    )
+
+
+def _masked(text: str, target: Target) -> str:
+    for token in (target.token, target.other_token):
+        if token:
+            text = text.replace(token, "***")
+    return text
 
 
 BODY_SHOWN = 300  # characters of an answer a refusal quotes
@@ -213,10 +225,7 @@ BODY_SHOWN = 300  # characters of an answer a refusal quotes
 
 def _body_start(response: httpx.Response, target: Target) -> str:
     """The start of an answer's body, printable, with the tokens (should a server echo them) masked."""
-    text = response.text
-    for token in (target.token, target.other_token):
-        if token:
-            text = text.replace(token, "***")
+    text = _masked(response.text, target)
     shown = text[:BODY_SHOWN].encode("unicode_escape").decode("ascii")
     if not shown:
         return "Its body was empty."

@@ -20,10 +20,10 @@ from paperspace_deployments import models
 
 from contract_tests import journal
 from contract_tests.conftest import Judged
+from contract_tests.expectations import BASE_SPEC, differences, instant, view_of
 from contract_tests.target import Secret, Target
 
 MAX_CREATED = 20  # distinct deployments these tests create
-BASE_SPEC = {"image": "nginx:1.25", "machineType": "A4000"}
 LIFECYCLE_STEP = 40  # seconds the emulator's clock moves between writes: past a rollout (30 s)
 
 
@@ -85,10 +85,9 @@ def every_page(list_page: Callable[..., Any], limit: int) -> list[models.Deploym
     return [d for page in pages for d in page.items]
 
 
-def sent_fields(deployment: models.Deployment) -> dict[str, Any]:
-    """What a deployment's answer shows of the spec sent (``replicas`` is the running count)."""
-    shown = deployment.model_dump(mode="json", by_alias=True, exclude_none=True)
-    return {k: shown.get(k) for k in ("name", "image", "machineType", "projectId", "autoscaling")}
+def wire(model: Any) -> dict[str, Any]:
+    """A model as it travels (camelCase, nothing unset)."""
+    return dict(model.model_dump(mode="json", by_alias=True, exclude_none=True))
 
 
 def test_upsert_by_name_is_idempotent_and_a_change_adds_one_revision(
@@ -121,8 +120,7 @@ def test_every_field_reads_back_as_written(client: sdk.Client, deployments: Depl
         "autoscaling": {"min": 1, "max": 3, "target": 70, "metric": "cpu"},
     }
     deployments.upsert("fields", **changed)
-    expected = {**BASE_SPEC, **changed, "name": created.name, "projectId": created.project_id}
-    want = {k: expected.get(k) for k in ("name", "image", "machineType", "projectId", "autoscaling")}
+    sent = {**BASE_SPEC, **changed, "name": created.name}
     reads = {
         "get": client.get_deployment(created.id),
         "the listing": _entry(every_page(client.list_deployments, 120), created.id),
@@ -131,13 +129,11 @@ def test_every_field_reads_back_as_written(client: sdk.Client, deployments: Depl
         ),
     }
     for where, answer in reads.items():
-        assert sent_fields(answer) == want, f"{where} shows the deployment as it was, not as sent"
-    newest = client.get_deployment_history(created.id)[-1]
-    held = newest.spec.model_dump(mode="json", by_alias=True, exclude_none=True)
-    # projectId was not sent: the server may record the default it chose, and nothing else
-    assert held.pop("projectId", created.project_id) == created.project_id
-    expected.pop("projectId")
-    assert held == expected, "the newest revision holds exactly the spec sent"
+        wrong = differences(view_of(sent, created.project_id), wire(answer))
+        assert not wrong, f"{where} does not show what was sent: {wrong}"
+    held = wire(client.get_deployment_history(created.id)[-1].spec)
+    wrong = differences({**sent, "projectId": created.project_id} if "projectId" in held else sent, held)
+    assert not wrong, f"the newest revision does not hold the spec sent: {wrong}"
     judged.add(len(reads) + 1)
 
 
@@ -265,17 +261,26 @@ def test_another_team_cannot_change_or_take_over_a_deployment(
         other_team.delete_deployment(created.id)
     judged.add()
     spec = {**BASE_SPEC, "name": created.name, "env": {"OWNER": "second"}}
-    for sent in (spec, {**spec, "projectId": created.project_id}):
-        try:
-            theirs = other_team.upsert_deployment(models.DeploymentSpec.model_validate(sent))
-        except sdk.NotFoundError:
-            judged.add()
-            continue
-        if theirs.id != created.id:  # the second team's own: the run removes what it made at once
-            with contextlib.suppress(sdk.NotFoundError):
-                other_team.delete_deployment(theirs.id)
-        assert theirs.id != created.id, f"the second team's upsert of {sent} took over the first team's deployment"
+    # the same name in the second team's own project: 404, or a deployment of its own
+    with contextlib.suppress(sdk.NotFoundError):
+        theirs = other_team.upsert_deployment(models.DeploymentSpec.model_validate(spec))
+        _remove_own(other_team, theirs.id, created.id)
+        assert theirs.id != created.id, "the second team's upsert of the same name took over the deployment"
+        assert theirs.project_id != created.project_id, "the second team's upsert landed in the first team's project"
+    judged.add()
+    # into the first team's project: as if it did not exist, 404
+    try:
+        intruder = other_team.upsert_deployment(
+            models.DeploymentSpec.model_validate({**spec, "projectId": created.project_id})
+        )
+    except sdk.NotFoundError:
         judged.add()
+    else:
+        _remove_own(other_team, intruder.id, created.id)
+        pytest.fail(
+            "the second team upserted into the first team's project (answered"
+            f" {'its deployment' if intruder.id == created.id else 'a new deployment'}); expected 404"
+        )
     with contextlib.suppress(sdk.NotFoundError):
         listed = {d.id for d in other_team.list_project_deployments(created.project_id, limit=120)}
         assert created.id not in listed, "the second team lists the first team's project"
@@ -284,18 +289,23 @@ def test_another_team_cannot_change_or_take_over_a_deployment(
     judged.add()
 
 
+def _remove_own(other_team: sdk.Client, made: str, firsts: str) -> None:
+    """Delete what the second team made, at once (never the first team's, should it have taken it over)."""
+    if made != firsts:
+        with contextlib.suppress(sdk.NotFoundError):
+            other_team.delete_deployment(made)
+
+
 def _state(client: sdk.Client, id: str) -> tuple[Any, ...]:
     """What must not change: the deployment's id, spec as shown, and its whole history."""
     got = client.get_deployment(id)
-    history = [
-        (r.revision, r.spec.model_dump(mode="json", by_alias=True, exclude_none=True))
-        for r in client.get_deployment_history(id)
-    ]
-    return got.id, sent_fields(got), history
+    history = [(r.revision, wire(r.spec)) for r in client.get_deployment_history(id)]
+    return got.id, view_of(wire(got), got.project_id), history
 
 
 NEAR_MISSES: dict[str, Callable[[str], str]] = {
     "a character added": lambda t: t + "x",
+    "a character put before it": lambda t: "x" + t,
     "a character removed": lambda t: t[:-1],
     "a character changed": lambda t: t[: len(t) // 2] + ("y" if t[len(t) // 2] != "y" else "z") + t[len(t) // 2 + 1 :],
     "its first half": lambda t: t[: len(t) // 2],
@@ -331,12 +341,27 @@ def test_logs_never_exceed_limit_and_come_oldest_first(
         deployments.upsert("logged", env={"CHANGE": str(change)})
     target.advance_clock(LIFECYCLE_STEP)
     for limit in (1, 2, 5, 100):
-        lines = client.get_deployment_logs(created.id, limit=limit)
+        lines = _newest(client, created.id, limit)
         assert len(lines) <= limit, f"{len(lines)} log lines for limit={limit}"
-        times = [line.t for line in lines]
+        times = [instant(line.t) for line in lines]
         assert times == sorted(times), f"logs (limit={limit}) do not come oldest first: {times}"
         judged.add(sum(1 for a, b in itertools.pairwise(times) if a != b))
     judged.why_none = "every log line had the same timestamp: their order says nothing"
+
+
+ALL_LINES = 1000  # the spec's largest `limit` for logs
+
+
+def _newest(client: sdk.Client, id: str, limit: int) -> list[models.LogLine]:
+    """Logs with ``limit``, which must be the newest ``limit`` lines of all of them. A live
+    deployment writes lines all the time: a line that arrived between two reads is read again."""
+    for _ in range(3):
+        before = client.get_deployment_logs(id, limit=ALL_LINES)
+        lines = client.get_deployment_logs(id, limit=limit)
+        after = client.get_deployment_logs(id, limit=ALL_LINES)
+        if lines in (before[-limit:], after[-limit:]):
+            return lines
+    raise AssertionError(f"logs with limit={limit} are not the newest {limit} lines: {lines} of {after}")
 
 
 def test_metric_points_lie_within_the_range(
@@ -349,7 +374,7 @@ def test_metric_points_lie_within_the_range(
     answer = client.get_deployment_metrics(created.id, start=start, end=end)
     assert answer.deployment_id == created.id
     for series in answer.series:
-        outside = [v.t for v in series.values if not start <= v.t <= end]
+        outside = [v.t for v in series.values if not start <= instant(v.t) <= end]
         assert not outside, f"{series.metric} points outside [{start}, {end}]: {outside[:3]}"
         judged.add(len(series.values))
     judged.why_none = "the deployment had no metric points in the range"

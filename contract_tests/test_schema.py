@@ -60,8 +60,8 @@ def not_checked(label: str, check: str, target: Target) -> str | None:
 @pytest.fixture(scope="session")
 def findings(target: Target, tmp_path_factory: pytest.TempPathFactory) -> Iterator[engine.Findings]:
     workdir = tmp_path_factory.mktemp("schemathesis")
-    found = engine.run(target, SPEC, workdir, Path("reports") / "schemathesis")
-    report.describe_run(found.cases, Path("reports") / "schemathesis")
+    found = engine.run(target, SPEC, workdir, report.REPORTS / "schemathesis")
+    report.describe_run(found.cases, report.REPORTS / "schemathesis")
     yield found
 
 

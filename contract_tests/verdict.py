@@ -9,11 +9,8 @@ Schemathesis or Hypothesis, CPython's) is a *tooling error*: the run ends with
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
-
-import httpx
-import paperspace_deployments as sdk
-import pytest
 
 CONFORMS = 0  # every check that could run passed
 VIOLATIONS = 1  # the server broke the contract (some checks may not have run)
@@ -40,13 +37,15 @@ class ToolingError(Exception):
     """The suite, Schemathesis or Hypothesis failed: says so, and the server is not blamed."""
 
 
-# what a server's answer (or its absence) raises in the suite's tests
-_SERVER_BLAMED: tuple[type[BaseException], ...] = (
-    AssertionError,
-    pytest.fail.Exception,
-    sdk.APIError,
-    httpx.HTTPError,
-)
+@functools.cache
+def _server_blamed() -> tuple[type[BaseException], ...]:
+    """What a server's answer (or its absence) raises in the suite's tests. Imported when first
+    needed: the exit codes above must be usable when the generated package itself is broken."""
+    import httpx
+    import paperspace_deployments as sdk
+    import pytest
+
+    return (AssertionError, pytest.fail.Exception, sdk.APIError, httpx.HTTPError)
 
 
 def blames_server(error: BaseException) -> bool:
@@ -55,7 +54,19 @@ def blames_server(error: BaseException) -> bool:
         return False
     if isinstance(error, BaseExceptionGroup):
         return any(blames_server(inner) for inner in error.exceptions)
-    return isinstance(error, _SERVER_BLAMED)
+    return isinstance(error, _server_blamed())
+
+
+def documented(status: int, refused: int | None) -> int:
+    """The documented code for what ``pytest.main`` answered. The suite's session hook has already
+    turned its sessions into documented codes; pytest's own statuses that collide with them (3 is
+    also pytest's internal error, 2 its interruption) count only when the suite refused the run
+    with that code itself; anything else pytest answers is the tooling's."""
+    if status in {CONFORMS, VIOLATIONS, TOOLING_ERROR, INTERRUPTED}:
+        return status
+    if status in {USAGE, REFUSED} and refused == status:
+        return status
+    return TOOLING_ERROR
 
 
 @dataclass
@@ -65,6 +76,7 @@ class Tally:
     server: int = 0
     tooling: int = 0
     interrupted: bool = False
+    tested: int = 0  # tests whose call phase ran and passed or failed
 
     def exit_code(self, pytest_status: int) -> int:
         """The documented code for a session pytest ended with ``pytest_status`` (the suite's own
@@ -75,6 +87,8 @@ class Tally:
             return VIOLATIONS
         if self.tooling:
             return TOOLING_ERROR
+        if pytest_status == CONFORMS and not self.tested:
+            return USAGE  # --collect-only, --setup-plan, every test deselected or skipped: nothing was tested
         return pytest_status
 
 

@@ -229,6 +229,34 @@ def _upsert_takes_over_another_teams_name(app: Any) -> None:
     service.upsert = upsert
 
 
+def _upsert_into_another_teams_project(app: Any) -> None:
+    """Project ownership is not checked on upsert: a team can add deployments to anyone's project."""
+    service = app.state.service
+    original = service.upsert
+    store = service.store
+
+    def upsert(principal: Principal, submitted: dict[str, Any]) -> Any:
+        owner_of = store.project_owner
+        store.project_owner = lambda project_id: None  # every project looks unclaimed
+        try:
+            return original(principal, submitted)
+        finally:
+            store.project_owner = owner_of
+
+    service.upsert = upsert
+
+
+def _logs_oldest_lines(app: Any) -> None:
+    """``limit`` keeps the oldest lines instead of the newest (still oldest first)."""
+    service = app.state.service
+    original = service.logs
+
+    def logs(principal: Principal, id: str, limit: int) -> Any:
+        return original(principal, id, 1000)[:limit]
+
+    service.logs = logs
+
+
 def _reads_are_stale_after_a_change(app: Any) -> None:
     service = app.state.service
     original_upsert, original_get = service.upsert, service.get
@@ -315,6 +343,7 @@ SCHEMATHESIS = "test_check"
         (_teams_share_everything, RULES, {"test_another_team_sees_none_of_it"}),
         (_other_team_can_delete, RULES, {"test_another_team_cannot_change_or_take_over_a_deployment"}),
         (_upsert_takes_over_another_teams_name, RULES, {"test_another_team_cannot_change_or_take_over_a_deployment"}),
+        (_upsert_into_another_teams_project, RULES, {"test_another_team_cannot_change_or_take_over_a_deployment"}),
         # reads after writes, and complete listings
         (_reads_are_stale_after_a_change, RULES, {"test_every_field_reads_back_as_written"}),
         (_reads_are_stale_after_a_change, "test_model", {"test_the_server_agrees_with_the_reference_model"}),
@@ -322,6 +351,7 @@ SCHEMATHESIS = "test_check"
         (_project_listing_ignores_the_project, RULES, {"test_project_listing_is_the_team_listing_filtered_by_project"}),
         # order judged on distinct timestamps (the suite moves the emulator's clock)
         (_logs_newest_first, RULES, {"test_logs_never_exceed_limit_and_come_oldest_first"}),
+        (_logs_oldest_lines, RULES, {"test_logs_never_exceed_limit_and_come_oldest_first"}),
         # credentials
         (_near_miss_tokens_accepted, RULES, {"test_a_near_miss_of_a_valid_token_is_refused"}),
         (_teams_share_everything, SCHEMATHESIS, {"test_check[GET /deployments/{id}-object_level_authorization]"}),

@@ -186,8 +186,17 @@ def test_no_write_reaches_a_deployment_the_run_did_not_create(tmp_path: Path) ->
                 history = httpx.get(f"{url}/deployments/{created['id']}/history", headers=auth).json()
                 before[created["id"]] = (token, history)
         log.clear()
+        # the confinement of a target off loopback, asked for on this loopback one
         result = run_command(
-            "--base-url", url, "--api-token", TEAM_A, "--other-team-token", TEAM_B, "--allow-writes", cwd=tmp_path
+            "--base-url",
+            url,
+            "--api-token",
+            TEAM_A,
+            "--other-team-token",
+            TEAM_B,
+            "--allow-writes",
+            cwd=tmp_path,
+            env={**_environ(), "CONTRACT_CONFINE": "strict"},
         )
         after = {
             id: httpx.get(f"{url}/deployments/{id}/history", headers={"Authorization": f"Bearer {token}"}).json()
