@@ -11,16 +11,14 @@ unless every run was green. ``make contract-repeat`` runs it (``RUNS=30``).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
-
-CASES = re.compile(r"Schemathesis: (\d+) test cases")
 
 
 def one_run(python: str, directory: Path) -> tuple[int, int | None, str]:
@@ -28,9 +26,9 @@ def one_run(python: str, directory: Path) -> tuple[int, int | None, str]:
     result = subprocess.run(
         [python, "-m", "contract_tests"], cwd=directory, capture_output=True, text=True, timeout=1800, check=False
     )
-    report = directory / "reports" / "conformance.md"
-    found = CASES.search(report.read_text(encoding="utf-8")) if report.exists() else None
-    return result.returncode, int(found.group(1)) if found else None, (result.stdout + result.stderr)[-1500:]
+    report = directory / "reports" / "conformance.json"
+    cases = json.loads(report.read_text(encoding="utf-8")).get("schemathesis_cases") if report.exists() else None
+    return result.returncode, cases, (result.stdout + result.stderr)[-1500:]
 
 
 def main() -> int:
