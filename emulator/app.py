@@ -7,6 +7,7 @@ maps tokens to teams, the domain errors' answers, fault injection and ``/_emulat
 from __future__ import annotations
 
 import hashlib
+import hmac
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -15,7 +16,13 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from paperspace_deployments import models
-from paperspace_deployments._server_base import RequestContext, Unauthorized, error_response
+from paperspace_deployments._server_base import (
+    BackendError,
+    Forbidden,
+    RequestContext,
+    Unauthorized,
+    error_response,
+)
 from paperspace_deployments.server import BASE_PATH, Backend, create_app
 from pydantic import BaseModel, Field
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -143,6 +150,13 @@ class Settings:
     seed: int = 0
     admin_token: str | None = None
     max_body_bytes: int = 1024 * 1024
+    # host names the API answers to (the Host header); None: any. A server on loopback names its
+    # own, so a web page whose DNS name is made to point at 127.0.0.1 (DNS rebinding) gets 400.
+    allowed_hosts: tuple[str, ...] | None = None
+
+
+class UnsupportedMediaType(BackendError):
+    status_code = 415
 
 
 class AdvanceClock(BaseModel):
@@ -197,8 +211,40 @@ def build_app(settings: Settings | None = None) -> FastAPI:
     # outermost last: faults first, then the read cache, then the stubs
     app.add_middleware(ReadCache, team_of=tokens, version=service.store.version, now=service.clock.now)
     app.add_middleware(FaultInjection, faults=faults)
+    if settings.allowed_hosts is not None:
+        app.add_middleware(HostCheck, allowed_hosts=settings.allowed_hosts)
     _add_control_api(app, service, faults, settings.admin_token)
     return app
+
+
+class HostCheck:
+    """Pure ASGI middleware: a Host header the server does not answer to is a 400."""
+
+    def __init__(self, app: ASGIApp, allowed_hosts: tuple[str, ...]) -> None:
+        self.app = app
+        self.allowed = {h.lower() for h in allowed_hosts}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            host = dict(scope["headers"]).get(b"host", b"").decode("latin-1")
+            if _host_name(host) not in self.allowed:
+                message = "This server does not answer to that Host (it listens on loopback only)."
+                await error_response(400, message)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _host_name(host: str) -> str:
+    """The name part of a Host header value: ``[::1]:8000`` -> ``::1``, ``localhost:8000`` -> ``localhost``."""
+    if host.startswith("["):
+        return host[1 : host.find("]")].lower() if "]" in host else ""
+    return host.rsplit(":", 1)[0].lower() if host.count(":") == 1 else host.lower()
+
+
+def _same_origin(request: Request) -> bool:
+    """Whether the request comes from no web page, or from a page the emulator itself served."""
+    origin = request.headers.get("origin")
+    return origin is None or origin == f"{request.url.scheme}://{request.headers.get('host', '')}"
 
 
 async def _on_domain_error(request: Request, exc: Exception) -> Response:
@@ -207,13 +253,24 @@ async def _on_domain_error(request: Request, exc: Exception) -> Response:
 
 
 def _add_control_api(app: FastAPI, service: DeploymentService, faults: Faults, admin_token: str | None) -> None:
-    async def admin(request: Request) -> None:
-        if admin_token is None:
-            return
-        if request.headers.get("authorization", "") != f"Bearer {admin_token}":
+    async def guard(request: Request) -> None:
+        """Who may use the control API: not a web page of another origin, and with a change only
+        as JSON (a form or text/plain POST is what any page can send without asking first)."""
+        if not _same_origin(request):
+            raise Forbidden("The control API refuses calls from web pages of another origin.")
+        if request.method == "POST":  # the one changing method a page may send without a preflight
+            media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            if media_type != "application/json":
+                message = (
+                    f"The control API takes JSON: send Content-Type: application/json (got {media_type or 'none'})."
+                )
+                raise UnsupportedMediaType(message)
+        if admin_token is not None and not hmac.compare_digest(
+            request.headers.get("authorization", "").encode(), f"Bearer {admin_token}".encode()
+        ):
             raise Unauthorized("The control API needs the admin token.", headers={"WWW-Authenticate": "Bearer"})
 
-    guarded = [Depends(admin)]
+    guarded = [Depends(guard)]
 
     async def reset() -> Response:
         service.reset()

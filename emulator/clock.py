@@ -6,6 +6,24 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 MANUAL_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+# The latest moment a manual clock may show. Reads compute moments after "now" (the next
+# lifecycle step, the end of a metrics range), so the clock stops a year short of the last
+# moment Python can represent; past it every read would fail.
+LATEST = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+class ClockOutOfRange(ValueError):
+    """A moment the manual clock cannot show."""
+
+
+def check_in_range(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ClockOutOfRange(f"{moment.isoformat()} has no time zone")
+    if not MANUAL_EPOCH <= moment <= LATEST:
+        raise ClockOutOfRange(
+            f"{moment.isoformat()} is outside the manual clock's range ({MANUAL_EPOCH.isoformat()} to {LATEST.isoformat()})"
+        )
+    return moment
 
 
 class Clock(Protocol):
@@ -35,9 +53,14 @@ class ManualClock:
 
     def advance(self, seconds: float) -> datetime:
         if seconds < 0:
-            raise ValueError("the clock only moves forward")
+            raise ClockOutOfRange("the clock only moves forward")
+        if seconds > (LATEST - self._now).total_seconds():
+            raise ClockOutOfRange(
+                f"moving {seconds:g} s would pass {LATEST.isoformat()}, the latest moment the clock shows"
+                f" (it is {self._now.isoformat()}; at most {(LATEST - self._now).total_seconds():g} s more)"
+            )
         self._now += timedelta(seconds=seconds)
         return self._now
 
     def set(self, moment: datetime) -> None:
-        self._now = moment
+        self._now = check_in_range(moment)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from . import lifecycle, metrics
-from .clock import Clock, ManualClock
+from .clock import Clock, ClockOutOfRange, ManualClock
 from .domain import BadRequest, Deployment, LogLine, NotFound, Page, Principal, Revision, Run, Series
 from .store import Store
 
@@ -36,6 +36,16 @@ class RunView:
     replicas: int
 
 
+DEFAULT_PROJECT_PREFIX, DEFAULT_PROJECT_SUFFIX = "prj-", "-default"
+
+
+def _default_project_team(project_id: str) -> str | None:
+    """The team whose default project this id names, if it names one."""
+    if project_id.startswith(DEFAULT_PROJECT_PREFIX) and project_id.endswith(DEFAULT_PROJECT_SUFFIX):
+        return project_id[len(DEFAULT_PROJECT_PREFIX) : -len(DEFAULT_PROJECT_SUFFIX)] or None
+    return None
+
+
 class DeploymentService:
     def __init__(self, store: Store, clock: Clock, *, seed: int = 0) -> None:
         self.store = store
@@ -44,7 +54,7 @@ class DeploymentService:
         if isinstance(clock, ManualClock):  # a manual clock carries on where it stopped
             saved = store.get_meta("manual_clock")
             if saved is not None:
-                clock.set(datetime.fromisoformat(saved))
+                clock.set(_saved_moment(saved))
 
     # helpers
     def _id(self, prefix: str, *parts: object) -> str:
@@ -52,7 +62,15 @@ class DeploymentService:
         return f"{prefix}{digest[:12]}"
 
     def default_project(self, team: str) -> str:
-        return f"prj-{team}-default"
+        return f"{DEFAULT_PROJECT_PREFIX}{team}{DEFAULT_PROJECT_SUFFIX}"
+
+    def _project_of(self, principal: Principal, submitted: dict[str, Any]) -> str:
+        """The project an upsert goes to: the one named, or the team's default. Another team's
+        default project is not found: it is reserved for its team, named or not yet used."""
+        project_id = str(submitted.get("projectId") or self.default_project(principal.team))
+        if _default_project_team(project_id) not in (None, principal.team):
+            raise NotFound(f"Project {project_id!r} not found")
+        return project_id
 
     def _load(self, principal: Principal, id: str, now: datetime) -> tuple[Deployment, list[Run]]:
         """The caller's deployment with its lifecycle brought up to ``now``; 404 for anyone else's."""
@@ -103,13 +121,11 @@ class DeploymentService:
     # operations
     def upsert(self, principal: Principal, submitted: dict[str, Any]) -> DeploymentView:
         now = self.clock.now()
-        spec = {**submitted, "projectId": submitted.get("projectId") or self.default_project(principal.team)}
-        project_id, name = str(spec["projectId"]), str(spec["name"])
+        project_id = self._project_of(principal, submitted)
+        spec = {**submitted, "projectId": project_id}
+        name = str(spec["name"])
         with self.store.transaction():
-            owner = self.store.project_owner(project_id)
-            if owner is not None and owner != principal.team:
-                raise NotFound(f"Project {project_id!r} not found")
-            self.store.add_project(project_id, principal.team)
+            self.store.add_project(principal.team, project_id)
             existing = self.store.find_by_name(principal.team, project_id, name)
             if existing is None:
                 deployment = self._create(principal, spec, now)
@@ -170,7 +186,7 @@ class DeploymentService:
         now = self.clock.now()
         before = decode_cursor(after) if after is not None else None
         with self.store.transaction():
-            if project_id is not None and self.store.project_owner(project_id) != principal.team:
+            if project_id is not None and not self.store.has_project(principal.team, project_id):
                 raise NotFound(f"Project {project_id!r} not found")
             found = self.store.list_deployments(principal.team, project_id, before, limit + 1)
             page_items = found[:limit]
@@ -231,10 +247,21 @@ class DeploymentService:
     def advance_clock(self, seconds: float) -> datetime:
         if not isinstance(self.clock, ManualClock):
             raise BadRequest("the clock is real time; start the emulator with --clock manual to move it")
-        moment = self.clock.advance(seconds)
+        try:
+            moment = self.clock.advance(seconds)
+        except ClockOutOfRange as exc:
+            raise BadRequest(str(exc)) from None
         with self.store.transaction():
             self.store.set_meta("manual_clock", moment.isoformat())
         return moment
+
+
+def _saved_moment(saved: str) -> datetime:
+    """The manual clock as the database keeps it; one that cannot be shown is refused at start."""
+    try:
+        return datetime.fromisoformat(saved)
+    except ValueError:
+        raise ClockOutOfRange(f"the saved manual clock {saved[:40]!r} is not a moment") from None
 
 
 def _dns_label(text: str) -> str:

@@ -22,6 +22,7 @@ from .domain import Deployment, LogLine, Revision, Run
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS projects (id TEXT PRIMARY KEY, team TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS team_projects (team TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (team, id));
 CREATE TABLE IF NOT EXISTS deployments (
     id TEXT PRIMARY KEY,
     seq INTEGER NOT NULL UNIQUE,
@@ -63,6 +64,13 @@ CREATE TABLE IF NOT EXISTS logs (
     message TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS logs_by_deployment ON logs (deployment_id, t, id);
+"""
+# databases written before projects belonged to teams: their projects move to team_projects
+MIGRATE = """
+BEGIN IMMEDIATE;
+INSERT OR IGNORE INTO team_projects (team, id) SELECT team, id FROM projects;
+DELETE FROM projects;
+COMMIT;
 """
 _DEPLOYMENT_COLUMNS = "id, seq, team, project_id, name, spec, revision, state, state_since, created_at, first_ready_at"
 
@@ -113,6 +121,7 @@ class Store:
             self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = FULL")
         self._db.executescript(SCHEMA)
+        self._db.executescript(MIGRATE)
 
     def close(self) -> None:
         self._db.close()
@@ -153,13 +162,14 @@ class Store:
         self.set_meta("seq", str(seq))
         return seq
 
-    # projects
-    def project_owner(self, project_id: str) -> str | None:
-        row = self._db.execute("SELECT team FROM projects WHERE id = ?", (project_id,)).fetchone()
-        return None if row is None else str(row["team"])
+    # projects: each team has its own (a project id names one of the team's projects, so no
+    # team can claim an id before another and block it)
+    def has_project(self, team: str, project_id: str) -> bool:
+        sql = "SELECT 1 FROM team_projects WHERE team = ? AND id = ?"
+        return self._db.execute(sql, (team, project_id)).fetchone() is not None
 
-    def add_project(self, project_id: str, team: str) -> None:
-        self._db.execute("INSERT OR IGNORE INTO projects (id, team) VALUES (?, ?)", (project_id, team))
+    def add_project(self, team: str, project_id: str) -> None:
+        self._db.execute("INSERT OR IGNORE INTO team_projects (team, id) VALUES (?, ?)", (team, project_id))
 
     # deployments
     def find_deployment(self, team: str, id: str) -> Deployment | None:
@@ -267,7 +277,7 @@ class Store:
 
     def wipe(self, keep_meta: tuple[str, ...]) -> None:
         kept = {key: self.get_meta(key) for key in keep_meta}
-        for table in ("projects", "deployments", "runs", "revisions", "logs", "meta"):
+        for table in ("projects", "team_projects", "deployments", "runs", "revisions", "logs", "meta"):
             self._db.execute(f"DELETE FROM {table}")
         for key, value in kept.items():
             if value is not None:

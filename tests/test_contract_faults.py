@@ -230,20 +230,11 @@ def _upsert_takes_over_another_teams_name(app: Any) -> None:
 
 
 def _upsert_into_another_teams_project(app: Any) -> None:
-    """Project ownership is not checked on upsert: a team can add deployments to anyone's project."""
+    """Project ownership is not checked on upsert: a team can use another team's default project."""
     service = app.state.service
-    original = service.upsert
-    store = service.store
-
-    def upsert(principal: Principal, submitted: dict[str, Any]) -> Any:
-        owner_of = store.project_owner
-        store.project_owner = lambda project_id: None  # every project looks unclaimed
-        try:
-            return original(principal, submitted)
-        finally:
-            store.project_owner = owner_of
-
-    service.upsert = upsert
+    service._project_of = lambda principal, submitted: str(
+        submitted.get("projectId") or service.default_project(principal.team)
+    )
 
 
 def _logs_oldest_lines(app: Any) -> None:

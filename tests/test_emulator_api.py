@@ -378,3 +378,73 @@ def test_extreme_input_is_never_a_server_error(emu: Emulator, method: str, path:
     for listed in emu.raw("GET", "/v1/deployments").json()["items"]:
         for suffix in ("", "/runs", "/metrics", "/history"):
             assert emu.raw("GET", f"/v1/deployments/{listed['id']}{suffix}").status_code == 200
+
+
+# hostile bodies: every one a small 400 Error body
+
+
+def _nested(depth: int, leaf: str = "[]") -> str:
+    return "[" * depth + leaf + "]" * depth
+
+
+@pytest.mark.parametrize(
+    ("where", "depth"),
+    [("extra", 65), ("extra", 300), ("extra", 990), ("env", 300), ("command", 500), ("autoscaling", 200)],
+)
+def test_deeply_nested_bodies_are_a_400_naming_the_depth(emu: Emulator, where: str, depth: int) -> None:
+    value = _nested(depth) if where != "env" else '{"A": ' + _nested(depth) + "}"
+    body = f'{{"name": "deep", "image": "i", "machineType": "m", "{where}": {value}}}'
+    response = emu.raw("POST", "/v1/deployments", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, response.text[:300]
+    # past about 900 levels JSON itself cannot be read here; either way the answer says why
+    assert "nested deeper than 64 levels" in response.text or "error parsing the body" in response.text
+    assert emu.raw("GET", "/v1/deployments").json()["items"] == [], "nothing was written"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "p", "image": "i", "machineType": "m", "ports": [-1] * 170_000},
+        {"name": "p", "image": "i", "machineType": "m", "env": {f"K{n}": n for n in range(60_000)}},
+        {"name": "p", "image": "i", "machineType": "m", "command": [n for n in range(120_000)]},
+        {"name": "x" * 900_000, "image": "i", "machineType": "m"},
+        {"name": "p", "image": "i", "machineType": "m", "x" * 900_000: 1, "ports": "x" * 10},
+    ],
+    ids=["170k-bad-ports", "60k-env-values", "120k-command-items", "900k-name", "900k-key"],
+)
+def test_a_body_with_many_problems_is_a_small_400_that_counts_them(emu: Emulator, body: dict[str, object]) -> None:
+    content = json.dumps(body).encode()
+    assert len(content) < 1024 * 1024
+    response = emu.raw("POST", "/v1/deployments", content=content, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert len(response.content) < 16 * 1024, f"{len(response.content)} bytes"
+    error = response.json()
+    assert error["code"] == "BAD_REQUEST" and 1 <= len(error["details"]) <= 20
+    counted = int(error["message"].split("(")[1].split(" ")[0].rstrip("+"))
+    assert counted >= len(error["details"])
+    if counted > 20:
+        assert f"the first {len(error['details'])} listed" in error["message"]
+
+
+# projects belong to teams
+
+
+def test_a_team_cannot_use_or_block_another_teams_default_project(emu: Emulator) -> None:
+    a, b = emu.client(TEAM_A), emu.client(TEAM_B)
+    with pytest.raises(sdk.NotFoundError):
+        a.upsert_deployment(spec("squat", project_id="prj-team-b-default"))
+    with pytest.raises(sdk.NotFoundError):
+        list(a.list_project_deployments("prj-team-b-default"))
+    theirs = b.upsert_deployment(spec("own"))  # no projectId: team B's default, unclaimed by team A
+    assert theirs.project_id == "prj-team-b-default"
+    assert [d.id for d in b.list_project_deployments("prj-team-b-default")] == [theirs.id]
+
+
+def test_a_project_id_one_team_uses_is_still_free_for_another(emu: Emulator) -> None:
+    a, b = emu.client(TEAM_A), emu.client(TEAM_B)
+    first = a.upsert_deployment(spec("web", project_id="prj-shared-name"))
+    second = b.upsert_deployment(spec("web", project_id="prj-shared-name"))
+    assert first.id != second.id
+    assert [d.id for d in a.list_project_deployments("prj-shared-name")] == [first.id]
+    assert [d.id for d in b.list_project_deployments("prj-shared-name")] == [second.id]
+    assert a.get_deployment(first.id).name == "web", "the first team's deployment is untouched"

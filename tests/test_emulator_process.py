@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -123,13 +125,72 @@ def test_the_banner_names_address_data_and_tokens_but_not_custom_secrets(tmp_pat
     assert "very-secret-token" not in text
 
 
-@pytest.mark.parametrize("argument", ["--token=missing-team", "--clock=sometimes"])
-def test_bad_arguments_are_refused_with_a_message(argument: str) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "emulator", argument], cwd=ROOT, capture_output=True, text=True, timeout=30
-    )
-    assert result.returncode == 2
-    assert "error:" in result.stderr and "Traceback" not in result.stderr
+def _start_fails(*arguments: str) -> tuple[int, str]:
+    """Exit code and output of an emulator that must refuse to start."""
+    command = [sys.executable, "-m", "emulator", "--port", "0", *arguments]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.stdout == "", "nothing is served, so no banner"
+    return result.returncode, result.stderr
+
+
+def _one_line(stderr: str) -> str:
+    assert "Traceback" not in stderr
+    assert stderr.count("\n") == 1 and stderr.endswith("\n"), f"not one line: {stderr!r}"
+    return stderr
+
+
+@pytest.mark.parametrize(
+    ("arguments", "named"),
+    [
+        (["--token=missing-team"], "TOKEN=TEAM"),
+        (["--clock=sometimes"], "--clock"),
+        (["--token", "has space=ops"], "--token"),
+        (["--token", "tok\u00e9n=ops"], "--token"),
+        (["--token", "good-token=bad team"], "--token"),
+        (["--admin-token", "bad admin"], "--admin-token"),
+        (["--header-timeout", "0"], "--header-timeout"),
+        (["--max-connections", "-3"], "--max-connections"),
+    ],
+)
+def test_bad_arguments_are_one_line_exit_2(arguments: list[str], named: str) -> None:
+    code, stderr = _start_fails("--db", ":memory:", *arguments)
+    assert code == 2 and named in _one_line(stderr)
+    for secret in ("has space", "tok\u00e9n", "good-token", "bad admin"):
+        assert secret not in stderr, "a token given on the command line is never repeated"
+
+
+def test_a_port_in_use_is_one_line_exit_1() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, stderr = _start_fails("--db", ":memory:", "--port", str(port))
+    assert code == 1 and f"cannot listen on 127.0.0.1:{port}" in _one_line(stderr) and "--port" in stderr
+
+
+@pytest.mark.parametrize("kind", ["directory", "not-a-database", "unwritable-parent"])
+def test_a_database_that_cannot_be_opened_is_one_line_exit_1(tmp_path: Path, kind: str) -> None:
+    if kind == "directory":
+        db = tmp_path
+    elif kind == "not-a-database":
+        db = tmp_path / "notes.txt"
+        db.write_text("these are not the tables you are looking for " * 100)
+    else:
+        blocker = tmp_path / "a-file"
+        blocker.write_text("")
+        db = blocker / "emulator.sqlite3"  # its parent is a file
+    code, stderr = _start_fails("--db", str(db))
+    assert code == 1 and f"cannot open the database {db}" in _one_line(stderr)
+
+
+def test_a_saved_clock_out_of_range_is_refused_at_start(tmp_path: Path) -> None:
+    db = tmp_path / "emulator.sqlite3"
+    with running(db=str(db)) as emulator:
+        emulator.advance(3600)
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE meta SET value = '9999-12-31T23:59:59+00:00' WHERE key = 'manual_clock'")
+    code, stderr = _start_fails("--db", str(db), "--clock", "manual")
+    assert code == 1 and "9999-12-31T23:59:59+00:00 is outside the manual clock's range" in _one_line(stderr)
 
 
 def test_two_processes_on_one_database_serialise_their_upserts(tmp_path: Path) -> None:
@@ -152,3 +213,77 @@ def test_two_processes_on_one_database_serialise_their_upserts(tmp_path: Path) -
             history = http.get(f"/deployments/{ids.pop()}/history").json()
     assert not ids
     assert [r["revision"] for r in history] == list(range(1, 41))
+
+
+# reachable from the network only when asked, and then locked
+
+
+def test_off_loopback_the_control_api_needs_an_admin_token_printed_once() -> None:
+    from sync_asgi import SyncASGITransport
+
+    from emulator.__main__ import _parser, plan
+    from emulator.app import build_app
+
+    chosen = plan(_parser().parse_args(["--host", "0.0.0.0", "--db", ":memory:"]))  # nothing is bound
+    token = chosen.settings.admin_token
+    assert token and len(token) >= 32
+    banner = "\n".join(chosen.banner)
+    assert banner.count(token) == 1 and "reachable from the network" in banner
+    app = build_app(chosen.settings)
+    with httpx.Client(transport=SyncASGITransport(app), base_url="http://203.0.113.7") as http:
+        assert http.post("/_emulator/reset", json={}).status_code == 401
+        assert http.post("/_emulator/reset", json={}, headers={"Authorization": f"Bearer {token}"}).status_code == 204
+    app.state.service.store.close()
+    on_loopback = plan(_parser().parse_args(["--db", ":memory:"]))
+    assert on_loopback.settings.admin_token is None and "reachable" not in "\n".join(on_loopback.banner)
+
+
+def test_on_loopback_only_loopback_host_names_are_answered(tmp_path: Path) -> None:
+    with emulator_process(tmp_path / "emulator.sqlite3") as (_, url):
+        port = url.rsplit(":", 1)[1].split("/")[0]
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost"):
+            assert httpx.get(f"{url}/deployments", headers={**AUTH, "Host": host}).status_code == 200, host
+        for host in (f"rebind.example:{port}", "127.0.0.1.nip.io", ""):
+            response = httpx.get(f"{url}/deployments", headers={**AUTH, "Host": host})
+            assert (response.status_code, response.json()["code"]) == (400, "BAD_REQUEST"), host
+            reset = httpx.post(f"{url.removesuffix('/v1')}/_emulator/reset", json={}, headers={"Host": host})
+            assert reset.status_code == 400, host
+
+
+# slow clients cannot starve the others
+
+
+def _open_incomplete(port: int) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+    sock.sendall(b"GET /v1/deployments HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # headers never end
+    return sock
+
+
+def test_many_incomplete_connections_do_not_keep_a_normal_request_out(tmp_path: Path) -> None:
+    db = tmp_path / "emulator.sqlite3"
+    with emulator_process(db, "--max-connections", "50", "--header-timeout", "600") as (_, url):
+        port = int(url.rsplit(":", 1)[1].split("/")[0])
+        held = [_open_incomplete(port) for _ in range(300)]
+        try:
+            with httpx.Client(timeout=30) as client:
+                assert client.get(f"{url}/deployments", headers=AUTH).status_code == 200
+            assert held[0].recv(1) == b"", "the oldest incomplete connection made room"
+        finally:
+            for sock in held:
+                sock.close()
+
+
+def test_a_client_that_never_finishes_its_headers_is_disconnected(tmp_path: Path) -> None:
+    with emulator_process(tmp_path / "emulator.sqlite3", "--header-timeout", "1") as (_, url):
+        port = int(url.rsplit(":", 1)[1].split("/")[0])
+        with _open_incomplete(port) as fresh:
+            assert fresh.recv(1) == b"", "closed once the header deadline passed"  # 30 s socket timeout otherwise
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as kept_alive:
+            token = AUTH["Authorization"]
+            kept_alive.sendall(
+                f"GET /v1/deployments HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {token}\r\n\r\n".encode()
+            )
+            assert kept_alive.recv(12) == b"HTTP/1.1 200"
+            kept_alive.sendall(b"GET /v1/deployments HTTP/1.1\r\n")  # the next request stalls
+            while chunk := kept_alive.recv(65536):  # the rest of the first answer, then the close
+                assert b"HTTP/1.1" not in chunk

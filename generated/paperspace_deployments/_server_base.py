@@ -26,6 +26,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, BeforeValidator, ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -53,6 +54,15 @@ ERROR_CODES = {
     503: "SERVICE_UNAVAILABLE",
 }
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+# A request's problems are counted up to MAX_COUNTED_PROBLEMS and the first MAX_LISTED_PROBLEMS are
+# listed, each text cut at MAX_PROBLEM_TEXT characters: an error answer stays a few kilobytes
+# whatever the body (340,000 bad items once made a 51 MB answer that took seconds to build).
+MAX_LISTED_PROBLEMS = 20
+MAX_COUNTED_PROBLEMS = 1000
+MAX_PROBLEM_TEXT = 200
+# JSON nested deeper than this is refused before anything walks it: recursive validators and
+# serialisers fail near a few hundred levels, and no API body needs more than a handful.
+MAX_BODY_DEPTH = 64
 
 # Query, path and header parameters of format date-time or date. pydantic's lax mode would read
 # `start=0.5` or `start=1700000000` as seconds since the epoch; OpenAPI's formats are RFC 3339
@@ -333,6 +343,75 @@ def route_checks(route: Route) -> list[Any]:
     return [Depends(route.caller), Depends(_body_check(route.body_schema))]
 
 
+class Problems:
+    """What is wrong with a request: one problem per location, the first ones kept, all counted
+    up to :data:`MAX_COUNTED_PROBLEMS`; texts are cut so the answer stays small."""
+
+    def __init__(self) -> None:
+        self.listed: list[dict[str, str]] = []
+        self.count = 0
+        self._seen: set[str] = set()
+
+    @property
+    def capped(self) -> bool:
+        return self.count >= MAX_COUNTED_PROBLEMS
+
+    def add(self, location: str, message: str, kind: str) -> None:
+        if location in self._seen or self.capped:
+            return
+        self._seen.add(location)
+        self.count += 1
+        if len(self.listed) < MAX_LISTED_PROBLEMS:
+            self.listed.append({"location": _cut(location), "message": _cut(message), "type": _cut(kind)})
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def summary(self) -> str:
+        counted = f"{self.count}{'+' if self.capped else ''} problem(s)"
+        shown = f", the first {len(self.listed)} listed" if len(self.listed) < self.count else ""
+        listed = "; ".join(f"{p['location']}: {p['message']}" for p in self.listed)
+        return f"Invalid request ({counted}{shown}): {listed}"
+
+    def error(self) -> BackendError:
+        return BadRequest(self.summary(), details=self.listed)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_PROBLEM_TEXT else text[: MAX_PROBLEM_TEXT - 1] + "…"
+
+
+def body_shape_problems(value: Any) -> Problems:
+    """What no answer could carry, found without recursion: nesting deeper than
+    :data:`MAX_BODY_DEPTH`, and strings JSON can carry but UTF-8 cannot (a lone surrogate)."""
+    found = Problems()
+    stack: list[tuple[Any, str, int]] = [(value, "body", 0)]
+    while stack and not found.capped:
+        node, location, depth = stack.pop()
+        if depth > MAX_BODY_DEPTH:
+            found.add(location, f"nested deeper than {MAX_BODY_DEPTH} levels", "depth")
+            continue
+        if isinstance(node, str):
+            if not _is_utf8(node):
+                found.add(location, "not valid Unicode (a lone surrogate)", "unicode")
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                if not _is_utf8(key):
+                    found.add(f"{location}.{key!r}", "not valid Unicode (a lone surrogate)", "unicode")
+                stack.append((item, f"{location}.{key}", depth + 1))
+        elif isinstance(node, list):
+            stack.extend((item, f"{location}.{index}", depth + 1) for index, item in enumerate(node))
+    return found
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class BodySchemas:
     """Validates JSON bodies against the spec's own schemas, for what the pydantic models cannot
     say: a field that may be absent but not null, ``additionalProperties: false``, and the like."""
@@ -341,7 +420,8 @@ class BodySchemas:
         self._spec = spec
         self._validators: dict[str, Any] = {}
 
-    def problems(self, pointer: str, body: Any) -> list[dict[str, str]]:
+    def problems(self, pointer: str, body: Any) -> Problems:
+        """The body's problems against the schema at ``pointer``, counted up to a bound."""
         validator = self._validators.get(pointer)
         if validator is None:
             # imported here: only servers whose operations take bodies pay for it
@@ -353,8 +433,8 @@ class BodySchemas:
             validator = self._validators[pointer] = OAS30Validator(
                 {**node, "components": self._spec.get("components", {})}
             )
-        found: dict[str, dict[str, str]] = {}
-        for error in validator.iter_errors(body):
+        found = Problems()
+        for error in validator.iter_errors(body):  # lazy: stops once the count is reached
             path = ["body", *(str(p) for p in error.absolute_path)]
             missing = (
                 [name for name in error.validator_value if name not in error.instance]
@@ -362,10 +442,10 @@ class BodySchemas:
                 else []
             )
             for location in [".".join([*path, name]) for name in missing] or [".".join(path)]:
-                found.setdefault(
-                    location, {"location": location, "message": error.message, "type": str(error.validator)}
-                )
-        return list(found.values())
+                found.add(location, error.message, str(error.validator))
+            if found.capped:
+                break
+        return found
 
 
 def _body_check(pointer: str) -> Callable[[Request], Awaitable[None]]:
@@ -375,46 +455,28 @@ def _body_check(pointer: str) -> Callable[[Request], Awaitable[None]]:
             return  # FastAPI reports a body of another media type
         try:
             body = await request.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             return  # FastAPI reports malformed JSON
-        problems = _unencodable(body, "body") or request.app.state.body_schemas.problems(pointer, body)
+        schemas: BodySchemas = request.app.state.body_schemas
+        # off the event loop: a large body takes a while to walk, and other requests should not wait
+        problems = await run_in_threadpool(_body_problems, schemas, pointer, body)
         if problems:
-            raise BadRequest(_summary(problems), details=problems)
+            raise problems.error()
 
     return check_body
 
 
-def _unencodable(value: Any, location: str) -> list[dict[str, str]]:
-    """Strings JSON can carry but UTF-8 cannot (a lone surrogate, "\\udfff"): no answer could echo them."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return [{"location": location, "message": "not valid Unicode (a lone surrogate)", "type": "unicode"}]
-        return []
-    if isinstance(value, dict):
-        items = [(str(k), v) for k, v in value.items()]
-        found = [p for k, _ in items for p in _unencodable(k, f"{location}.{k!r}")]
-    elif isinstance(value, list):
-        items = [(str(i), v) for i, v in enumerate(value)]
-        found = []
-    else:
-        return []
-    return found + [p for k, v in items for p in _unencodable(v, f"{location}.{k}")]
+def _body_problems(schemas: BodySchemas, pointer: str, body: Any) -> Problems:
+    return body_shape_problems(body) or schemas.problems(pointer, body)
 
 
-def _summary(problems: list[dict[str, str]]) -> str:
-    listed = "; ".join(f"{p['location']}: {p['message']}" for p in problems)
-    return f"Invalid request ({len(problems)} problem(s)): {listed}"
-
-
-def _problems(exc: RequestValidationError) -> list[dict[str, str]]:
-    problems = []
+def _problems(exc: RequestValidationError) -> Problems:
+    problems = Problems()
     for error in exc.errors():
         location = ".".join(str(part) for part in error.get("loc", ()))
-        problems.append(
-            {"location": location, "message": str(error.get("msg", "")), "type": str(error.get("type", ""))}
-        )
+        problems.add(location, str(error.get("msg", "")), str(error.get("type", "")))
+        if problems.capped:
+            break
     return problems
 
 
@@ -422,17 +484,12 @@ async def _on_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     problems = _problems(exc)
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    has_body_problem = any(p["location"].split(".")[0] == "body" for p in problems)
+    has_body_problem = any(p["location"].split(".")[0] == "body" for p in problems.listed)
     if has_body_problem and not (media_type == "application/json" or media_type.endswith("+json")):
         # FastAPI does not parse a body sent as another media type; say so instead of "not an object"
-        problems = [
-            {
-                "location": "header.content-type",
-                "message": f"expected application/json, got {media_type or 'nothing'}",
-                "type": "media_type",
-            }
-        ]
-    return error_response(400, _summary(problems), details=problems)
+        problems = Problems()
+        problems.add("header.content-type", f"expected application/json, got {media_type or 'nothing'}", "media_type")
+    return error_response(400, problems.summary(), details=problems.listed)
 
 
 async def _on_backend_error(request: Request, exc: Exception) -> Response:
