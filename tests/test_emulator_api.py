@@ -4,16 +4,21 @@ and raw HTTP, on a manual clock: nothing here sleeps."""
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import paperspace_deployments as sdk
 import pytest
+import yaml
+from conftest import ROOT, imported, run_generator
 from emulator_harness import TEAM_A, TEAM_B, Emulator, running, spec
 from paperspace_deployments import models
 
 from emulator import lifecycle
+from emulator.app import Settings
 
 
 @pytest.fixture
@@ -448,3 +453,67 @@ def test_a_project_id_one_team_uses_is_still_free_for_another(emu: Emulator) -> 
     assert [d.id for d in a.list_project_deployments("prj-shared-name")] == [first.id]
     assert [d.id for d in b.list_project_deployments("prj-shared-name")] == [second.id]
     assert a.get_deployment(first.id).name == "web", "the first team's deployment is untouched"
+
+
+# spec updates do not take it down
+
+
+def test_after_an_additive_spec_update_every_other_behaviour_keeps_working(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    spec_text = (ROOT / "spec" / "paperspace-deployments-api-openapi.yml").read_text(encoding="utf-8")
+    updated = yaml.safe_load(spec_text)
+    listing = updated["paths"]["/deployments"]["get"]
+    listing.setdefault("parameters", []).append(
+        {"name": "orderBy", "in": "query", "required": False, "schema": {"type": "string"}}
+    )
+    updated["paths"]["/deployments/{id}/restart"] = {
+        "post": {
+            "operationId": "restartDeployment",
+            "summary": "Restart a deployment",
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"204": {"description": "Restarted."}},
+        }
+    }
+    (tmp_path / "updated.yml").write_text(yaml.safe_dump(updated), encoding="utf-8")
+    out = tmp_path / "out"
+    overlays = [
+        arg for overlay in sorted((ROOT / "spec" / "overlays").glob("*.yaml")) for arg in ("--overlay", overlay)
+    ]
+    arguments = ["--spec", tmp_path / "updated.yml", "--out", out, "--package", "updated_api", *overlays]
+    result = run_generator("generate", *arguments)
+    assert result.returncode == 0, result.stderr
+    with imported("updated_api", out) as package:
+        server = importlib.import_module(f"{package.__name__}.server")
+        monkeypatch.setattr("emulator.app.create_app", server.create_app)  # as if `make generate` had run
+        caplog.set_level("WARNING")
+        emu = Emulator(Settings(db=":memory:", clock="manual"))
+        try:
+            warnings = [r.getMessage() for r in caplog.records]
+            assert sum("order_by" in w and "listDeployments" in w for w in warnings) == 1, warnings
+            assert sum("restart_deployment" in w and "501" in w for w in warnings) == 1, warnings
+            made = emu.raw("POST", "/v1/deployments", json={"name": "w", "image": "i", "machineType": "m"})
+            assert made.status_code == 200, made.text
+            listed = emu.raw("GET", "/v1/deployments?orderBy=dtCreated")
+            assert listed.status_code == 200 and [d["name"] for d in listed.json()["items"]] == ["w"]
+            restart = emu.raw("POST", f"/v1/deployments/{made.json()['id']}/restart")
+            assert (restart.status_code, restart.json()["code"]) == (501, "NOT_IMPLEMENTED")
+            assert emu.raw("GET", f"/v1/deployments/{made.json()['id']}/history").status_code == 200
+        finally:
+            emu.close()
+
+
+def test_a_server_error_says_what_failed_and_the_log_has_the_traceback(
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise KeyError("a-secret-value")
+
+    monkeypatch.setattr(emu.app.state.service, "history", broken)
+    d = emu.client().upsert_deployment(spec())
+    response = emu.raw("GET", f"/v1/deployments/{d.id}/history")
+    assert response.status_code == 500
+    message = response.json()["message"]
+    assert "KeyError in getDeploymentHistory" in message and "log has the traceback" in message
+    assert "a-secret-value" not in response.text, "the exception's text stays in the log"
+    assert "Traceback" in caplog.text and "a-secret-value" in caplog.text

@@ -12,14 +12,17 @@ traceback. A backend signals errors by raising :class:`BackendError` or one of i
 from __future__ import annotations
 
 import base64
+import inspect
 import json
 import logging
 import re
+import traceback
 import typing
 import urllib.parse
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, FastAPI, Request
@@ -330,6 +333,75 @@ class Route:
     operation_id: str
     caller: Callable[[Request], Awaitable[RequestContext]]  # anonymous_context, or one of credential_context
     body_schema: str | None  # JSON pointer of the request body's schema in the spec
+    backend_method: str  # the Backend method the handler calls
+    keywords: tuple[str, ...]  # the keyword parameters the handler passes it
+
+
+def tolerant_backend(backend: Any, routes: Sequence[Route]) -> Any:
+    """The backend as the handlers call it, after a spec update it has not caught up with.
+
+    A backend written against an earlier spec may lack an operation the spec has since added, or
+    a keyword parameter added to an operation (a new optional query parameter, say). Unadapted,
+    every call of that operation would be a 500 (``AttributeError``, ``TypeError``). Each gap is
+    named once here, as a warning when the app is built, and bridged: a missing operation answers
+    501, a parameter the method does not take is not passed. ``mypy --strict`` on the backend
+    still names every gap against :class:`Backend`.
+    """
+    bridged: dict[str, Any] = {}
+    for route in routes:
+        method = getattr(backend, route.backend_method, None)
+        if method is None:
+            log.warning(
+                "the backend has no %s (operation %s): it answers 501 until implemented",
+                route.backend_method,
+                route.operation_id,
+            )
+            bridged[route.backend_method] = _answers_not_implemented(route.operation_id)
+            continue
+        ignored = _keywords_not_taken(method, route.keywords)
+        if ignored:
+            log.warning(
+                "the backend's %s does not take %s (operation %s): ignored until implemented",
+                route.backend_method,
+                ", ".join(ignored),
+                route.operation_id,
+            )
+            bridged[route.backend_method] = _without_keywords(method, frozenset(ignored))
+    return _Bridged(backend, bridged) if bridged else backend
+
+
+class _Bridged:
+    def __init__(self, backend: Any, bridged: dict[str, Any]) -> None:
+        self._backend = backend
+        self._bridged = bridged
+
+    def __getattr__(self, name: str) -> Any:
+        return self._bridged[name] if name in self._bridged else getattr(self._backend, name)
+
+
+def _keywords_not_taken(method: Any, keywords: tuple[str, ...]) -> list[str]:
+    try:
+        parameters = inspect.signature(method).parameters.values()
+    except (TypeError, ValueError):  # no signature to read: pass everything
+        return []
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+        return []
+    taken = {p.name for p in parameters if p.kind in {p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD}}
+    return [k for k in keywords if k not in taken]
+
+
+def _without_keywords(method: Any, ignored: frozenset[str]) -> Callable[..., Any]:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return method(*args, **{k: v for k, v in kwargs.items() if k not in ignored})
+
+    return call
+
+
+def _answers_not_implemented(operation_id: str) -> Callable[..., Awaitable[Any]]:
+    async def call(*args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedOperation(operation_id)
+
+    return call
 
 
 def route_checks(route: Route) -> list[Any]:
@@ -516,8 +588,14 @@ def _allowed_methods(request: Request) -> str:
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error in %s %s", request.method, request.url.path)
-    return error_response(500, "Internal server error.")
+    log.error("unhandled error in %s %s", request.method, request.url.path, exc_info=exc)
+    route = request.scope.get("route")
+    operation = getattr(route, "operation_id", None) or f"{request.method} {request.url.path}"
+    # what failed and where, not the exception's text: that may hold data the caller must not see
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    message = f"Internal server error: {type(exc).__name__} in {operation}{where}; the server's log has the traceback."
+    return error_response(500, message)
 
 
 class BodySizeLimit:

@@ -28,6 +28,7 @@ from ._server_base import (
     new_app,
     render,
     route_checks,
+    tolerant_backend,
 )
 
 __all__ = ["BASE_PATH", "Backend", "UnimplementedBackend", "create_app"]
@@ -363,7 +364,8 @@ async def handle_list_project_deployments(
     return render(result, 200)
 
 
-# method, path, handler, operationId, who may call, JSON pointer of the request body's schema
+# method, path, handler, operationId, who may call, JSON pointer of the request body's schema,
+# the Backend method and the keyword parameters the handler passes it
 ROUTES: tuple[Route, ...] = (
     Route(
         "GET",
@@ -372,6 +374,11 @@ ROUTES: tuple[Route, ...] = (
         "listDeployments",
         authenticated_context,
         None,
+        "list_deployments",
+        (
+            "after",
+            "limit",
+        ),
     ),
     Route(
         "POST",
@@ -380,6 +387,8 @@ ROUTES: tuple[Route, ...] = (
         "upsertDeployment",
         authenticated_context,
         "/paths/~1deployments/post/requestBody/content/application~1json/schema",
+        "upsert_deployment",
+        (),
     ),
     Route(
         "GET",
@@ -388,6 +397,8 @@ ROUTES: tuple[Route, ...] = (
         "getDeployment",
         authenticated_context,
         None,
+        "get_deployment",
+        (),
     ),
     Route(
         "DELETE",
@@ -396,6 +407,8 @@ ROUTES: tuple[Route, ...] = (
         "deleteDeployment",
         authenticated_context,
         None,
+        "delete_deployment",
+        (),
     ),
     Route(
         "GET",
@@ -404,6 +417,8 @@ ROUTES: tuple[Route, ...] = (
         "listDeploymentRuns",
         authenticated_context,
         None,
+        "list_deployment_runs",
+        (),
     ),
     Route(
         "GET",
@@ -412,6 +427,11 @@ ROUTES: tuple[Route, ...] = (
         "getDeploymentMetrics",
         authenticated_context,
         None,
+        "get_deployment_metrics",
+        (
+            "start",
+            "end",
+        ),
     ),
     Route(
         "GET",
@@ -420,6 +440,8 @@ ROUTES: tuple[Route, ...] = (
         "getDeploymentLogs",
         authenticated_context,
         None,
+        "get_deployment_logs",
+        ("limit",),
     ),
     Route(
         "GET",
@@ -428,6 +450,8 @@ ROUTES: tuple[Route, ...] = (
         "getDeploymentHistory",
         authenticated_context,
         None,
+        "get_deployment_history",
+        (),
     ),
     Route(
         "GET",
@@ -436,6 +460,11 @@ ROUTES: tuple[Route, ...] = (
         "listProjectDeployments",
         authenticated_context,
         None,
+        "list_project_deployments",
+        (
+            "after",
+            "limit",
+        ),
     ),
 )
 
@@ -460,7 +489,7 @@ def create_app(
         max_body_bytes=max_body_bytes,
         spec=spec,
     )
-    app.state.backend = backend
+    app.state.backend = tolerant_backend(backend, ROUTES)
     for route in ROUTES:
         # added to the app itself (no sub-router), so a 405 can list every method of a path
         app.add_api_route(
