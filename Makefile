@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate diff check-generated lint typecheck test fuzz-generator contract contract-repeat emulator st-emulator bench bench-generate bench-emulator bench-client bench-contract clean
+.PHONY: help install generate diff check-generated lint typecheck test fuzz-generator contract contract-repeat emulator st-emulator bench bench-generate bench-emulator bench-history bench-client bench-contract clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -93,6 +93,9 @@ bench-generate: $(STAMP) ## The generation benchmark alone (vs openapi-python-cl
 
 bench-emulator: $(STAMP) ## The emulator benchmark alone (req/s, p50/p99 vs prism mock; wrk or bench/loadgen.py)
 	$(BIN)/python bench/emulator_speed.py
+
+bench-history: $(STAMP) ## The emulator's cost against history alone (10,000 revisions vs 1; 100k mixed requests; hostile bodies)
+	$(BIN)/python -m bench.emulator_history
 
 bench-client: $(STAMP) ## The client benchmark alone (per-request cost and import time vs raw httpx and openapi-python-client)
 	$(BIN)/python bench/client_speed.py

@@ -1,7 +1,7 @@
 """`make bench`: every benchmark area in turn, then bench/RESULTS.md and a PNG chart per area in
 bench/results/. A benchmark never fails the test suite; this only measures and writes.
 
-    .venv/bin/python bench/run.py [--only generation,emulator,client,contract,hostile] [--fast]
+    .venv/bin/python bench/run.py [--only generation,emulator,history,client,contract,hostile] [--fast]
 
 `--fast` takes fewer runs and shorter loads (for trying it out; the committed results use the
 defaults). Peers are installed by each area into bench/.peers/ (ignored by git).
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import client_speed, contract_speed, emulator_speed, generate_speed, hostile_specs
+from bench import client_speed, contract_speed, emulator_history, emulator_speed, generate_speed, hostile_specs
 from bench.common import ROOT, machine
 from bench.peers import OPENAPI_PYTHON_CLIENT, PEERS
 from bench.results import Area, draw, write_results
@@ -32,6 +32,9 @@ def areas(fast: bool) -> dict[str, Callable[[], Area]]:
             runs=2 if fast else 5, sizes=(100, 1000) if fast else (100, 1000, 5000)
         ),
         "emulator": lambda: emulator_speed.measure(seconds=3 if fast else 8, rounds=1 if fast else 2),
+        "history": lambda: emulator_history.measure(
+            requests=10_000 if fast else 100_000, deployments=100 if fast else 1000, repeats=50 if fast else 200
+        ),
         "client": lambda: client_speed.measure(rounds=5 if fast else 15, requests=200 if fast else 400),
         "contract": lambda: contract_speed.measure(runs=1 if fast else 2),
         "hostile": lambda: hostile_specs.measure(),
@@ -59,7 +62,7 @@ def versions() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--only", default="generation,emulator,client,contract,hostile")
+    parser.add_argument("--only", default="generation,emulator,history,client,contract,hostile")
     parser.add_argument("--fast", action="store_true")
     args = parser.parse_args()
     chosen = areas(args.fast)

@@ -77,7 +77,7 @@ class DeploymentService:
         deployment = self.store.find_deployment(principal.team, id)
         if deployment is None:
             raise NotFound(f"Deployment {id!r} not found")
-        runs = self.store.runs(deployment.id)
+        runs = self.store.live_runs(deployment)
         self._advance(deployment, runs, now)
         return deployment, runs
 
@@ -103,7 +103,8 @@ class DeploymentService:
     def _spec_of(self, deployment: Deployment, revision: int) -> dict[str, Any]:
         if revision == deployment.revision:
             return deployment.spec
-        return next((r.spec for r in self.store.revisions(deployment.id) if r.revision == revision), deployment.spec)
+        found = self.store.revision(deployment.id, revision)
+        return found.spec if found is not None else deployment.spec
 
     def stable_until(self, views: list[DeploymentView]) -> datetime | None:
         """Until when these views stay as they are unless something is written (None: no limit):
@@ -131,7 +132,7 @@ class DeploymentService:
                 deployment = self._create(principal, spec, now)
                 runs: list[Run] = []
             else:
-                deployment, runs = existing, self.store.runs(existing.id)
+                deployment, runs = existing, self.store.live_runs(existing)
                 self._advance(deployment, runs, now)
                 if deployment.spec == spec:  # the identical spec again: nothing changes
                     return self._view(deployment, runs, now)
@@ -159,7 +160,7 @@ class DeploymentService:
         """Record the new revision and start the run that rolls it out."""
         d.state = lifecycle.state_after_change(d if old is not None else None, old, spec)
         d.spec, d.state_since, d.revision = spec, now, d.revision + 1
-        for superseded in self.store.runs(d.id):  # a rollout that never finished never will
+        for superseded in self.store.live_runs(d):  # a rollout that never finished never will
             if superseded.state == "deploying":
                 superseded.state, superseded.ended_at = "stopped", now
                 self.store.save_run(superseded)
@@ -191,7 +192,7 @@ class DeploymentService:
             found = self.store.list_deployments(principal.team, project_id, before, limit + 1)
             page_items = found[:limit]
             views = []
-            runs_by_deployment = self.store.runs_of([d.id for d in page_items])
+            runs_by_deployment = self.store.live_runs_of(page_items)
             for deployment in page_items:
                 runs = runs_by_deployment[deployment.id]
                 self._advance(deployment, runs, now)

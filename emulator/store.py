@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS runs (
     ended_at TEXT
 );
 CREATE INDEX IF NOT EXISTS runs_by_deployment ON runs (deployment_id, revision);
+CREATE INDEX IF NOT EXISTS active_runs ON runs (deployment_id) WHERE state IN ('deploying', 'ready');
 CREATE TABLE IF NOT EXISTS revisions (
     deployment_id TEXT NOT NULL,
     revision INTEGER NOT NULL,
@@ -217,18 +218,30 @@ class Store:
             self._db.execute(f"DELETE FROM {table} WHERE {column} = ?", (id,))
 
     # runs, revisions, logs
-    def runs_of(self, deployment_ids: list[str]) -> dict[str, list[Run]]:
-        """The runs of several deployments in one query (a page of a listing)."""
-        found: dict[str, list[Run]] = {id: [] for id in deployment_ids}
-        marks = ", ".join("?" * len(deployment_ids))
-        for row in self._all(f"SELECT * FROM runs WHERE deployment_id IN ({marks}) ORDER BY revision", *deployment_ids):
-            found[row["deployment_id"]].append(_run(row))
-        return found
+    # A deployment's live runs: the active ones and the run of its newest revision. Nothing about
+    # a deployment needs the runs that ended before (they are history), so reads and upserts cost
+    # the same for a deployment with 10,000 revisions as for a new one.
+    def live_runs_of(self, deployments: list[Deployment]) -> dict[str, list[Run]]:
+        """The live runs of several deployments (a page of a listing), oldest revision first."""
+        found: dict[str, dict[str, Run]] = {d.id: {} for d in deployments}
+        if not deployments:
+            return {}
+        marks = ", ".join("?" * len(deployments))
+        # two index searches (a compound query or a row-value IN would let SQLite scan every run)
+        active = f"SELECT * FROM runs WHERE deployment_id IN ({marks}) AND state IN ('deploying', 'ready')"
+        pairs = ", ".join(["(?, ?)"] * len(deployments))
+        newest = (
+            f"WITH wanted(deployment_id, revision) AS (VALUES {pairs}) SELECT runs.* FROM wanted"
+            " CROSS JOIN runs ON runs.deployment_id = wanted.deployment_id AND runs.revision = wanted.revision"
+        )
+        rows = self._all(active, *(d.id for d in deployments))
+        rows += self._all(newest, *(value for d in deployments for value in (d.id, d.revision)))
+        for row in rows:
+            found[row["deployment_id"]][row["id"]] = _run(row)
+        return {id: sorted(runs.values(), key=lambda r: r.revision) for id, runs in found.items()}
 
-    def runs(self, deployment_id: str) -> list[Run]:
-        return [
-            _run(r) for r in self._all("SELECT * FROM runs WHERE deployment_id = ? ORDER BY revision", deployment_id)
-        ]
+    def live_runs(self, deployment: Deployment) -> list[Run]:
+        return self.live_runs_of([deployment])[deployment.id]
 
     def save_run(self, r: Run) -> None:
         ended = r.ended_at.isoformat(timespec="microseconds") if r.ended_at else None
@@ -255,16 +268,11 @@ class Store:
 
     def revisions(self, deployment_id: str) -> list[Revision]:
         rows = self._all("SELECT * FROM revisions WHERE deployment_id = ? ORDER BY revision", deployment_id)
-        return [
-            Revision(
-                r["deployment_id"],
-                r["revision"],
-                json.loads(r["spec"]),
-                datetime.fromisoformat(r["created_at"]),
-                r["user_id"],
-            )
-            for r in rows
-        ]
+        return [_revision(r) for r in rows]
+
+    def revision(self, deployment_id: str, revision: int) -> Revision | None:
+        rows = self._all("SELECT * FROM revisions WHERE deployment_id = ? AND revision = ?", deployment_id, revision)
+        return _revision(rows[0]) if rows else None
 
     def add_logs(self, deployment_id: str, lines: list[LogLine]) -> None:
         rows = [(deployment_id, line.t.isoformat(timespec="microseconds"), line.stream, line.message) for line in lines]
@@ -282,3 +290,13 @@ class Store:
         for key, value in kept.items():
             if value is not None:
                 self.set_meta(key, value)
+
+
+def _revision(row: sqlite3.Row) -> Revision:
+    return Revision(
+        row["deployment_id"],
+        row["revision"],
+        json.loads(row["spec"]),
+        datetime.fromisoformat(row["created_at"]),
+        row["user_id"],
+    )

@@ -517,3 +517,47 @@ def test_a_server_error_says_what_failed_and_the_log_has_the_traceback(
     assert "KeyError in getDeploymentHistory" in message and "log has the traceback" in message
     assert "a-secret-value" not in response.text, "the exception's text stays in the log"
     assert "Traceback" in caplog.text and "a-secret-value" in caplog.text
+
+
+# cost independent of history
+
+
+def _rows_read(emu: Emulator, monkeypatch: pytest.MonkeyPatch, method: str, path: str, body: object = None) -> int:
+    """How many database rows one request reads."""
+    store = emu.app.state.service.store
+    counted = [0]
+    original = store._all
+
+    def counting(sql: str, *args: object) -> list[object]:
+        rows = original(sql, *args)
+        counted[0] += len(rows)
+        return rows
+
+    monkeypatch.setattr(store, "_all", counting)
+    try:
+        response = emu.raw(method, path, json=body, headers={"Cache-Control": "no-cache"})
+    finally:
+        monkeypatch.setattr(store, "_all", original)
+    assert response.status_code == 200, response.text
+    return counted[0]
+
+
+def test_reads_and_upserts_read_as_many_rows_for_a_long_history_as_for_a_new_deployment(
+    emu: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = emu.client()
+    fresh = client.upsert_deployment(spec("fresh", env={"N": "0"}))
+    for n in range(300):
+        long = client.upsert_deployment(spec("long", env={"N": str(n)}))
+        if n % 100 == 0:
+            emu.advance(40)  # some rollouts finish, so runs end in every way
+    emu.advance(40)
+    for suffix in ("", "/runs", "/metrics", "/logs?limit=20", "upsert"):
+        counts = {}
+        for d in (fresh, long):
+            if suffix == "upsert":
+                upsert = {"name": d.name, "image": "nginx:1.25", "machineType": "A4000", "env": {"N": "new"}}
+                counts[d.name] = _rows_read(emu, monkeypatch, "POST", "/v1/deployments", upsert)
+            else:
+                counts[d.name] = _rows_read(emu, monkeypatch, "GET", f"/v1/deployments/{d.id}{suffix}")
+        assert counts["long"] <= counts["fresh"] + 25, (suffix, counts)  # logs: the limit's lines at most
