@@ -529,7 +529,7 @@ def _rows_read(emu: Emulator, monkeypatch: pytest.MonkeyPatch, method: str, path
     original = store._all
 
     def counting(sql: str, *args: object) -> list[object]:
-        rows = original(sql, *args)
+        rows: list[object] = original(sql, *args)
         counted[0] += len(rows)
         return rows
 
