@@ -22,6 +22,8 @@ from paperspace_deployments._server_base import (
     RequestContext,
     Unauthorized,
     error_response,
+    is_json,
+    media_type_of,
 )
 from paperspace_deployments.server import BASE_PATH, Backend, create_app
 from pydantic import BaseModel, Field
@@ -259,11 +261,10 @@ def _add_control_api(app: FastAPI, service: DeploymentService, faults: Faults, a
         if not _same_origin(request):
             raise Forbidden("The control API refuses calls from web pages of another origin.")
         if request.method == "POST":  # the one changing method a page may send without a preflight
-            media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            if media_type != "application/json":
-                message = (
-                    f"The control API takes JSON: send Content-Type: application/json (got {media_type or 'none'})."
-                )
+            media_type = media_type_of(request)
+            if not is_json(media_type):
+                got = media_type[:100] or "none"
+                message = f"The control API takes JSON: send Content-Type: application/json (got {got})."
                 raise UnsupportedMediaType(message)
         if admin_token is not None and not hmac.compare_digest(
             request.headers.get("authorization", "").encode(), f"Bearer {admin_token}".encode()

@@ -520,10 +520,18 @@ class BodySchemas:
         return found
 
 
+def media_type_of(request: Request) -> str:
+    """The request's media type, without parameters, lower case; "" when it names none."""
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def is_json(media_type: str) -> bool:
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
 def _body_check(pointer: str) -> Callable[[Request], Awaitable[None]]:
     async def check_body(request: Request) -> None:
-        media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if not (media_type == "application/json" or media_type.endswith("+json")):
+        if not is_json(media_type_of(request)):
             return  # FastAPI reports a body of another media type
         try:
             body = await request.json()
@@ -555,9 +563,9 @@ def _problems(exc: RequestValidationError) -> Problems:
 async def _on_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     problems = _problems(exc)
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    media_type = media_type_of(request)
     has_body_problem = any(p["location"].split(".")[0] == "body" for p in problems.listed)
-    if has_body_problem and not (media_type == "application/json" or media_type.endswith("+json")):
+    if has_body_problem and not is_json(media_type):
         # FastAPI does not parse a body sent as another media type; say so instead of "not an object"
         problems = Problems()
         problems.add("header.content-type", f"expected application/json, got {media_type or 'nothing'}", "media_type")
@@ -594,7 +602,9 @@ async def _on_unexpected(request: Request, exc: Exception) -> Response:
     # what failed and where, not the exception's text: that may hold data the caller must not see
     frames = traceback.extract_tb(exc.__traceback__)
     where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
-    message = f"Internal server error: {type(exc).__name__} in {operation}{where}; the server's log has the traceback."
+    message = (
+        f"Internal server error: {type(exc).__name__} in {_cut(operation)}{where}; the server's log has the traceback."
+    )
     return error_response(500, message)
 
 
