@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from contract_tests.target import Secret, Target
+from generator.openapi import HTTP_METHODS
 
 # Every check in the matrix and what it holds the server to (the README repeats these).
 CHECKS: dict[str, str] = {
@@ -365,8 +366,7 @@ def _body(body: Any) -> str | None:
 
 def operations(spec: dict[str, Any]) -> list[str]:
     """Every operation's label, in the spec's order: "GET /deployments", ..."""
-    methods = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
-    return [f"{m.upper()} {path}" for path, item in spec["paths"].items() for m in item if m in methods]
+    return [f"{m.upper()} {path}" for path, item in spec["paths"].items() for m in item if m in HTTP_METHODS]
 
 
 def fold(values: Iterable[Failure]) -> list[Failure]:

@@ -15,6 +15,7 @@ import paperspace_deployments as sdk
 
 from contract_tests.engine import curl
 from contract_tests.target import Target
+from generator.openapi import is_json_media_type
 
 KEPT = 5
 _LAST: deque[httpx.Request] = deque(maxlen=KEPT)
@@ -31,7 +32,7 @@ def _record(request: httpx.Request) -> None:
 def _count(response: httpx.Response) -> None:
     if response.request.method == "POST" and response.is_success:
         response.read()
-        body = response.json() if response.headers.get("content-type", "").startswith("application/json") else None
+        body = response.json() if is_json_media_type(response.headers.get("content-type", "")) else None
         if isinstance(body, dict) and isinstance(body.get("id"), str):
             CREATED.add(body["id"])
 

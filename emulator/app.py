@@ -251,7 +251,7 @@ def _same_origin(request: Request) -> bool:
 
 async def _on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, EmulatorError)
-    return error_response(exc.status, exc.message, code=exc.code, details=exc.details)
+    return error_response(exc.status, exc.message, details=exc.details)
 
 
 def _add_control_api(app: FastAPI, service: DeploymentService, faults: Faults, admin_token: str | None) -> None:

@@ -1,5 +1,6 @@
-"""The emulator's records and errors. No web framework here: errors carry the HTTP status and
-the Error code they answer as (moto's way), and the binding turns them into responses."""
+"""The emulator's records and errors. No web framework here: errors carry the HTTP status they
+answer with (moto's way), and the binding turns them into responses whose Error ``code`` is the
+status's, from the one table of codes (the generated runtime's ``ERROR_CODES``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from typing import Any
 
 class EmulatorError(Exception):
     status = 500
-    code = "INTERNAL_SERVER_ERROR"
 
     def __init__(self, message: str, details: Any = None) -> None:
         super().__init__(message)
@@ -20,15 +20,15 @@ class EmulatorError(Exception):
 
 
 class BadRequest(EmulatorError):
-    status, code = 400, "BAD_REQUEST"
+    status = 400
 
 
 class NotFound(EmulatorError):
-    status, code = 404, "NOT_FOUND"
+    status = 404
 
 
 class Conflict(EmulatorError):
-    status, code = 409, "CONFLICT"
+    status = 409
 
 
 @dataclass(frozen=True)

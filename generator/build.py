@@ -15,9 +15,10 @@ from urllib.parse import urlparse
 
 from . import ir
 from .encoders import Code, EnvVarName, Identifier, SpecText, py_literal, unwrap
-from .errors import SpecError, to_pointer, unescape_pointer_token
+from .errors import SpecError, pointer_tokens, to_pointer
 from .loader import Path_, SourceDocument
 from .naming import RESERVED_MODEL_NAMES, snake_case, unique
+from .openapi import HTTP_METHODS, IDEMPOTENT_METHODS, is_json_media_type, media_kind
 from .schema_types import (
     PYTHON_NAME,
     SERVER_STRING_FORMATS,
@@ -30,7 +31,6 @@ from .schema_types import (
 )
 from .validate import resolve_pointer
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # keyword arguments every generated client method has; parameters must not take these names
 # (and the server stubs' handlers take ``request`` and ``context``)
 # (and the server stubs' handlers take ``request`` and ``context`` and bind ``backend`` and ``result``)
@@ -52,7 +52,6 @@ _EXTENSIONS: dict[str, dict[str, tuple[type, bool]]] = {  # extension â†’ key â†
     },
     "x-client": {"apiKeyEnv": (str, False), "baseUrlEnv": (str, False), "packageVersion": (str, False)},
 }
-IDEMPOTENT_METHODS = {"get", "head", "put", "delete", "options"}
 _CONSTRAINT_KEYWORDS = {"minimum": "ge", "maximum": "le", "minLength": "min_length", "maxLength": "max_length"}
 
 
@@ -384,8 +383,7 @@ def _constraints(schema: Any) -> tuple[ir.Constraint, ...]:
 
 def _json_media(content: Any) -> tuple[str, Any] | None:
     for media_type, media in (content or {}).items():
-        base = media_type.split(";")[0].strip()
-        if base == "application/json" or base.endswith("+json"):
+        if is_json_media_type(media_type):
             return media_type, media or {}
     return None
 
@@ -409,7 +407,7 @@ def _body(ctx: _Context, raw: dict[str, Any], where: Path_, stem: str) -> ir.Bod
             (*where, "requestBody"), f"no request body media type this generator supports ({media_types})"
         )
     media_type, media = found
-    kind = _media_kind(media_type)
+    kind = media_kind(media_type)
     pointer = to_pointer((*_body_location(raw["requestBody"], where), "content", media_type, "schema"))
     if kind in {"bytes", "text"}:  # the body as it is: no schema to validate or model
         hint = Code("bytes" if kind == "bytes" else "str")
@@ -428,23 +426,6 @@ def _body(ctx: _Context, raw: dict[str, Any], where: Path_, stem: str) -> ir.Bod
         SpecText(json_pointer),
         kind=Identifier(kind),
     )
-
-
-# media types besides JSON, by kind: the body's bytes, text, or an object sent as a form
-_MEDIA_KINDS = {
-    "application/octet-stream": "bytes",
-    "application/x-www-form-urlencoded": "form",
-    "multipart/form-data": "multipart",
-}
-
-
-def _media_kind(media_type: str) -> str:
-    base = media_type.split(";")[0].strip().lower()
-    if base == "application/json" or base.endswith("+json"):
-        return "json"
-    if base in _MEDIA_KINDS:
-        return _MEDIA_KINDS[base]
-    return "text" if base.startswith("text/") else "bytes"
 
 
 def _other_media(content: Any) -> tuple[str, Any] | None:
@@ -485,7 +466,7 @@ def _body_location(request_body: Any, where: Path_) -> Path_:
     """Where the request body object itself is: in the operation, or the component it refers to."""
     ref = request_body.get("$ref") if isinstance(request_body, dict) else None
     if isinstance(ref, str) and ref.startswith("#/"):
-        return tuple(unescape_pointer_token(part) for part in ref[2:].split("/"))
+        return tuple(pointer_tokens(ref))
     return (*where, "requestBody")
 
 
@@ -501,7 +482,7 @@ def _success(ctx: _Context, raw: dict[str, Any], where: Path_, stem: str) -> tup
         other = _other_media(response.get("content"))
         if other is None:
             return statuses[0], Code("None"), SpecText("")
-        return statuses[0], Code("str" if _media_kind(other[0]) == "text" else "bytes"), SpecText(other[0])
+        return statuses[0], Code("str" if media_kind(other[0]) == "text" else "bytes"), SpecText(other[0])
     media = found[1]
     media["schema"] = hoist(ctx.spec, media.get("schema", {}), f"{stem}Response")
     return statuses[0], type_hint(media["schema"]), SpecText("")

@@ -35,8 +35,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from .encoders import terminal_safe
+from .errors import pointer_tokens
+from .openapi import HTTP_METHODS, is_json_media_type
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _MAX_DEPTH = 32  # deeper than any real schema; a guard, with the cycle check, against runaway recursion
 
 
@@ -65,8 +66,8 @@ class _Side:
             seen.add(ref)
             name = ref.rsplit("/", 1)[-1]
             value = self.spec
-            for part in ref.removeprefix("#/").split("/"):
-                value = value.get(part.replace("~1", "/").replace("~0", "~"), {}) if isinstance(value, dict) else {}
+            for part in pointer_tokens(ref):
+                value = value.get(part, {}) if isinstance(value, dict) else {}
         return value, name
 
     def security(self, operation: dict[str, Any]) -> set[frozenset[str]]:
@@ -202,7 +203,7 @@ def _body_schema(side: _Side, holder: Any) -> tuple[Any, bool] | None:
     if not isinstance(holder, dict) or not holder.get("content"):
         return None
     content = holder["content"]
-    json_types = [m for m in content if m.split(";")[0].strip().endswith(("/json", "+json"))]
+    json_types = [m for m in content if is_json_media_type(m)]
     media = content[(json_types or list(content))[0]] or {}
     return media.get("schema", {}), bool(holder.get("required"))
 

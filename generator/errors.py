@@ -41,6 +41,13 @@ def unescape_pointer_token(token: str) -> str:
     return token.replace("~1", "/").replace("~0", "~")
 
 
+def pointer_tokens(ref: str) -> list[str]:
+    """The keys a local reference (``#/a/b~1c``) or a JSON pointer (``/a/b~1c``) names, unescaped;
+    ``#`` and ``""`` name the whole document (no keys)."""
+    pointer = ref[1:] if ref.startswith("#") else ref
+    return [unescape_pointer_token(token) for token in pointer.split("/")[1:]] if pointer else []
+
+
 def to_pointer(parts: tuple[str | int, ...] | list[str | int]) -> str:
     """RFC 6901 JSON pointer of a path of keys and indices."""
     return "".join("/" + escape_pointer_token(p) for p in parts)

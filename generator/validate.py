@@ -23,8 +23,9 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-from .errors import SpecError, to_pointer
+from .errors import SpecError, pointer_tokens, to_pointer
 from .loader import Path_, SourceDocument, walk
+from .openapi import HTTP_METHODS
 
 MAX_REF_CHAIN = 8  # references to references: a real spec has two or three; each costs the validator a step
 # schemas a schema extends through allOf, counting those they extend: a real spec has two or three;
@@ -105,8 +106,7 @@ def _target(data: Any, ref: str) -> Path_ | None:
         return None
     node: Any = data
     path: list[str | int] = []
-    for raw in ref[1:].split("/")[1:]:
-        token = raw.replace("~1", "/").replace("~0", "~")
+    for token in pointer_tokens(ref):
         if isinstance(node, list) and token.isdigit() and int(token) < len(node):
             node = node[int(token)]
             path.append(int(token))
@@ -174,7 +174,6 @@ def _place(doc: SourceDocument, path: Path_) -> str:
 
 # Where OpenAPI 3.0 expects a Schema Object, by the kind of object holding it: (key, each, kind)
 # reads "the node at key (each of its items when each) is a kind"; a None key is the node itself.
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _HAS_SCHEMA: list[tuple[str | None, bool, str]] = [("schema", False, "schema"), ("content", True, "media")]
 _CHILDREN: dict[str, list[tuple[str | None, bool, str]]] = {
     "schema": [
@@ -193,7 +192,7 @@ _CHILDREN: dict[str, list[tuple[str | None, bool, str]]] = {
     "body": [("content", True, "media")],
     "response": [("headers", True, "header"), ("content", True, "media")],
     "callback": [(None, True, "path")],
-    "path": [("parameters", True, "parameter"), *((method, False, "operation") for method in _METHODS)],
+    "path": [("parameters", True, "parameter"), *((method, False, "operation") for method in HTTP_METHODS)],
     "operation": [
         ("parameters", True, "parameter"),
         ("requestBody", False, "body"),

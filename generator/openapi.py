@@ -1,0 +1,35 @@
+"""The OpenAPI vocabulary every stage shares: HTTP methods and media types.
+
+Each fact here is written once; the loader, validator, IR builder and diff import it, and so do
+the contract suite and the emulator where they read a spec. (The generated packages' runtime, which
+ships without the generator, keeps its own ``is_json`` in ``_server_base.py``.)
+"""
+
+from __future__ import annotations
+
+# the methods a Path Item may hold, in the order OpenAPI lists them
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# safe to send twice (RFC 9110, 9.2.2), so a client may retry them after a failure
+IDEMPOTENT_METHODS = frozenset({"get", "head", "put", "delete", "options"})
+
+# media types besides JSON, by kind: an object sent as a form
+_FORM_KINDS = {"application/x-www-form-urlencoded": "form", "multipart/form-data": "multipart"}
+
+
+def base_media_type(media_type: str) -> str:
+    """``media_type`` without parameters, lower case: ``application/json; charset=utf-8`` → ``application/json``."""
+    return media_type.split(";")[0].strip().lower()
+
+
+def is_json_media_type(media_type: str) -> bool:
+    """Whether a body of ``media_type`` is JSON: ``application/json`` or a ``+json`` suffix (RFC 6839)."""
+    base = base_media_type(media_type)
+    return base == "application/json" or base.endswith("+json")
+
+
+def media_kind(media_type: str) -> str:
+    """How a body of ``media_type`` is carried: json, form, multipart, text (``text/*``) or bytes."""
+    if is_json_media_type(media_type):
+        return "json"
+    base = base_media_type(media_type)
+    return _FORM_KINDS.get(base) or ("text" if base.startswith("text/") else "bytes")
