@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from . import ir
-from .encoders import Code, EnvVarName, Identifier, SpecText, py_literal, unwrap
+from .encoders import EnvVarName, Identifier, SpecText, py_literal, unwrap
 from .errors import SpecError, pointer_tokens, to_pointer
 from .loader import Path_, SourceDocument
 from .naming import RESERVED_MODEL_NAMES, snake_case, unique
@@ -22,13 +22,14 @@ from .openapi import HTTP_METHODS, IDEMPOTENT_METHODS, is_json_media_type, media
 from .schema_types import (
     PYTHON_NAME,
     SERVER_STRING_FORMATS,
-    argument_hint,
+    argument_type,
     class_name,
     hoist,
     normalise_schema_names,
     python_name_extension,
-    type_hint,
+    type_of,
 )
+from .types import BYTES, NONE, STR, ModelRef, TypeRef
 from .validate import resolve_pointer
 
 # keyword arguments every generated client method has; parameters must not take these names
@@ -181,7 +182,7 @@ def _operation(ctx: _Context, path: str, item: dict[str, Any], method: str, take
         return None
     if body is not None:
         body = replace(body, fields=_body_fields(ctx, body, parameters))
-    success_status, return_hint, response_media_type = _success(ctx, raw, where, stem)
+    success_status, returns, response_media_type = _success(ctx, raw, where, stem)
     idempotent = raw.get("x-idempotent", method in IDEMPOTENT_METHODS)
     if not isinstance(idempotent, bool):
         ctx.problem((*where, "x-idempotent"), "x-idempotent must be true or false")
@@ -195,12 +196,12 @@ def _operation(ctx: _Context, path: str, item: dict[str, Any], method: str, take
         parameters=parameters,
         body=body,
         success_status=success_status,
-        return_hint=return_hint,
+        returns=returns,
         errors=_errors(ctx, raw),
         requires_auth=_requires_auth(ctx, raw),
         security_ways=_security_ways(ctx, raw),
         response_media_type=response_media_type,
-        pagination=_pagination(ctx, raw, where, parameters, return_hint),
+        pagination=_pagination(ctx, raw, where, parameters, returns),
         idempotent=bool(idempotent),
         deprecated=bool(raw.get("deprecated")),
     )
@@ -228,8 +229,8 @@ def _parameters(ctx: _Context, placed: list[tuple[Path_, Any]]) -> tuple[ir.Para
                 ),
                 location=Identifier(param["in"]),
                 required=bool(param.get("required")) or param["in"] == "path",
-                type_hint=Code(type_hint(schema).removesuffix(" | None")),
-                server_type_hint=Code(type_hint(schema, formats=SERVER_STRING_FORMATS).removesuffix(" | None")),
+                type=type_of(schema).without_none(),
+                server_type=type_of(schema, formats=SERVER_STRING_FORMATS).without_none(),
                 description=SpecText(" ".join(str(param.get("description") or "").split())),
                 constraints=_constraints(schema),
                 default=py_literal(schema["default"]) if "default" in schema else None,
@@ -410,16 +411,16 @@ def _body(ctx: _Context, raw: dict[str, Any], where: Path_, stem: str) -> ir.Bod
     kind = media_kind(media_type)
     pointer = to_pointer((*_body_location(raw["requestBody"], where), "content", media_type, "schema"))
     if kind in {"bytes", "text"}:  # the body as it is: no schema to validate or model
-        hint = Code("bytes" if kind == "bytes" else "str")
+        hint = BYTES if kind == "bytes" else STR
         description = SpecText(str(body.get("description", "")))
         required = bool(body.get("required"))
         return ir.Body(hint, required, SpecText(media_type), description, SpecText(""), kind=Identifier(kind))
     media["schema"] = hoist(ctx.spec, media.get("schema", {}), f"{stem}Request")
-    if kind != "json" and not type_hint(media["schema"]).startswith("models."):
+    if kind != "json" and not isinstance(type_of(media["schema"]), ModelRef):
         raise _Unsupported((*where, "requestBody"), f"a {media_type} body must be an object schema")
     json_pointer = pointer if kind == "json" else ""  # the stubs validate JSON bodies against the spec
     return ir.Body(
-        type_hint(media["schema"]),
+        type_of(media["schema"]),
         bool(body.get("required")),
         SpecText(media_type),
         SpecText(str(body.get("description", ""))),
@@ -438,9 +439,9 @@ def _other_media(content: Any) -> tuple[str, Any] | None:
 
 def _body_fields(ctx: _Context, body: ir.Body, parameters: tuple[ir.Parameter, ...]) -> tuple[ir.BodyField, ...]:
     """The body's properties as keyword arguments, when the body is a plain object model."""
-    if not body.type_hint.startswith("models."):
+    if not isinstance(body.type, ModelRef):
         return ()
-    schema = ctx.spec["components"]["schemas"].get(body.type_hint.removeprefix("models."))
+    schema = ctx.spec["components"]["schemas"].get(body.type.name)
     if not isinstance(schema, dict) or any(k in schema for k in ("allOf", "oneOf", "anyOf")):
         return ()
     properties = schema.get("properties")
@@ -452,7 +453,7 @@ def _body_fields(ctx: _Context, body: ir.Body, parameters: tuple[ir.Parameter, .
         ir.BodyField(
             wire_name=SpecText(wire_name),
             python_name=Identifier(unique(_not_reserved(snake_case(wire_name), RESERVED_PARAMETER_NAMES), taken)),
-            type_hint=argument_hint(ctx.spec, prop),
+            type=argument_type(ctx.spec, prop),
             required=wire_name in required,
             description=SpecText(
                 " ".join(str(ctx.deref(prop).get("description") or "").split()) if isinstance(prop, dict) else ""
@@ -470,22 +471,22 @@ def _body_location(request_body: Any, where: Path_) -> Path_:
     return (*where, "requestBody")
 
 
-def _success(ctx: _Context, raw: dict[str, Any], where: Path_, stem: str) -> tuple[int, Code, SpecText]:
+def _success(ctx: _Context, raw: dict[str, Any], where: Path_, stem: str) -> tuple[int, TypeRef, SpecText]:
     """The success status, the type its answer is parsed as, and its media type when not JSON."""
     statuses = sorted(int(s) for s in raw.get("responses", {}) if s.isdigit() and s.startswith("2"))
     if not statuses:
         ctx.problem((*where, "responses"), "no 2xx response documented; assuming 200 with no body", warning=True)
-        return 200, Code("None"), SpecText("")
+        return 200, NONE, SpecText("")
     response = ctx.deref(raw["responses"][str(statuses[0])])
     found = _json_media(response.get("content"))
     if found is None:  # an answer that is not JSON is handed over as it came
         other = _other_media(response.get("content"))
         if other is None:
-            return statuses[0], Code("None"), SpecText("")
-        return statuses[0], Code("str" if media_kind(other[0]) == "text" else "bytes"), SpecText(other[0])
+            return statuses[0], NONE, SpecText("")
+        return statuses[0], STR if media_kind(other[0]) == "text" else BYTES, SpecText(other[0])
     media = found[1]
     media["schema"] = hoist(ctx.spec, media.get("schema", {}), f"{stem}Response")
-    return statuses[0], type_hint(media["schema"]), SpecText("")
+    return statuses[0], type_of(media["schema"]), SpecText("")
 
 
 def _errors(ctx: _Context, raw: dict[str, Any]) -> tuple[ir.ErrorResponse, ...]:
@@ -526,13 +527,13 @@ def _credential(scheme: Any) -> ir.Credential | None:
 
 
 def _pagination(
-    ctx: _Context, raw: dict[str, Any], where: Path_, params: tuple[ir.Parameter, ...], return_hint: Code
+    ctx: _Context, raw: dict[str, Any], where: Path_, params: tuple[ir.Parameter, ...], returns: TypeRef
 ) -> ir.Pagination | None:
     ext = _extension(ctx, (*where, "x-pagination"), raw)
     if ext is None:
         return None
     by_wire = {unwrap(p.wire_name): p.python_name for p in params if p.location == "query"}
-    page_schema = _page_schema(ctx, return_hint)
+    page_schema = _page_schema(ctx, returns)
     properties = page_schema.get("properties", {})
     problems = [
         f"no query parameter {ext.get(k)!r} ({k})"
@@ -553,14 +554,14 @@ def _pagination(
         items_attr=Identifier(snake_case(ext["itemsField"])),
         has_more_attr=Identifier(snake_case(ext["hasMoreField"])),
         next_cursor_attr=Identifier(snake_case(ext["nextCursorField"])),
-        item_type_hint=type_hint(items.get("items") if isinstance(items, dict) else None),
+        item_type=type_of(items.get("items") if isinstance(items, dict) else None),
     )
 
 
-def _page_schema(ctx: _Context, return_hint: Code) -> dict[str, Any]:
-    if not return_hint.startswith("models."):
+def _page_schema(ctx: _Context, returns: TypeRef) -> dict[str, Any]:
+    if not isinstance(returns, ModelRef):
         return {}
-    schema = ctx.spec["components"]["schemas"].get(return_hint.removeprefix("models."), {})
+    schema = ctx.spec["components"]["schemas"].get(returns.name, {})
     return schema if isinstance(schema, dict) else {}
 
 
@@ -574,10 +575,10 @@ def _describe_undocumented_models(spec: dict[str, Any], operations: list[ir.Oper
             uses[name][role].append(user)
 
     for op in operations:
-        for name in re.findall(r"models\.(\w+)", op.return_hint):
-            use(name, "returned by", f"`{op.python_name}`")
-        for name in re.findall(r"models\.(\w+)", op.body.type_hint if op.body else ""):
-            use(name, "sent to", f"`{op.python_name}`")
+        for model in op.returns.model_names():
+            use(model, "returned by", f"`{op.python_name}`")
+        for model in op.body.type.model_names() if op.body else ():
+            use(model, "sent to", f"`{op.python_name}`")
     for owner, schema in schemas.items():
         for name in sorted(_referenced_schemas(schema) - {owner}):
             use(name, "part of", f"`{owner}`")

@@ -19,6 +19,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from .encoders import Code, EnvVarName, Identifier, SpecText, py_string, unwrap
+from .types import NONE, TypeRef
 
 __all__ = ["Code", "EnvVarName", "Identifier", "SpecText"]
 
@@ -76,15 +77,24 @@ class Parameter(_Checked):
     python_name: Identifier
     location: Identifier  # path, query, header or cookie
     required: bool
-    type_hint: Code  # without ``| None``
+    type: TypeRef  # of a present value (no ``| None``)
     description: SpecText
     constraints: tuple[Constraint, ...] = ()
     default: Code | None = None  # a Python literal of the spec's default, documentation only
-    server_type_hint: Code | None = None  # what the stubs validate, when stricter than ``type_hint`` (RFC 3339 dates)
+    server_type: TypeRef | None = None  # what the stubs validate, when stricter than ``type`` (RFC 3339 dates)
+
+    @property
+    def type_hint(self) -> Code:
+        return self.type.code()
 
     @property
     def annotation(self) -> Code:
         return self.type_hint if self.required else Code(f"{self.type_hint} | None")
+
+    @property
+    def client_default(self) -> Code:
+        """What follows the client method's parameter: an optional one defaults to None."""
+        return Code("" if self.required else " = None")
 
     @property
     def fastapi_class(self) -> Code:
@@ -101,7 +111,7 @@ class Parameter(_Checked):
     @property
     def server_annotation(self) -> Code:
         """On the server an absent parameter with a spec default arrives as that default."""
-        hint = self.server_type_hint or self.type_hint
+        hint = (self.server_type or self.type).code()
         return Code(hint if self.default is not None or self.required else f"{hint} | None")
 
     @property
@@ -117,9 +127,13 @@ class BodyField(_Checked):
 
     wire_name: SpecText
     python_name: Identifier
-    type_hint: Code  # what the caller passes; the body model validates and converts it
+    type: TypeRef  # what the caller passes; the body model validates and converts it
     required: bool
     description: SpecText
+
+    @property
+    def type_hint(self) -> Code:
+        return self.type.code()
 
     @property
     def annotation(self) -> Code:
@@ -138,7 +152,7 @@ class BodyField(_Checked):
 
 @dataclass(frozen=True)
 class Body(_Checked):
-    type_hint: Code
+    type: TypeRef
     required: bool
     media_type: SpecText
     description: SpecText
@@ -146,6 +160,15 @@ class Body(_Checked):
     # the body's properties when it is a plain object model: the method also takes them as keywords
     fields: tuple[BodyField, ...] = ()
     kind: Identifier = _JSON  # json, bytes, text, form (urlencoded) or multipart
+
+    @property
+    def type_hint(self) -> Code:
+        return self.type.code()
+
+    @property
+    def client_default(self) -> Code:
+        """What follows the client method's ``body`` parameter: an optional body defaults to None."""
+        return Code("" if self.required else " = None")
 
     @property
     def server_parameter(self) -> Code:
@@ -203,7 +226,11 @@ class Pagination(_Checked):
     items_attr: Identifier  # python attribute of the page model
     has_more_attr: Identifier
     next_cursor_attr: Identifier
-    item_type_hint: Code
+    item_type: TypeRef
+
+    @property
+    def item_type_hint(self) -> Code:
+        return self.item_type.code()
 
 
 _BEARER_ONLY = (Credential(Identifier("bearer"), SpecText("Authorization")),)
@@ -224,7 +251,7 @@ class Operation(_Checked):
     parameters: tuple[Parameter, ...]
     body: Body | None
     success_status: int
-    return_hint: Code  # "None" when the success answer has no body
+    returns: TypeRef  # None when the success answer has no body
     errors: tuple[ErrorResponse, ...]
     requires_auth: bool
     pagination: Pagination | None
@@ -283,8 +310,12 @@ class Operation(_Checked):
         return tuple(sorted(rest, key=lambda p: not p.required))
 
     @property
+    def return_hint(self) -> Code:
+        return self.returns.code()
+
+    @property
     def has_content(self) -> bool:
-        return self.return_hint != "None"
+        return self.returns != NONE
 
     @property
     def request_line(self) -> SpecText:
@@ -322,33 +353,18 @@ class Operation(_Checked):
     @property
     def example_arguments(self) -> Code:
         """The arguments of a call of this operation in the generated README: required ones only."""
-        args: list[str] = [example_value(p.type_hint, p.wire_name) for p in self.path_parameters]
+        args: list[str] = [_example(p.type, p.wire_name) for p in self.path_parameters]
         if self.body_fields:
-            args += [
-                f"{f.python_name}={example_value(f.type_hint, f.wire_name)}" for f in self.body_fields if f.required
-            ]
+            args += [f"{f.python_name}={_example(f.type, f.wire_name)}" for f in self.body_fields if f.required]
         elif self.body:
             args += [f"{self.body.type_hint}(...)"]
-        args += [
-            f"{p.python_name}={example_value(p.type_hint, p.wire_name)}" for p in self.keyword_parameters if p.required
-        ]
+        args += [f"{p.python_name}={_example(p.type, p.wire_name)}" for p in self.keyword_parameters if p.required]
         return Code(", ".join(args))
 
 
-_EXAMPLE_VALUES = {"int": "1", "float": "1.0", "bool": "True", "datetime": "datetime.now(UTC)"}
-
-
-def example_value(type_hint: Code, wire_name: SpecText) -> Code:
-    """A value of ``type_hint`` for an example call: a placeholder naming the field for text."""
-    if type_hint.startswith("Literal["):
-        return Code(type_hint.removeprefix("Literal[").split(", ")[0].rstrip("]"))
-    if type_hint.startswith("list["):
-        return Code("[]")
-    if type_hint.startswith("dict["):
-        return Code("{}")
-    if type_hint == "str":
-        return Code(py_string(f"<{unwrap(wire_name)}>"))
-    return Code(_EXAMPLE_VALUES.get(type_hint, "..."))
+def _example(type_: TypeRef, wire_name: SpecText) -> Code:
+    """A value of ``type_`` for an example call: a placeholder naming the field for text."""
+    return type_.example(f"<{unwrap(wire_name)}>")
 
 
 @dataclass(frozen=True)
@@ -416,14 +432,6 @@ class Api(_Checked):
     def uses_form_bodies(self) -> bool:
         """Whether the stubs parse forms (Starlette needs python-multipart for that)."""
         return any(op.body is not None and op.body.kind in {"form", "multipart"} for op in self.operations)
-
-    @property
-    def uses_datetime(self) -> bool:
-        return any("datetime" in p.type_hint for op in self.operations for p in op.parameters)
-
-    @property
-    def uses_date(self) -> bool:
-        return any("date" in p.type_hint.replace("datetime", "") for op in self.operations for p in op.parameters)
 
     @property
     def paginated_operations(self) -> tuple[Operation, ...]:

@@ -16,6 +16,7 @@ from typing import Any
 from .encoders import Code, Identifier, py_literal, py_string
 from .errors import escape_pointer_token, unescape_pointer_token
 from .naming import RESERVED_MODEL_NAMES, pascal_case, unique
+from .types import ANY, STR, Builtin, ListOf, LiteralOf, MappingOf, ModelRef, Nullable, TypeRef, UnionOf, nullable
 
 SCHEMA_PREFIX = "#/components/schemas/"
 PYTHON_NAME = "x-python-name"  # an overlay's rename of an operation, parameter or model
@@ -102,59 +103,63 @@ def hoist(spec: dict[str, Any], schema: Any, wanted_name: str) -> Any:
     return {"$ref": SCHEMA_PREFIX + name}
 
 
-def type_hint(schema: Any, models_module: str = "models", formats: dict[str, str] = _STRING_FORMATS) -> Code:
-    """The annotation for a value of ``schema``: ``int``, ``list[models.Deployment]``, ``Any``..."""
+def type_of(schema: Any, formats: dict[str, str] = _STRING_FORMATS) -> TypeRef:
+    """The type of a value of ``schema``: ``int``, ``list[models.Deployment]``, ``Any``...
+
+    ``formats`` maps a string format to the builtin it becomes (the stubs read dates their own way).
+    """
     if not isinstance(schema, dict):
-        return Code("Any")
-    hint = _bare_hint(schema, models_module, formats)
-    return Code(f"{hint} | None" if schema.get("nullable") and hint != "Any" else hint)
+        return ANY
+    bare = _bare_type(schema, formats)
+    return nullable(bare) if schema.get("nullable") else bare
 
 
-def _bare_hint(schema: dict[str, Any], models_module: str, formats: dict[str, str]) -> str:
+def _bare_type(schema: dict[str, Any], formats: dict[str, str]) -> TypeRef:
     ref = schema.get("$ref")
     name = schema_ref_name(ref) if isinstance(ref, str) else None
     if name is not None:
         # the names are class names by now (normalise_schema_names): anything else is a bug
-        return f"{models_module}.{Identifier(name)}"
+        return ModelRef(Identifier(name))
     kind = schema.get("type")
     if kind == "string":
         if "enum" in schema:
             values = [v for v in schema["enum"] if v is None or isinstance(v, str | int)]
-            return "Literal[" + ", ".join(py_literal(v) for v in values) + "]" if values else "str"
-        return formats.get(schema.get("format", ""), "str")
+            return LiteralOf(tuple(py_literal(v) for v in values)) if values else STR
+        return Builtin(formats.get(schema.get("format", ""), "str"))
     if kind in _SCALARS:
-        return _SCALARS[kind]
+        return Builtin(_SCALARS[kind])
     if kind == "array":
-        return f"list[{type_hint(schema.get('items'), models_module, formats)}]"
+        return ListOf(type_of(schema.get("items"), formats))
     if kind == "object" or "additionalProperties" in schema:
         extra = schema.get("additionalProperties")
-        value = type_hint(extra, models_module, formats) if isinstance(extra, dict) and extra else "Any"
-        return f"dict[str, {value}]"
-    return "Any"
+        return MappingOf(type_of(extra, formats) if isinstance(extra, dict) and extra else ANY)
+    return ANY
 
 
-def argument_hint(spec: dict[str, Any], schema: Any, models_module: str = "models", depth: int = 0) -> Code:
-    """The annotation of a keyword argument that the body model validates: as :func:`type_hint`,
-    but a reference to a schema that is no model of its own (an integer with bounds, say) is
-    inlined, and a reference to a string enum also takes its values as literals."""
+def argument_type(spec: dict[str, Any], schema: Any, depth: int = 0) -> TypeRef:
+    """The type of a keyword argument that the body model validates: as :func:`type_of`, but a
+    reference to a schema that is no model of its own (an integer with bounds, say) is inlined,
+    and a reference to a string enum also takes its values as literals."""
     if not isinstance(schema, dict) or depth > 16:  # 16: deeper than any chain of plain references
-        return type_hint(schema, models_module)
+        return type_of(schema)
     ref = schema.get("$ref")
     name = schema_ref_name(ref) if isinstance(ref, str) else None
     if name is not None:
         target = spec.get("components", {}).get("schemas", {}).get(name)
         if isinstance(target, dict) and not needs_model(target):
-            return argument_hint(spec, target, models_module, depth + 1)
+            return argument_type(spec, target, depth + 1)
         if isinstance(target, dict) and not any(k in target for k in _COMPOSITIONS) and target.get("enum"):
-            literals = ", ".join(py_string(v) for v in target["enum"] if isinstance(v, str))
-            return Code(f"{type_hint(schema, models_module)} | Literal[{literals}]")
-        return type_hint(schema, models_module)
-    nullable = " | None" if schema.get("nullable") else ""
+            literals = tuple(Code(py_string(v)) for v in target["enum"] if isinstance(v, str))
+            return UnionOf((type_of(schema), LiteralOf(literals)))
+        return type_of(schema)
     if needs_model(schema):  # an inline schema: datamodel-code-generator names its model, a dict works too
-        return Code("Any")
+        return ANY
     if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
-        return Code(f"list[{argument_hint(spec, schema['items'], models_module, depth + 1)}]{nullable}")
-    extra = schema.get("additionalProperties")
-    if schema.get("type") == "object" and "properties" not in schema and isinstance(extra, dict) and extra:
-        return Code(f"dict[str, {argument_hint(spec, extra, models_module, depth + 1)}]{nullable}")
-    return type_hint(schema, models_module)
+        found: TypeRef = ListOf(argument_type(spec, schema["items"], depth + 1))
+    else:
+        extra = schema.get("additionalProperties")
+        if schema.get("type") == "object" and "properties" not in schema and isinstance(extra, dict) and extra:
+            found = MappingOf(argument_type(spec, extra, depth + 1))
+        else:
+            return type_of(schema)
+    return Nullable(found) if schema.get("nullable") else found

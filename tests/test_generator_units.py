@@ -14,7 +14,7 @@ from generator.errors import SpecErrors
 from generator.loader import load_document
 from generator.naming import pascal_case, snake_case
 from generator.overlay import apply_overlays
-from generator.schema_types import type_hint
+from generator.schema_types import type_of
 
 
 def _doc(tmp_path: Path, name: str, text: str) -> Any:
@@ -51,7 +51,7 @@ def test_names(text: str, snake: str, pascal: str) -> None:
     ],
 )
 def test_type_hints(schema: dict[str, Any], hint: str) -> None:
-    assert type_hint(schema) == hint
+    assert type_of(schema).code() == hint
 
 
 SPEC = """\

@@ -23,8 +23,9 @@ from conftest import ROOT, run_generator
 from markdown_it import MarkdownIt
 
 from generator import cli, ir
-from generator.encoders import Code, Identifier, SpecText, docstring, markdown_text, toml_string
+from generator.encoders import Identifier, SpecText, docstring, markdown_text, toml_string
 from generator.errors import escape_pointer_token
+from generator.types import STR
 
 CANARY = "canary-file"  # relative: every payload would create it in the working directory
 PAYLOADS = (
@@ -275,7 +276,7 @@ def test_ir_fields_hold_only_checked_names_spec_text_or_code() -> None:
             python_name=python_name,  # type: ignore[arg-type]  # what the check is for
             location=Identifier("query"),
             required=True,
-            type_hint=Code("str"),
+            type=STR,
             description=SpecText(""),
         )
 
