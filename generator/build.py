@@ -1,13 +1,14 @@
-"""Build the IR: turn the effective spec into frozen :mod:`generator.ir` objects.
+"""Build the IR: read the normalised spec (:mod:`.normalise`) into frozen :mod:`generator.ir` objects.
 
-Also returns the spec that datamodel-code-generator reads: the effective spec with component
-schema names made class names and inline bodies hoisted, so every ``models.<Name>`` the IR
-mentions is a class that the models module will hold.
+Nothing here changes a spec: every name and hoisted model was decided by the normalisation pass,
+and this pass only reads. It also returns the spec datamodel-code-generator reads: the normalised
+spec with a description for each model the spec leaves undescribed (a new dict, see
+:func:`.normalise.describe_models`), so every ``models.<Name>`` the IR mentions is a documented
+class of the models module.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -17,32 +18,13 @@ from . import ir
 from .encoders import EnvVarName, Identifier, SpecText, py_literal, unwrap
 from .errors import SpecError, pointer_tokens, to_pointer
 from .loader import Path_, SourceDocument
-from .naming import RESERVED_MODEL_NAMES, snake_case, unique
-from .openapi import HTTP_METHODS, IDEMPOTENT_METHODS, is_json_media_type, media_kind
-from .schema_types import (
-    PYTHON_NAME,
-    SERVER_STRING_FORMATS,
-    argument_type,
-    class_name,
-    hoist,
-    normalise_schema_names,
-    python_name_extension,
-    type_of,
-)
+from .naming import snake_case, unique
+from .normalise import RESERVED_PARAMETER_NAMES, deref, describe_models, normalise, not_reserved
+from .normalise import operations as spec_operations
+from .openapi import IDEMPOTENT_METHODS, json_media, media_kind, other_media, success_statuses
+from .schema_types import SERVER_STRING_FORMATS, argument_type, python_name_extension, type_of
 from .types import BYTES, NONE, STR, ModelRef, TypeRef
-from .validate import resolve_pointer
 
-# keyword arguments every generated client method has; parameters must not take these names
-# (and the server stubs' handlers take ``request`` and ``context``)
-# (and the server stubs' handlers take ``request`` and ``context`` and bind ``backend`` and ``result``)
-RESERVED_PARAMETER_NAMES = {"self", "body", "extra_headers", "timeout", "max_retries", "models"} | {
-    "request",
-    "context",
-    "backend",
-    "result",
-}
-# the clients' own methods and attributes; an operation named so gets a trailing underscore
-RESERVED_OPERATION_NAMES = {"close", "with_options", "with_raw_response", "base_url", "timeout", "max_retries"}
 _EXTENSIONS: dict[str, dict[str, tuple[type, bool]]] = {  # extension → key → (type, required)
     "x-pagination": {
         "cursorParam": (str, True),
@@ -67,7 +49,8 @@ class BuildResult:
 @dataclass
 class _Context:
     doc: SourceDocument
-    spec: dict[str, Any]  # the model spec: names normalised, bodies hoisted
+    spec: dict[str, Any]  # the normalised spec (see .normalise), only read here
+    operation_names: dict[tuple[str, str], str]
     errors: list[SpecError] = field(default_factory=list)
     warnings: list[SpecError] = field(default_factory=list)
 
@@ -76,30 +59,19 @@ class _Context:
         (self.warnings if warning else self.errors).append(SpecError(file, line, to_pointer(path), message))
 
     def deref(self, value: Any) -> Any:
-        """Follow ``$ref`` chains of parameters, responses and bodies (schemas keep theirs)."""
-        seen = set()
-        while isinstance(value, dict) and isinstance(value.get("$ref"), str) and value["$ref"] not in seen:
-            seen.add(value["$ref"])
-            value = resolve_pointer(self.spec, value["$ref"])
-        return value
+        return deref(self.spec, value)
 
 
 def build_api(doc: SourceDocument, *, package: str, source: str) -> BuildResult:
     """The IR of ``doc``, an effective spec that has passed validation."""
-    ctx = _Context(doc, normalise_schema_names(doc.data))
-    _check_python_names(ctx, doc.data)
-    _drop_unusable_patterns(ctx)
-    ctx.spec.setdefault("components", {}).setdefault("schemas", {})
+    normalised = normalise(doc)
+    ctx = _Context(doc, normalised.spec, normalised.operation_names, normalised.errors, normalised.warnings)
     operations = []
-    taken: set[str] = set()
-    for path, item in ctx.spec.get("paths", {}).items():
-        for method in HTTP_METHODS:
-            if isinstance(item.get(method), dict):
-                op = _operation(ctx, path, item, method, taken)
-                if op is not None:
-                    operations.append(op)
+    for path, method, item, _ in spec_operations(ctx.spec):
+        op = _operation(ctx, path, item, method)
+        if op is not None:
+            operations.append(op)
     _warn_unsupported_security(ctx)
-    _describe_undocumented_models(ctx.spec, operations)
     info = ctx.spec.get("info", {})
     client_ext = _extension(ctx, ("x-client",), ctx.spec) or {}
     server_url = _server_url(ctx)
@@ -117,7 +89,20 @@ def build_api(doc: SourceDocument, *, package: str, source: str) -> BuildResult:
         model_names=tuple(Identifier(name) for name in sorted(ctx.spec["components"]["schemas"])),
         package_version=_package_version(ctx, client_ext),
     )
-    return BuildResult(api, ctx.spec, ctx.errors, ctx.warnings)
+    return BuildResult(api, describe_models(ctx.spec, _model_uses(operations)), ctx.errors, ctx.warnings)
+
+
+def _model_uses(operations: list[ir.Operation]) -> dict[str, dict[str, list[str]]]:
+    """Which operations return and take each model: model → role → the client methods."""
+    uses: dict[str, dict[str, list[str]]] = {}
+    for op in operations:
+        roles = (("returned by", op.returns), ("sent to", op.body.type if op.body else NONE))
+        for role, type_ in roles:
+            for model in type_.model_names():
+                users = uses.setdefault(model, {}).setdefault(role, [])
+                if f"`{op.python_name}`" not in users:
+                    users.append(f"`{op.python_name}`")
+    return uses
 
 
 def _server_url(ctx: _Context) -> str:
@@ -157,21 +142,13 @@ def _package_version(ctx: _Context, client_ext: dict[str, Any]) -> SpecText:
     return SpecText(version)
 
 
-def _operation(ctx: _Context, path: str, item: dict[str, Any], method: str, taken: set[str]) -> ir.Operation | None:
+def _operation(ctx: _Context, path: str, item: dict[str, Any], method: str) -> ir.Operation | None:
     raw = item[method]
     where: Path_ = ("paths", path, method)
     operation_id = raw.get("operationId") or f"{method} {path}"
-    chosen = python_name_extension(raw)
-    if chosen is not None and (chosen in taken or chosen in RESERVED_OPERATION_NAMES):
-        ctx.problem((*where, PYTHON_NAME), f"{PYTHON_NAME} {chosen!r} is taken by another method of the client")
-    # an id that starts with a digit would give a name that looks private: "op_123_get_node"
-    derived = snake_case(operation_id)
-    derived = f"op{derived}" if derived.startswith("_") else derived
-    python_name = chosen or unique(_not_reserved(derived, RESERVED_OPERATION_NAMES), taken)
-    taken.add(python_name)
-    stem = operation_id if raw.get("operationId") else python_name
+    python_name = ctx.operation_names[(path, method)]
     try:
-        body = _body(ctx, raw, where, stem)
+        body = _body(ctx, raw, where)
         placed: list[tuple[Path_, Any]] = [
             (("paths", path, "parameters", i), p) for i, p in enumerate(item.get("parameters") or [])
         ]
@@ -182,7 +159,7 @@ def _operation(ctx: _Context, path: str, item: dict[str, Any], method: str, take
         return None
     if body is not None:
         body = replace(body, fields=_body_fields(ctx, body, parameters))
-    success_status, returns, response_media_type = _success(ctx, raw, where, stem)
+    success_status, returns, response_media_type = _success(ctx, raw, where)
     idempotent = raw.get("x-idempotent", method in IDEMPOTENT_METHODS)
     if not isinstance(idempotent, bool):
         ctx.problem((*where, "x-idempotent"), "x-idempotent must be true or false")
@@ -225,7 +202,7 @@ def _parameters(ctx: _Context, placed: list[tuple[Path_, Any]]) -> tuple[ir.Para
                 wire_name=SpecText(param["name"]),
                 python_name=Identifier(
                     python_name_extension(param)
-                    or unique(_not_reserved(snake_case(param["name"]), RESERVED_PARAMETER_NAMES), taken)
+                    or unique(not_reserved(snake_case(param["name"]), RESERVED_PARAMETER_NAMES), taken)
                 ),
                 location=Identifier(param["in"]),
                 required=bool(param.get("required")) or param["in"] == "path",
@@ -239,90 +216,8 @@ def _parameters(ctx: _Context, placed: list[tuple[Path_, Any]]) -> tuple[ir.Para
     return tuple(result)
 
 
-def _check_python_names(ctx: _Context, spec: dict[str, Any]) -> None:
-    """Every ``x-python-name`` must be an identifier that is no keyword (and a parameter's no runtime name)."""
-
-    def check(where: Path_, owner: Any, reserved: set[str] = set()) -> None:  # noqa: B006 - never mutated
-        if isinstance(owner, dict) and PYTHON_NAME in owner:
-            name = owner[PYTHON_NAME]
-            if python_name_extension(owner) is None or name in reserved or str(name).startswith("_"):
-                ctx.problem((*where, PYTHON_NAME), f"{PYTHON_NAME} {name!r} is not a usable Python name here")
-
-    schemas = spec.get("components", {}).get("schemas") or {}
-    # the class each schema without a rename gets: a rename may not take one of those either
-    chosen: dict[str, str] = {class_name(n): n for n, sch in schemas.items() if python_name_extension(sch) is None}
-    for name, schema in schemas.items():
-        check(("components", "schemas", name), schema, set(RESERVED_MODEL_NAMES))
-        model = python_name_extension(schema)
-        if model is not None and model in chosen:
-            where = ("components", "schemas", name, PYTHON_NAME)
-            ctx.problem(where, f"{PYTHON_NAME} {model!r} is also the name of schema {chosen[model]!r}")
-        elif model is not None:
-            chosen[model] = name
-    for name, parameter in (spec.get("components", {}).get("parameters") or {}).items():
-        check(("components", "parameters", name), parameter, RESERVED_PARAMETER_NAMES)
-    for path, item in (spec.get("paths") or {}).items():
-        for index, parameter in enumerate(item.get("parameters") or []):
-            check(("paths", path, "parameters", index), parameter, RESERVED_PARAMETER_NAMES)
-        for method in HTTP_METHODS:
-            operation = item.get(method)
-            if isinstance(operation, dict):
-                check(("paths", path, method), operation)
-                for index, parameter in enumerate(operation.get("parameters") or []):
-                    check(("paths", path, method, "parameters", index), parameter, RESERVED_PARAMETER_NAMES)
-
-
 # what a header or cookie may be called (RFC 9110's token), since clients can send nothing else
 _HTTP_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
-_NOT_SCHEMA_KEYWORDS = {"example", "examples", "default", "enum", "const"}
-
-
-def _drop_unusable_patterns(ctx: _Context) -> None:
-    """A ``pattern`` pydantic cannot compile (its Rust engine has no look-around or backreferences)
-    would make the generated models and stubs fail on import; it is left unenforced, with a warning
-    where it is."""
-    unusable = set()
-    stack: list[tuple[Path_, Any]] = [((), ctx.doc.data)]
-    while stack:
-        path, node = stack.pop()
-        if isinstance(node, dict):
-            pattern = node.get("pattern")
-            if isinstance(pattern, str) and not _compiles(pattern):
-                unusable.add(pattern)
-                ctx.problem(
-                    (*path, "pattern"),
-                    f"pattern {pattern!r} is not a regular expression pydantic can compile; the generated "
-                    "models and stubs do not enforce it",
-                    warning=True,
-                )
-            keys = [k for k in node if k not in _NOT_SCHEMA_KEYWORDS and not str(k).startswith("x-")]
-            stack.extend(((*path, k), node[k]) for k in keys)
-        elif isinstance(node, list):
-            stack.extend(((*path, i), item) for i, item in enumerate(node))
-    stack = [((), ctx.spec)] if unusable else []
-    while stack:
-        _, node = stack.pop()
-        if isinstance(node, dict):
-            if node.get("pattern") in unusable:
-                del node["pattern"]
-            stack.extend(((), v) for k, v in node.items() if k not in _NOT_SCHEMA_KEYWORDS)
-        elif isinstance(node, list):
-            stack.extend(((), item) for item in node)
-
-
-@functools.lru_cache(maxsize=4096)
-def _compiles(pattern: str) -> bool:
-    from pydantic_core import SchemaError, SchemaValidator, core_schema
-
-    try:
-        SchemaValidator(core_schema.str_schema(pattern=pattern))
-    except SchemaError:
-        return False
-    return True
-
-
-def _not_reserved(name: str, reserved: set[str]) -> str:
-    return f"{name}_" if name in reserved else name
 
 
 def _is_object(ctx: _Context, schema: Any) -> bool:
@@ -382,13 +277,6 @@ def _constraints(schema: Any) -> tuple[ir.Constraint, ...]:
     return tuple(found)
 
 
-def _json_media(content: Any) -> tuple[str, Any] | None:
-    for media_type, media in (content or {}).items():
-        if is_json_media_type(media_type):
-            return media_type, media or {}
-    return None
-
-
 class _Unsupported(Exception):
     """Something the generator cannot express; the operation is left out with a warning."""
 
@@ -397,11 +285,11 @@ class _Unsupported(Exception):
         self.path, self.reason = path, reason
 
 
-def _body(ctx: _Context, raw: dict[str, Any], where: Path_, stem: str) -> ir.Body | None:
+def _body(ctx: _Context, raw: dict[str, Any], where: Path_) -> ir.Body | None:
     if "requestBody" not in raw:
         return None
     body = ctx.deref(raw["requestBody"])
-    found = _json_media(body.get("content")) or _other_media(body.get("content"))
+    found = json_media(body.get("content")) or other_media(body.get("content"))
     if found is None:
         media_types = ", ".join(body.get("content") or {}) or "none"
         raise _Unsupported(
@@ -415,26 +303,17 @@ def _body(ctx: _Context, raw: dict[str, Any], where: Path_, stem: str) -> ir.Bod
         description = SpecText(str(body.get("description", "")))
         required = bool(body.get("required"))
         return ir.Body(hint, required, SpecText(media_type), description, SpecText(""), kind=Identifier(kind))
-    media["schema"] = hoist(ctx.spec, media.get("schema", {}), f"{stem}Request")
-    if kind != "json" and not isinstance(type_of(media["schema"]), ModelRef):
+    if kind != "json" and not isinstance(type_of(media.get("schema", {})), ModelRef):
         raise _Unsupported((*where, "requestBody"), f"a {media_type} body must be an object schema")
     json_pointer = pointer if kind == "json" else ""  # the stubs validate JSON bodies against the spec
     return ir.Body(
-        type_of(media["schema"]),
+        type_of(media.get("schema", {})),
         bool(body.get("required")),
         SpecText(media_type),
         SpecText(str(body.get("description", ""))),
         SpecText(json_pointer),
         kind=Identifier(kind),
     )
-
-
-def _other_media(content: Any) -> tuple[str, Any] | None:
-    """The first media type that is not JSON: any of them can be sent (text/*, forms, or as bytes)."""
-    for media_type, media in (content or {}).items():
-        if media_type.split(";")[0].strip() not in {"*/*", ""}:
-            return media_type, media or {}
-    return None
 
 
 def _body_fields(ctx: _Context, body: ir.Body, parameters: tuple[ir.Parameter, ...]) -> tuple[ir.BodyField, ...]:
@@ -452,7 +331,7 @@ def _body_fields(ctx: _Context, body: ir.Body, parameters: tuple[ir.Parameter, .
     return tuple(
         ir.BodyField(
             wire_name=SpecText(wire_name),
-            python_name=Identifier(unique(_not_reserved(snake_case(wire_name), RESERVED_PARAMETER_NAMES), taken)),
+            python_name=Identifier(unique(not_reserved(snake_case(wire_name), RESERVED_PARAMETER_NAMES), taken)),
             type=argument_type(ctx.spec, prop),
             required=wire_name in required,
             description=SpecText(
@@ -471,22 +350,20 @@ def _body_location(request_body: Any, where: Path_) -> Path_:
     return (*where, "requestBody")
 
 
-def _success(ctx: _Context, raw: dict[str, Any], where: Path_, stem: str) -> tuple[int, TypeRef, SpecText]:
+def _success(ctx: _Context, raw: dict[str, Any], where: Path_) -> tuple[int, TypeRef, SpecText]:
     """The success status, the type its answer is parsed as, and its media type when not JSON."""
-    statuses = sorted(int(s) for s in raw.get("responses", {}) if s.isdigit() and s.startswith("2"))
+    statuses = success_statuses(raw)
     if not statuses:
         ctx.problem((*where, "responses"), "no 2xx response documented; assuming 200 with no body", warning=True)
         return 200, NONE, SpecText("")
     response = ctx.deref(raw["responses"][str(statuses[0])])
-    found = _json_media(response.get("content"))
+    found = json_media(response.get("content"))
     if found is None:  # an answer that is not JSON is handed over as it came
-        other = _other_media(response.get("content"))
+        other = other_media(response.get("content"))
         if other is None:
             return statuses[0], NONE, SpecText("")
         return statuses[0], STR if media_kind(other[0]) == "text" else BYTES, SpecText(other[0])
-    media = found[1]
-    media["schema"] = hoist(ctx.spec, media.get("schema", {}), f"{stem}Response")
-    return statuses[0], type_of(media["schema"]), SpecText("")
+    return statuses[0], type_of(found[1].get("schema", {})), SpecText("")
 
 
 def _errors(ctx: _Context, raw: dict[str, Any]) -> tuple[ir.ErrorResponse, ...]:
@@ -563,40 +440,3 @@ def _page_schema(ctx: _Context, returns: TypeRef) -> dict[str, Any]:
         return {}
     schema = ctx.spec["components"]["schemas"].get(returns.name, {})
     return schema if isinstance(schema, dict) else {}
-
-
-def _describe_undocumented_models(spec: dict[str, Any], operations: list[ir.Operation]) -> None:
-    """Give every model a docstring: a schema the spec leaves undescribed says where it is used."""
-    schemas = spec["components"]["schemas"]
-    uses: dict[str, dict[str, list[str]]] = {name: {} for name in schemas}
-
-    def use(name: str, role: str, user: str) -> None:
-        if name in uses and user not in uses[name].setdefault(role, []):
-            uses[name][role].append(user)
-
-    for op in operations:
-        for model in op.returns.model_names():
-            use(model, "returned by", f"`{op.python_name}`")
-        for model in op.body.type.model_names() if op.body else ():
-            use(model, "sent to", f"`{op.python_name}`")
-    for owner, schema in schemas.items():
-        for name in sorted(_referenced_schemas(schema) - {owner}):
-            use(name, "part of", f"`{owner}`")
-    for name, schema in schemas.items():
-        if isinstance(schema, dict) and not schema.get("description"):
-            where = "; ".join(f"{role} {', '.join(users)}" for role, users in uses[name].items())
-            schema["description"] = f"The spec's `{name}` schema: {where or 'used by no operation'}."
-
-
-def _referenced_schemas(value: Any) -> set[str]:
-    found: set[str] = set()
-    if isinstance(value, dict):
-        ref = value.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
-            found.add(ref.removeprefix("#/components/schemas/"))
-        for item in value.values():
-            found |= _referenced_schemas(item)
-    elif isinstance(value, list):
-        for item in value:
-            found |= _referenced_schemas(item)
-    return found

@@ -7,6 +7,8 @@ ships without the generator, keeps its own ``is_json`` in ``_server_base.py``.)
 
 from __future__ import annotations
 
+from typing import Any
+
 # the methods a Path Item may hold, in the order OpenAPI lists them
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # safe to send twice (RFC 9110, 9.2.2), so a client may retry them after a failure
@@ -33,3 +35,24 @@ def media_kind(media_type: str) -> str:
         return "json"
     base = base_media_type(media_type)
     return _FORM_KINDS.get(base) or ("text" if base.startswith("text/") else "bytes")
+
+
+def json_media(content: Any) -> tuple[str, Any] | None:
+    """The first JSON media type of a ``content`` map, and its Media Type Object."""
+    for media_type, media in (content or {}).items():
+        if is_json_media_type(media_type):
+            return media_type, media or {}
+    return None
+
+
+def other_media(content: Any) -> tuple[str, Any] | None:
+    """The first media type that is not a wildcard: any of them can be sent (text/*, forms, or as bytes)."""
+    for media_type, media in (content or {}).items():
+        if media_type.split(";")[0].strip() not in {"*/*", ""}:
+            return media_type, media or {}
+    return None
+
+
+def success_statuses(operation: dict[str, Any]) -> list[int]:
+    """The 2xx statuses an operation documents, lowest first."""
+    return sorted(int(s) for s in operation.get("responses", {}) if s.isdigit() and s.startswith("2"))
