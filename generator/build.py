@@ -21,9 +21,18 @@ from .loader import Path_, SourceDocument
 from .naming import snake_case, unique
 from .normalise import RESERVED_PARAMETER_NAMES, deref, describe_models, normalise, not_reserved
 from .normalise import operations as spec_operations
-from .openapi import IDEMPOTENT_METHODS, json_media, media_kind, other_media, success_statuses
-from .schema_types import SERVER_STRING_FORMATS, argument_type, python_name_extension, type_of
+from .openapi import (
+    EMAIL_FORMATS,
+    HTTP_METHODS,
+    IDEMPOTENT_METHODS,
+    json_media,
+    media_kind,
+    other_media,
+    success_statuses,
+)
+from .schema_types import SERVER_STRING_FORMATS, argument_type, is_object, python_name_extension, type_of
 from .types import BYTES, NONE, STR, ModelRef, TypeRef
+from .validate import schema_nodes
 
 _EXTENSIONS: dict[str, dict[str, tuple[type, bool]]] = {  # extension → key → (type, required)
     "x-pagination": {
@@ -35,6 +44,7 @@ _EXTENSIONS: dict[str, dict[str, tuple[type, bool]]] = {  # extension → key �
     },
     "x-client": {"apiKeyEnv": (str, False), "baseUrlEnv": (str, False), "packageVersion": (str, False)},
 }
+_EXCLUSIVE = {"exclusiveMinimum": "gt", "exclusiveMaximum": "lt"}
 _CONSTRAINT_KEYWORDS = {"minimum": "ge", "maximum": "le", "minLength": "min_length", "maxLength": "max_length"}
 
 
@@ -66,6 +76,7 @@ def build_api(doc: SourceDocument, *, package: str, source: str) -> BuildResult:
     """The IR of ``doc``, an effective spec that has passed validation."""
     normalised = normalise(doc)
     ctx = _Context(doc, normalised.spec, normalised.operation_names, normalised.errors, normalised.warnings)
+    webhooks = _webhooks(ctx)
     operations = []
     for path, method, item, _ in spec_operations(ctx.spec):
         op = _operation(ctx, path, item, method)
@@ -88,20 +99,43 @@ def build_api(doc: SourceDocument, *, package: str, source: str) -> BuildResult:
         operations=tuple(operations),
         model_names=tuple(Identifier(name) for name in sorted(ctx.spec["components"]["schemas"])),
         package_version=_package_version(ctx, client_ext),
+        uses_email=any(node.get("format") in EMAIL_FORMATS for _, node in schema_nodes(ctx.spec)),
+        webhooks=webhooks,
     )
-    return BuildResult(api, describe_models(ctx.spec, _model_uses(operations)), ctx.errors, ctx.warnings)
+    uses = _model_uses(operations, webhooks)
+    return BuildResult(api, describe_models(ctx.spec, uses), ctx.errors, ctx.warnings)
 
 
-def _model_uses(operations: list[ir.Operation]) -> dict[str, dict[str, list[str]]]:
-    """Which operations return and take each model: model → role → the client methods."""
+def _webhooks(ctx: _Context) -> tuple[ir.Webhook, ...]:
+    """OpenAPI 3.1's webhooks: each request's JSON payload (hoisted into a model by normalisation)."""
+    found = []
+    for name, item in (ctx.spec.get("webhooks") or {}).items():
+        for method in HTTP_METHODS:
+            raw = item.get(method) if isinstance(item, dict) else None
+            if not isinstance(raw, dict):
+                continue
+            body = ctx.deref(raw.get("requestBody", {}))
+            media = json_media(body.get("content") if isinstance(body, dict) else None)
+            payload = type_of(media[1].get("schema", {})) if media is not None else NONE
+            if media is None:
+                where = ("webhooks", name, method, "requestBody")
+                ctx.problem(where, f"webhook {name!r} sends no JSON body: no payload model is generated", warning=True)
+            description = str(raw.get("summary") or raw.get("description") or "").strip()
+            found.append(ir.Webhook(SpecText(name), Identifier(method), payload, SpecText(description)))
+    return tuple(found)
+
+
+def _model_uses(operations: list[ir.Operation], webhooks: tuple[ir.Webhook, ...]) -> dict[str, dict[str, list[str]]]:
+    """Which operations return and take each model, and which webhooks send it: model → role → users."""
     uses: dict[str, dict[str, list[str]]] = {}
-    for op in operations:
-        roles = (("returned by", op.returns), ("sent to", op.body.type if op.body else NONE))
-        for role, type_ in roles:
-            for model in type_.model_names():
-                users = uses.setdefault(model, {}).setdefault(role, [])
-                if f"`{op.python_name}`" not in users:
-                    users.append(f"`{op.python_name}`")
+    found: list[tuple[str, TypeRef, str]] = [("returned by", op.returns, op.python_name) for op in operations]
+    found += [("sent to", op.body.type, op.python_name) for op in operations if op.body]
+    found += [("the payload of webhook", hook.payload, unwrap(hook.name)) for hook in webhooks]
+    for role, type_, user in found:
+        for model in type_.model_names():
+            users = uses.setdefault(model, {}).setdefault(role, [])
+            if f"`{user}`" not in users:
+                users.append(f"`{user}`")
     return uses
 
 
@@ -221,8 +255,7 @@ _HTTP_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
 def _is_object(ctx: _Context, schema: Any) -> bool:
-    schema = ctx.deref(schema)
-    return isinstance(schema, dict) and (schema.get("type") == "object" or "properties" in schema)
+    return is_object(ctx.deref(schema))
 
 
 def _warn_unsupported_security(ctx: _Context) -> None:
@@ -267,11 +300,16 @@ def _extension(ctx: _Context, where: Path_, owner: dict[str, Any]) -> dict[str, 
 def _constraints(schema: Any) -> tuple[ir.Constraint, ...]:
     if not isinstance(schema, dict):
         return ()
-    found = [
-        ir.Constraint(Identifier(kw), py_literal(schema[key]))
-        for key, kw in _CONSTRAINT_KEYWORDS.items()
-        if key in schema
-    ]
+    bounds = {key: schema[key] for key in _CONSTRAINT_KEYWORDS if key in schema}
+    exclusive = {}
+    for key, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        value = schema.get(key)
+        if value is True and bound in bounds:  # 3.0: a flag on minimum/maximum
+            exclusive[key] = bounds.pop(bound)
+        elif isinstance(value, int | float) and not isinstance(value, bool):  # 3.1: the bound itself
+            exclusive[key] = value
+    found = [ir.Constraint(Identifier(_CONSTRAINT_KEYWORDS[key]), py_literal(value)) for key, value in bounds.items()]
+    found += [ir.Constraint(Identifier(_EXCLUSIVE[key]), py_literal(value)) for key, value in exclusive.items()]
     if "pattern" in schema:
         found.append(ir.Constraint(Identifier("pattern"), py_literal(str(schema["pattern"]))))
     return tuple(found)

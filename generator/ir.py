@@ -19,7 +19,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from .encoders import Code, EnvVarName, Identifier, SpecText, py_string, unwrap
-from .types import NONE, TypeRef
+from .types import NONE, ModelRef, TypeRef
 
 __all__ = ["Code", "EnvVarName", "Identifier", "SpecText"]
 
@@ -404,6 +404,31 @@ CLIENT_FLAVORS = (ClientFlavor(is_async=False), ClientFlavor(is_async=True))
 
 
 @dataclass(frozen=True)
+class Webhook(_Checked):
+    """A request the API sends to its users (OpenAPI 3.1 ``webhooks``): what its payload parses as."""
+
+    name: SpecText
+    method: Identifier
+    payload: TypeRef  # None when the webhook sends no JSON body
+    description: SpecText
+
+    @property
+    def payload_hint(self) -> Code:
+        return self.payload.code()
+
+    @property
+    def parse_example(self) -> Code:
+        """A statement that parses an incoming payload (``request_body``) as its type; "" for none."""
+        if self.payload == NONE:
+            return Code("")
+        if isinstance(self.payload, ModelRef):
+            return Code(f"event = {self.payload_hint}.model_validate_json(request_body)")
+        return Code(
+            f"from pydantic import TypeAdapter\n\nevent = TypeAdapter({self.payload_hint}).validate_json(request_body)"
+        )
+
+
+@dataclass(frozen=True)
 class Api(_Checked):
     title: SpecText
     version: SpecText
@@ -417,6 +442,8 @@ class Api(_Checked):
     operations: tuple[Operation, ...]
     model_names: tuple[Identifier, ...]
     package_version: SpecText  # checked as a PEP 440 version
+    uses_email: bool = False  # some model has an e-mail field (pydantic's EmailStr needs email-validator)
+    webhooks: tuple[Webhook, ...] = ()
 
     @property
     def distribution(self) -> SpecText:
@@ -427,6 +454,17 @@ class Api(_Checked):
     def package_description(self) -> SpecText:
         """The distribution's one-line summary."""
         return SpecText(f"Typed client, models and server stubs for the {unwrap(self.title)}")
+
+    @property
+    def dependencies(self) -> tuple[str, ...]:
+        """What the package imports, as requirements: whatever its models use is declared."""
+        return ("httpx>=0.27,<1", "pydantic[email]>=2.7,<3" if self.uses_email else "pydantic>=2.7,<3")
+
+    @property
+    def server_dependencies(self) -> tuple[str, ...]:
+        """What the server stubs import besides the package's own dependencies."""
+        forms = ("python-multipart>=0.0.9",) if self.uses_form_bodies else ()
+        return ("fastapi>=0.115", "openapi-schema-validator>=0.6", *forms)
 
     @property
     def uses_form_bodies(self) -> bool:

@@ -8,22 +8,35 @@ One pure pass, before any IR exists, makes every naming decision and every chang
   under names built from their operation (``{Operation}Request``, ``{Operation}Response``), so
   the IR can name ``models.<Name>`` and datamodel-code-generator writes that class;
 - patterns pydantic cannot compile are dropped (with a warning where they are);
-- every model the spec leaves undescribed gets a description saying where it is used.
+- every model the spec leaves undescribed gets a description saying where it is used;
+- path items given as references (``components/pathItems``, 3.1) are written out in place;
+- OpenAPI 3.1: ``$defs`` become component schemas (references follow), webhook payloads are hoisted
+  as ``{Webhook}Webhook`` models, and JSON Schema keywords the models cannot express
+  (:data:`UNEXPRESSED_KEYWORDS`) are dropped with a warning where they are.
 
 The input document is never changed; the result is a new spec. :mod:`.build` then only reads.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import SpecError, to_pointer
-from .loader import Path_, SourceDocument
-from .naming import RESERVED_MODEL_NAMES, snake_case, unique
+from .errors import SpecError, escape_pointer_token, to_pointer
+from .loader import Path_, SourceDocument, walk
+from .naming import RESERVED_MODEL_NAMES, pascal_case, snake_case, unique
 from .openapi import HTTP_METHODS, json_media, media_kind, other_media, success_statuses
-from .schema_types import PYTHON_NAME, class_name, hoist, normalise_schema_names, python_name_extension
+from .schema_types import (
+    PYTHON_NAME,
+    SCHEMA_PREFIX,
+    class_name,
+    hoist,
+    python_name_extension,
+    schema_ref_name,
+)
+from .validate import openapi_minor, resolve_pointer, schema_nodes
 
 # keyword arguments every generated client method has; parameters must not take these names
 # (and the server stubs' handlers take ``request`` and ``context`` and bind ``backend`` and ``result``)
@@ -35,6 +48,24 @@ RESERVED_OPERATION_NAMES = frozenset(
     {"close", "with_options", "with_raw_response", "base_url", "timeout", "max_retries"}
 )
 _NOT_SCHEMA_KEYWORDS = {"example", "examples", "default", "enum", "const"}
+# JSON Schema 2020-12 keywords the generated models cannot express: each is dropped where it is
+# (the rest of its schema is generated) with a warning; servers still validate bodies against them
+UNEXPRESSED_KEYWORDS = (
+    "if",
+    "then",
+    "else",
+    "dependentSchemas",
+    "dependentRequired",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "contains",
+    "minContains",
+    "maxContains",
+    "propertyNames",
+    "patternProperties",
+    "$dynamicRef",
+    "$dynamicAnchor",
+)
 
 
 @dataclass(frozen=True)
@@ -57,7 +88,14 @@ def normalise(doc: SourceDocument) -> Normalised:
         (warnings if warning else errors).append(SpecError(file, line, to_pointer(path), message))
 
     _check_python_names(doc.data, problem)
-    spec = normalise_schema_names(doc.data)
+    source = copy.deepcopy(doc.data)
+    _inline_path_item_refs(source)
+    if openapi_minor(source) == "3.1":
+        _warn_unexpressed(source, problem)
+        _hoist_defs(source)
+        _hoist_webhook_payloads(source)
+    spec = source
+    _rename_schemas(spec)
     spec.setdefault("components", {}).setdefault("schemas", {})
     _drop_unusable_patterns(doc.data, spec, problem)
     names = _operation_names(spec, problem)
@@ -82,8 +120,6 @@ def not_reserved(name: str, reserved: frozenset[str]) -> str:
 
 def deref(spec: dict[str, Any], value: Any) -> Any:
     """``value`` with ``$ref`` chains of parameters, responses and bodies followed (schemas keep theirs)."""
-    from .validate import resolve_pointer
-
     seen = set()
     while isinstance(value, dict) and isinstance(value.get("$ref"), str) and value["$ref"] not in seen:
         seen.add(value["$ref"])
@@ -121,6 +157,100 @@ def _hoist_bodies(spec: dict[str, Any], names: dict[tuple[str, str], str]) -> No
             found = json_media(deref(spec, raw["responses"][str(statuses[0])]).get("content"))
             if found is not None:
                 found[1]["schema"] = hoist(spec, found[1].get("schema", {}), f"{stem}Response")
+
+
+def _rename_schemas(spec: dict[str, Any]) -> None:
+    """Component schema names made the class names, in place; references follow.
+
+    A schema's ``x-python-name`` (validated by the caller) is its class name as it is.
+    """
+    schemas = spec.get("components", {}).get("schemas", {})
+    taken: set[str] = set()
+    chosen = {name: python_name_extension(schema) for name, schema in schemas.items()}
+    taken.update(n for n in chosen.values() if n)
+    renames = {name: chosen[name] or unique(class_name(name), taken) for name in schemas}
+    spec.setdefault("components", {})["schemas"] = {renames[n]: s for n, s in schemas.items()}
+    _rewrite_refs(spec, renames)
+
+
+def _rewrite_refs(value: Any, renames: dict[str, str]) -> None:
+    """Point every reference to a renamed schema at its new name, however the old one was escaped."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            name = schema_ref_name(ref) if isinstance(ref, str) else None
+            if name is not None and name in renames:
+                node["$ref"] = SCHEMA_PREFIX + escape_pointer_token(renames[name])
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _inline_path_item_refs(spec: dict[str, Any]) -> None:
+    """A path item that is a local reference (3.1's ``components/pathItems``) written out in place,
+    its own fields (summary, description) kept, so every operation is found under ``paths``."""
+    for section in ("paths", "webhooks"):
+        items = spec.get(section)
+        if not isinstance(items, dict):
+            continue
+        for name, item in list(items.items()):
+            if isinstance(item, dict) and isinstance(item.get("$ref"), str) and item["$ref"].startswith("#/"):
+                target = deref(spec, item)
+                if isinstance(target, dict):
+                    items[name] = {**copy.deepcopy(target), **{k: v for k, v in item.items() if k != "$ref"}}
+
+
+def _warn_unexpressed(spec: dict[str, Any], problem: Any) -> None:
+    """Drop each keyword of :data:`UNEXPRESSED_KEYWORDS`, with a warning where it is; and say where
+    ``prefixItems`` leaves its positions unchecked by the models."""
+    for path, node in schema_nodes(spec):
+        for key in [k for k in UNEXPRESSED_KEYWORDS if k in node]:
+            problem(
+                (*path, key), f"{key} is not expressed by the generated models; the rest of the schema is", warning=True
+            )
+            del node[key]
+        if "prefixItems" in node and "items" not in node:
+            message = "prefixItems: the models accept a list of any items (positions are not checked)"
+            problem((*path, "prefixItems"), message, warning=True)
+
+
+def _hoist_defs(spec: dict[str, Any]) -> None:
+    """Every ``$defs`` entry moved into ``components/schemas`` (its own name, made unique), and
+    every reference to it, or into it, pointed at its new place."""
+    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+    if not isinstance(schemas, dict):
+        return
+    taken = set(schemas)
+    moved: dict[str, str] = {}  # old pointer → new pointer
+    found = [(path, node) for path, node in schema_nodes(spec) if isinstance(node.get("$defs"), dict)]
+    for path, node in found:
+        for name, definition in node.pop("$defs").items():
+            new = unique(pascal_case(name), taken)
+            schemas[new] = definition
+            moved["#" + to_pointer((*path, "$defs", name))] = SCHEMA_PREFIX + escape_pointer_token(new)
+    if not moved:
+        return
+    for _, node in walk(spec):
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        if isinstance(ref, str):
+            for old, new in moved.items():
+                if ref == old or ref.startswith(old + "/"):
+                    node["$ref"] = new + ref[len(old) :]
+                    break
+
+
+def _hoist_webhook_payloads(spec: dict[str, Any]) -> None:
+    """Each webhook's inline JSON payload a model of its own, ``{operationId or name}Webhook``."""
+    for name, item in (spec.get("webhooks") or {}).items():
+        for method in HTTP_METHODS:
+            raw = item.get(method) if isinstance(item, dict) else None
+            if isinstance(raw, dict) and "requestBody" in raw:
+                found = json_media(deref(spec, raw["requestBody"]).get("content"))
+                if found is not None:
+                    stem = raw.get("operationId") or name
+                    found[1]["schema"] = hoist(spec, found[1].get("schema", {}), f"{stem}Webhook")
 
 
 def _check_python_names(spec: dict[str, Any], problem: Any) -> None:

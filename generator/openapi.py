@@ -14,6 +14,9 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 # safe to send twice (RFC 9110, 9.2.2), so a client may retry them after a failure
 IDEMPOTENT_METHODS = frozenset({"get", "head", "put", "delete", "options"})
 
+# string formats whose values pydantic checks with the email-validator package (EmailStr, NameEmail)
+EMAIL_FORMATS = frozenset({"email", "idn-email"})
+
 # media types besides JSON, by kind: an object sent as a form
 _FORM_KINDS = {"application/x-www-form-urlencoded": "form", "multipart/form-data": "multipart"}
 

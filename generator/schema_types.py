@@ -8,13 +8,12 @@ written inline would otherwise get names nobody can predict, so they are moved i
 
 from __future__ import annotations
 
-import copy
 import keyword
 import re
 from typing import Any
 
 from .encoders import Code, Identifier, py_literal, py_string
-from .errors import escape_pointer_token, unescape_pointer_token
+from .errors import unescape_pointer_token
 from .naming import RESERVED_MODEL_NAMES, pascal_case, unique
 from .types import ANY, STR, Builtin, ListOf, LiteralOf, MappingOf, ModelRef, Nullable, TypeRef, UnionOf, nullable
 
@@ -28,13 +27,43 @@ _COMPOSITIONS = ("allOf", "oneOf", "anyOf")
 _PLAIN_CLASS_NAME = re.compile(r"[A-Z][A-Za-z0-9]*")
 
 
+def json_types(schema: dict[str, Any]) -> tuple[tuple[str, ...], bool]:
+    """The JSON types a schema allows besides null, and whether it allows null: ``type`` as 3.0
+    writes it (a string, and ``nullable``) or as 3.1 does (a string or an array holding ``"null"``)."""
+    kind = schema.get("type")
+    kinds = (
+        tuple(k for k in kind if isinstance(k, str))
+        if isinstance(kind, list)
+        else (kind,)
+        if isinstance(kind, str)
+        else ()
+    )
+    return tuple(k for k in kinds if k != "null"), schema.get("nullable") is True or "null" in kinds
+
+
+def _null_alternative(schema: dict[str, Any]) -> Any:
+    """``X`` of ``anyOf``/``oneOf: [X, {type: 'null'}]``, 3.1's way to say "X or null"; None otherwise."""
+    for key in ("anyOf", "oneOf"):
+        options = schema.get(key)
+        if isinstance(options, list) and len(options) == 2:
+            rest = [o for o in options if not (isinstance(o, dict) and o.get("type") == "null")]
+            if len(rest) == 1:
+                return rest[0]
+    return None
+
+
 def needs_model(schema: Any) -> bool:
     """Whether a schema becomes a class of its own rather than a builtin type hint."""
     if not isinstance(schema, dict) or "$ref" in schema:
         return False
     if any(key in schema for key in _COMPOSITIONS) or "properties" in schema:
         return True
-    return schema.get("type") == "string" and "enum" in schema and len(schema["enum"]) > 1
+    return json_types(schema)[0] == ("string",) and "enum" in schema and len(schema["enum"]) > 1
+
+
+def is_object(schema: Any) -> bool:
+    """Whether a (dereferenced) schema describes a JSON object."""
+    return isinstance(schema, dict) and ("object" in json_types(schema)[0] or "properties" in schema)
 
 
 def class_name(schema_name: str) -> str:
@@ -43,22 +72,6 @@ def class_name(schema_name: str) -> str:
         reserved = schema_name in RESERVED_MODEL_NAMES or keyword.iskeyword(schema_name)
         return f"{schema_name}Model" if reserved else schema_name
     return pascal_case(schema_name)
-
-
-def normalise_schema_names(spec: dict[str, Any]) -> dict[str, Any]:
-    """A copy whose component schema names are already the class names; references follow.
-
-    A schema's ``x-python-name`` (validated by the caller) is its class name as it is.
-    """
-    spec = copy.deepcopy(spec)
-    schemas = spec.get("components", {}).get("schemas", {})
-    taken: set[str] = set()
-    chosen = {name: python_name_extension(schema) for name, schema in schemas.items()}
-    taken.update(n for n in chosen.values() if n)
-    renames = {name: chosen[name] or unique(class_name(name), taken) for name in schemas}
-    spec.setdefault("components", {})["schemas"] = {renames[n]: s for n, s in schemas.items()}
-    _rewrite_refs(spec, renames)
-    return spec
 
 
 def schema_ref_name(ref: str) -> str | None:
@@ -78,21 +91,6 @@ def python_name_extension(owner: Any) -> str | None:
         return None
 
 
-def _rewrite_refs(value: Any, renames: dict[str, str]) -> None:
-    """Point every reference to a renamed schema at its new name, however the old one was escaped."""
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            name = schema_ref_name(ref) if isinstance(ref, str) else None
-            if name is not None and name in renames:
-                node["$ref"] = SCHEMA_PREFIX + escape_pointer_token(renames[name])
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-
-
 def hoist(spec: dict[str, Any], schema: Any, wanted_name: str) -> Any:
     """``schema`` itself, or a ``$ref`` to a new component holding it when it needs a model."""
     if not needs_model(schema):
@@ -110,17 +108,26 @@ def type_of(schema: Any, formats: dict[str, str] = _STRING_FORMATS) -> TypeRef:
     """
     if not isinstance(schema, dict):
         return ANY
-    bare = _bare_type(schema, formats)
-    return nullable(bare) if schema.get("nullable") else bare
+    alternative = _null_alternative(schema)
+    if alternative is not None:
+        return nullable(type_of(alternative, formats))
+    kinds, null = json_types(schema)
+    if len(kinds) > 1:  # 3.1: type: [integer, string]
+        bare: TypeRef = UnionOf(tuple(_bare_type(schema, kind, formats) for kind in kinds))
+    else:
+        bare = _bare_type(schema, kinds[0] if kinds else None, formats)
+    return nullable(bare) if null else bare
 
 
-def _bare_type(schema: dict[str, Any], formats: dict[str, str]) -> TypeRef:
+def _bare_type(schema: dict[str, Any], kind: str | None, formats: dict[str, str]) -> TypeRef:
     ref = schema.get("$ref")
     name = schema_ref_name(ref) if isinstance(ref, str) else None
     if name is not None:
-        # the names are class names by now (normalise_schema_names): anything else is a bug
+        # the names are class names by now (see normalise.py): anything else is a bug
         return ModelRef(Identifier(name))
-    kind = schema.get("type")
+    const = schema.get("const", schema)  # 3.1: one value (the schema itself stands for "no const")
+    if const is not schema and (const is None or isinstance(const, str | int)):
+        return LiteralOf((py_literal(const),))
     if kind == "string":
         if "enum" in schema:
             values = [v for v in schema["enum"] if v is None or isinstance(v, str | int)]
@@ -152,14 +159,18 @@ def argument_type(spec: dict[str, Any], schema: Any, depth: int = 0) -> TypeRef:
             literals = tuple(Code(py_string(v)) for v in target["enum"] if isinstance(v, str))
             return UnionOf((type_of(schema), LiteralOf(literals)))
         return type_of(schema)
+    alternative = _null_alternative(schema)
+    if alternative is not None:  # 3.1's "X or null"
+        return nullable(argument_type(spec, alternative, depth + 1))
     if needs_model(schema):  # an inline schema: datamodel-code-generator names its model, a dict works too
         return ANY
-    if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
+    kinds, null = json_types(schema)
+    if kinds == ("array",) and isinstance(schema.get("items"), dict):
         found: TypeRef = ListOf(argument_type(spec, schema["items"], depth + 1))
     else:
         extra = schema.get("additionalProperties")
-        if schema.get("type") == "object" and "properties" not in schema and isinstance(extra, dict) and extra:
+        if kinds == ("object",) and "properties" not in schema and isinstance(extra, dict) and extra:
             found = MappingOf(argument_type(spec, extra, depth + 1))
         else:
             return type_of(schema)
-    return Nullable(found) if schema.get("nullable") else found
+    return Nullable(found) if null else found

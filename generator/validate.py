@@ -40,18 +40,29 @@ MAX_ENUM = 5000
 SCHEMAS: Path_ = ("components", "schemas")
 
 
+SUPPORTED_VERSIONS = ("3.0", "3.1")  # the OpenAPI minor versions read (any patch release)
+
+
+def openapi_minor(data: Any) -> str | None:
+    """``3.0`` or ``3.1`` for a document that says it is one of those versions; None for any other."""
+    version = str(data.get("openapi", "")) if isinstance(data, dict) else ""
+    return next((minor for minor in SUPPORTED_VERSIONS if version.startswith(f"{minor}.")), None)
+
+
 def validate_document(doc: SourceDocument) -> list[SpecError]:
-    """Every problem of ``doc`` as an OpenAPI 3.0 document, located by its origin."""
+    """Every problem of ``doc`` as an OpenAPI 3.0 or 3.1 document, located by its origin."""
     if not isinstance(doc.data, dict):
         return [_located(doc, (), "an OpenAPI document must be a mapping at the top level")]
-    version = str(doc.data.get("openapi", ""))
-    if not version.startswith("3.0."):
-        return [_located(doc, ("openapi",), f"only OpenAPI 3.0.x is supported, found {version or 'nothing'!r}")]
+    minor = openapi_minor(doc.data)
+    if minor is None:
+        found = doc.data.get("openapi") or doc.data.get("swagger") or "nothing"
+        message = f"only OpenAPI 3.0.x and 3.1.x are supported, found {str(found)[:40]!r}"
+        return [_located(doc, ("openapi",), message)]
     errors, broken = _reference_problems(doc)
     errors += _width_problems(doc)
     data = _without_refs(doc.data, broken)
     below = {to_pointer(path) for path in broken}
-    errors.extend(e for e in _schema_errors(doc, data) if not _below_any(e.pointer, below))
+    errors.extend(e for e in _schema_errors(doc, data, minor) if not _below_any(e.pointer, below))
     return sorted(set(errors))
 
 
@@ -172,7 +183,7 @@ def _place(doc: SourceDocument, path: Path_) -> str:
     return f"#{to_pointer(path)} ({file}:{line})"
 
 
-# Where OpenAPI 3.0 expects a Schema Object, by the kind of object holding it: (key, each, kind)
+# Where OpenAPI 3.0 and 3.1 expect a Schema Object (3.1's JSON Schema 2020-12 keywords included), by the kind of object holding it: (key, each, kind)
 # reads "the node at key (each of its items when each) is a kind"; a None key is the node itself.
 _HAS_SCHEMA: list[tuple[str | None, bool, str]] = [("schema", False, "schema"), ("content", True, "media")]
 _CHILDREN: dict[str, list[tuple[str | None, bool, str]]] = {
@@ -184,6 +195,9 @@ _CHILDREN: dict[str, list[tuple[str | None, bool, str]]] = {
         ("allOf", True, "schema"),
         ("anyOf", True, "schema"),
         ("oneOf", True, "schema"),
+        *((key, True, "schema") for key in ("$defs", "prefixItems", "patternProperties", "dependentSchemas")),
+        *((key, False, "schema") for key in ("if", "then", "else", "contains", "propertyNames", "contentSchema")),
+        *((key, False, "schema") for key in ("unevaluatedItems", "unevaluatedProperties")),
     ],
     "parameter": _HAS_SCHEMA,
     "header": _HAS_SCHEMA,
@@ -207,6 +221,7 @@ _COMPONENTS = {
     "requestBodies": "body",
     "responses": "response",
     "callbacks": "callback",
+    "pathItems": "path",  # 3.1
 }
 
 
@@ -217,10 +232,12 @@ def _items(node: Any) -> Iterator[tuple[str | int, Any]]:
         yield from enumerate(node)
 
 
-def _schemas(data: dict[str, Any]) -> Iterator[tuple[Path_, dict[str, Any]]]:
+def schema_nodes(data: dict[str, Any]) -> Iterator[tuple[Path_, dict[str, Any]]]:
     """Every Schema Object of the document with its path; a reference is not followed (what it
     names is reached where it is)."""
-    stack: list[tuple[str, Path_, Any]] = [("path", ("paths", name), item) for name, item in _items(data.get("paths"))]
+    stack: list[tuple[str, Path_, Any]] = [
+        ("path", (section, name), item) for section in ("paths", "webhooks") for name, item in _items(data.get(section))
+    ]
     for section, kind in _COMPONENTS.items():
         components = data.get("components")
         if isinstance(components, dict):
@@ -244,7 +261,7 @@ def _schemas(data: dict[str, Any]) -> Iterator[tuple[Path_, dict[str, Any]]]:
 def _schema_ref_problems(data: dict[str, Any], targets: dict[Path_, Path_ | None]) -> Iterator[tuple[Path_, str]]:
     """A schema's reference to what is not a schema of ``#/components/schemas/``, which is where the
     models come from (``$ref: '#'`` would otherwise become a model of anything)."""
-    for path, node in _schemas(data):
+    for path, node in schema_nodes(data):
         target = targets.get(path) if _is_ref(node) else None
         if target is None:
             continue  # not a reference, or a dangling one (reported as such)
@@ -263,7 +280,7 @@ def _inheritance_problems(
     """Schemas extending schemas (``allOf``) in a cycle, or more than :data:`MAX_ALLOF_BASES` of them
     (and those schemas)."""
     extends: dict[Path_, list[Path_]] = {}
-    for path, node in _schemas(doc.data):
+    for path, node in schema_nodes(doc.data):
         if isinstance(node.get("allOf"), list) and not _is_ref(node):
             members = [(*path, "allOf", index) for index, _ in enumerate(node["allOf"])]
             extends[path] = [end for member in members if (end := _chain_end(member, targets)) is not None]
@@ -289,7 +306,7 @@ def _inheritance_problems(
 def _width_problems(doc: SourceDocument) -> list[SpecError]:
     """Unions and enums too wide for the models stage (see :data:`MAX_ALTERNATIVES`, :data:`MAX_ENUM`)."""
     errors = []
-    for path, node in _schemas(doc.data):
+    for path, node in schema_nodes(doc.data):
         for keyword, limit, what in (
             ("oneOf", MAX_ALTERNATIVES, "schemas"),
             ("anyOf", MAX_ALTERNATIVES, "schemas"),
@@ -394,8 +411,9 @@ def _below_any(pointer: str, pointers: set[str]) -> bool:
 
 
 @functools.cache
-def _validator_class() -> Any:
-    """openapi-spec-validator's OpenAPI 3.0 validator, made linear where it was quadratic or worse.
+def _validator_class(minor: str) -> Any:
+    """openapi-spec-validator's OpenAPI ``minor`` (3.0 or 3.1) validator, made linear where it was
+    quadratic or worse.
 
     It keeps the schemas it visited in lists and asks each schema whether it is in them (20,000
     schemas: 13 s instead of 6.6 s); it collects the properties of an ``allOf`` again for every path
@@ -405,28 +423,33 @@ def _validator_class() -> Any:
     """
     # imported here: the validator's import is most of its cost, and only this stage needs it
     from jsonschema import validators  # type: ignore[import-untyped]
-    from openapi_schema_validator import OAS30Validator
-    from openapi_spec_validator import OpenAPIV30SpecValidator
-    from openapi_spec_validator.schemas import schema_v30
-    from openapi_spec_validator.validation.keywords import OpenAPIV30ValueValidator
+    from openapi_schema_validator import OAS30Validator, OAS31Validator
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    from openapi_spec_validator.schemas import schema_v30, schema_v31
+    from openapi_spec_validator.validation.keywords import OpenAPIV30ValueValidator, OpenAPIV31ValueValidator
 
-    class ValueValidator(OpenAPIV30ValueValidator):  # defaults, checked against their schemas
-        value_validator_cls = validators.extend(OAS30Validator, {"uniqueItems": _unique_items})
+    base, schema, value_base, values = {
+        "3.0": (OpenAPIV30SpecValidator, schema_v30, OpenAPIV30ValueValidator, OAS30Validator),
+        "3.1": (OpenAPIV31SpecValidator, schema_v31, OpenAPIV31ValueValidator, OAS31Validator),
+    }[minor]
 
-    class SpecValidator(OpenAPIV30SpecValidator):
-        schema_validator = validators.extend(validators.validator_for(schema_v30), {"uniqueItems": _unique_items})(
-            schema_v30
-        )
+    class ValueValidator(value_base):  # type: ignore[misc,valid-type]  # defaults, checked against their schemas
+        value_validator_cls = validators.extend(values, {"uniqueItems": _unique_items})
 
-    keywords = {"schema": _schema_validator_class(), "default": ValueValidator}
-    SpecValidator.keyword_validators = dict(OpenAPIV30SpecValidator.keyword_validators, **keywords)
+    class SpecValidator(base):  # type: ignore[misc,valid-type]
+        schema_validator = validators.extend(validators.validator_for(schema), {"uniqueItems": _unique_items})(schema)
+
+    keywords = {"schema": _schema_validator_class(minor), "default": ValueValidator}
+    SpecValidator.keyword_validators = dict(base.keyword_validators, **keywords)
     return SpecValidator
 
 
-def _schema_validator_class() -> Any:
+def _schema_validator_class(minor: str) -> Any:
     """The validator's keyword validator of schemas, with sets for what it visited and each
     ``allOf``'s properties collected once."""
-    from openapi_spec_validator.validation.keywords import OpenAPIV30SchemaValidator
+    from openapi_spec_validator.validation.keywords import OpenAPIV30SchemaValidator, OpenAPIV31SchemaValidator
+
+    schema_base = OpenAPIV31SchemaValidator if minor == "3.1" else OpenAPIV30SchemaValidator
 
     class Visited(list[int]):
         """A list to the validator, which only appends and asks; a set inside."""
@@ -441,7 +464,7 @@ def _schema_validator_class() -> Any:
         def __contains__(self, item: object) -> bool:
             return item in self.seen
 
-    class SchemaValidator(OpenAPIV30SchemaValidator):
+    class SchemaValidator(schema_base):  # type: ignore[misc,valid-type]
         def __init__(self, registry: Any) -> None:
             super().__init__(registry)
             self.visited_schema_ids = Visited()
@@ -483,7 +506,7 @@ def _canonical(value: Any) -> Any:
     return ("number", value) if isinstance(value, int | float) else ("string", value)
 
 
-def _schema_errors(doc: SourceDocument, data: Any) -> list[SpecError]:
+def _schema_errors(doc: SourceDocument, data: Any, minor: str) -> list[SpecError]:
     # The pure-Python backend, whatever else is installed: its errors carry the context and paths
     # the reports below are built from (jsonschema-rs, which Schemathesis brings, words them
     # differently).
@@ -491,7 +514,7 @@ def _schema_errors(doc: SourceDocument, data: Any) -> list[SpecError]:
     errors: list[SpecError] = []
     echoes: list[tuple[Path_, Any, str]] = []  # schema-pass findings, reported where the main pass is silent
     try:
-        for error in _validator_class()(data).iter_errors():
+        for error in _validator_class(minor)(data).iter_errors():
             path: Path_ = tuple(error.absolute_path)
             while error.context:  # "not valid under any of the given schemas": say which part failed
                 error = max(error.context, key=_specificity)

@@ -77,3 +77,9 @@ def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     monkeypatch.setattr(SyncAPIClient, "_wait", lambda self, seconds: recorded.append(seconds))
     monkeypatch.setattr(AsyncAPIClient, "_wait", async_wait)
     return recorded
+
+
+def mypy_strict(directory: Path, *targets: str) -> subprocess.CompletedProcess[str]:
+    """``mypy --strict`` run in ``directory`` on ``targets`` (a generated package, a user program)."""
+    command = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *targets]
+    return subprocess.run(command, cwd=directory, capture_output=True, text=True, check=False)

@@ -9,8 +9,6 @@ from __future__ import annotations
 import base64
 import importlib
 import json
-import subprocess
-import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import SPECS, imported, run_generator
+from conftest import SPECS, imported, mypy_strict, run_generator
 from sync_asgi import SyncASGITransport
 
 USER_PROGRAM = """
@@ -62,13 +60,7 @@ def generality(package_dir: Path) -> Iterator[ModuleType]:
 
 def test_the_package_and_a_user_program_of_every_operation_pass_mypy_strict(package_dir: Path) -> None:
     (package_dir / "user_program.py").write_text(textwrap.dedent(USER_PROGRAM), encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "generality", "user_program.py"],
-        cwd=package_dir,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = mypy_strict(package_dir, "generality", "user_program.py")
     assert result.returncode == 0, result.stdout
 
 

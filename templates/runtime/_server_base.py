@@ -494,14 +494,14 @@ class BodySchemas:
         validator = self._validators.get(pointer)
         if validator is None:
             # imported here: only servers whose operations take bodies pay for it
-            from openapi_schema_validator import OAS30Validator
+            from openapi_schema_validator import OAS30Validator, OAS31Validator
 
             node: Any = self._spec
-            for part in pointer.lstrip("/").split("/"):
+            for part in pointer.lstrip("/").split("/"):  # RFC 6901: ~1 is "/", ~0 is "~"
                 node = node[part.replace("~1", "/").replace("~0", "~")]
-            validator = self._validators[pointer] = OAS30Validator(
-                {**node, "components": self._spec.get("components", {})}
-            )
+            # 3.1's schemas are JSON Schema 2020-12 (type arrays, const, $defs...); 3.0's its own dialect
+            dialect = OAS31Validator if str(self._spec.get("openapi", "")).startswith("3.1.") else OAS30Validator
+            validator = self._validators[pointer] = dialect({**node, "components": self._spec.get("components", {})})
         found = Problems()
         for error in validator.iter_errors(body):  # lazy: stops once the count is reached
             path = ["body", *(str(p) for p in error.absolute_path)]
