@@ -150,13 +150,13 @@ def _load_json(text: str, name: str, limits: Limits) -> SourceDocument | None:
         _locate_problem(text, name, limits, None, "a duplicate key, or nesting deeper than the json module reads")
     except ValueError:
         return None  # not JSON after all: YAML reads it, or says where it is broken
-    problem = _tree_problem(data, limits, surrogates=_may_hold_surrogates(text))
+    problem = tree_problem(data, limits, surrogates=_may_hold_surrogates(text))
     if problem is not None:
         _locate_problem(text, name, limits, data, problem)
     return SourceDocument(name, data, Origin(build=lambda: _line_map(_compose(_as_yaml(text), name), name)))
 
 
-def _tree_problem(data: Any, limits: Limits, surrogates: bool) -> str | None:
+def tree_problem(data: Any, limits: Limits, surrogates: bool) -> str | None:
     """What is wrong with a document the json module read: depth, size or a lone surrogate.
 
     Level by level, without paths: this runs on every JSON spec and must stay cheap (0.03 s on a

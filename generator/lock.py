@@ -40,10 +40,13 @@ def _files_under(root: Path) -> list[Path]:
 
 
 def input_fingerprint(
-    spec: Path, overlays: tuple[Path, ...], template_dirs: tuple[Path, ...], display: Callable[[Path], str]
+    spec_files: tuple[Path, ...],
+    overlays: tuple[Path, ...],
+    template_dirs: tuple[Path, ...],
+    display: Callable[[Path], str],
 ) -> dict[str, Any]:
-    """Every input's hash by its display path, and the generator's own fingerprint."""
-    inputs = {f"spec {display(spec)}": _sha256(spec)}
+    """Every input's hash by its display path (each file of the spec), and the generator's own fingerprint."""
+    inputs = {f"spec {display(spec)}": _sha256(spec) for spec in spec_files}
     inputs.update({f"overlay {display(p)}": _sha256(p) for p in overlays})
     for directory in template_dirs:
         prefix = display(directory)  # files outside the working directory are named by it, not alone

@@ -11,6 +11,7 @@ errors are what the user sees, even if building the IR failed too.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 
 from .background import Worker
 from .build import BuildResult, build_api
+from .bundle import load_bundled, might_refer_to_other_files
 from .encoders import Identifier
 from .errors import SpecError, SpecErrors
 from .limits import Limits
@@ -55,8 +57,13 @@ class Outcome:
 
 
 def fingerprint(inputs: Inputs) -> dict[str, Any]:
-    """What a generation from ``inputs`` is made of, for the lock (paths named as in file headers)."""
-    fingerprint = input_fingerprint(inputs.spec, inputs.overlays, inputs.template_dirs, display_path)
+    """What a generation from ``inputs`` is made of, for the lock (paths named as in file headers):
+    every file of a spec split over files is an input of its own."""
+    spec_files: tuple[Path, ...] = (inputs.spec,)
+    if might_refer_to_other_files(inputs.spec, inputs.limits):
+        with contextlib.suppress(SpecErrors):  # the generation reports it; the lock names the spec alone
+            spec_files = load_bundled(inputs.spec, display_path, inputs.limits).files
+    fingerprint = input_fingerprint(spec_files, inputs.overlays, inputs.template_dirs, display_path)
     fingerprint["inputs"][f"package {inputs.package}"] = "the Python package's name"
     return fingerprint
 
@@ -75,7 +82,7 @@ def display_path(path: Path) -> str:
 
 def load_effective(inputs: Inputs) -> tuple[SourceDocument, SourceDocument]:
     """The upstream spec and the effective spec; raises :class:`SpecErrors` on unreadable input."""
-    spec = load_document(inputs.spec, display_path(inputs.spec), inputs.limits)
+    spec = load_bundled(inputs.spec, display_path, inputs.limits).document
     overlays = [load_document(p, display_path(p), inputs.limits) for p in inputs.overlays]
     return spec, apply_overlays(spec, overlays, inputs.limits)
 

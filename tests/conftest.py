@@ -6,6 +6,7 @@ import importlib
 import os
 import subprocess
 import sys
+import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -83,3 +84,18 @@ def mypy_strict(directory: Path, *targets: str) -> subprocess.CompletedProcess[s
     """``mypy --strict`` run in ``directory`` on ``targets`` (a generated package, a user program)."""
     command = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *targets]
     return subprocess.run(command, cwd=directory, capture_output=True, text=True, check=False)
+
+
+def generate_package(tmp_path_factory: pytest.TempPathFactory, spec: Path, package: str) -> tuple[Path, str]:
+    """``spec`` generated as ``package`` into a new directory: the directory and the warnings printed."""
+    out = tmp_path_factory.mktemp(package)
+    result = run_generator("generate", "--spec", spec, "--out", out, "--package", package)
+    assert result.returncode == 0, result.stderr
+    return out, result.stderr
+
+
+def user_program_type_checks(directory: Path, package: str, program: str) -> None:
+    """A user program of ``package`` (written beside it) and the package pass ``mypy --strict``."""
+    (directory / "user_program.py").write_text(textwrap.dedent(program), encoding="utf-8")
+    result = mypy_strict(directory, package, "user_program.py")
+    assert result.returncode == 0, result.stdout

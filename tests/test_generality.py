@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import importlib
 import json
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -17,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import SPECS, imported, mypy_strict, run_generator
+from conftest import SPECS, generate_package, imported, user_program_type_checks
 from sync_asgi import SyncASGITransport
 
 USER_PROGRAM = """
@@ -45,10 +44,8 @@ async def use_async(client: AsyncClient) -> bytes:
 
 @pytest.fixture(scope="module")
 def package_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("generality")
-    result = run_generator("generate", "--spec", SPECS / "generality.yml", "--out", out, "--package", "generality")
-    assert result.returncode == 0, result.stderr
-    assert "warning" not in result.stderr, result.stderr
+    out, warnings = generate_package(tmp_path_factory, SPECS / "generality.yml", "generality")
+    assert "warning" not in warnings, warnings
     return out
 
 
@@ -59,9 +56,7 @@ def generality(package_dir: Path) -> Iterator[ModuleType]:
 
 
 def test_the_package_and_a_user_program_of_every_operation_pass_mypy_strict(package_dir: Path) -> None:
-    (package_dir / "user_program.py").write_text(textwrap.dedent(USER_PROGRAM), encoding="utf-8")
-    result = mypy_strict(package_dir, "generality", "user_program.py")
-    assert result.returncode == 0, result.stdout
+    user_program_type_checks(package_dir, "generality", USER_PROGRAM)
 
 
 class Wire:

@@ -7,7 +7,6 @@ the stubs validating bodies by 3.1's rules.
 from __future__ import annotations
 
 import json
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -16,7 +15,7 @@ from typing import Any
 import httpx
 import pydantic
 import pytest
-from conftest import SPECS, imported, mypy_strict, run_generator
+from conftest import SPECS, generate_package, imported, user_program_type_checks
 from sync_asgi import SyncASGITransport
 
 SPEC = SPECS / "openapi31.yaml"
@@ -45,10 +44,7 @@ async def use_async(client: AsyncClient) -> models.Pet:
 
 @pytest.fixture(scope="module")
 def generation(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    out = tmp_path_factory.mktemp("openapi31")
-    result = run_generator("generate", "--spec", SPEC, "--out", out, "--package", "shelter")
-    assert result.returncode == 0, result.stderr
-    return out, result.stderr
+    return generate_package(tmp_path_factory, SPEC, "shelter")
 
 
 @pytest.fixture(scope="module")
@@ -74,10 +70,7 @@ def test_what_the_models_cannot_express_is_a_located_warning_each(generation: tu
 
 
 def test_the_package_and_a_user_program_pass_mypy_strict(generation: tuple[Path, str]) -> None:
-    out = generation[0]
-    (out / "user_program.py").write_text(textwrap.dedent(USER_PROGRAM), encoding="utf-8")
-    result = mypy_strict(out, "shelter", "user_program.py")
-    assert result.returncode == 0, result.stdout
+    user_program_type_checks(generation[0], "shelter", USER_PROGRAM)
 
 
 def test_the_package_declares_what_its_models_import(generation: tuple[Path, str]) -> None:

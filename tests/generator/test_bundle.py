@@ -1,0 +1,101 @@
+"""generator/bundle.py: a spec split over files, read as one document located file by file."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from generator.bundle import load_bundled
+from generator.errors import SpecErrors
+from generator.limits import Limits
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(textwrap.dedent(text))
+    return root / "openapi.yaml"
+
+
+def _display(path: Path) -> str:
+    return path.name
+
+
+ROOT = """\
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    $ref: items.yaml#/A
+    summary: kept
+components:
+  schemas:
+    Person: {$ref: person.yaml}
+"""
+
+
+def test_files_referring_to_each_other_in_a_cycle_become_local_references(tmp_path: Path) -> None:
+    spec = _write(
+        tmp_path,
+        {
+            "openapi.yaml": ROOT,
+            "items.yaml": """\
+                A:
+                  get:
+                    responses:
+                      '200':
+                        description: ok
+                        content:
+                          application/json:
+                            schema: {$ref: 'person.yaml'}
+            """,
+            "person.yaml": """\
+                type: object
+                properties:
+                  pet: {$ref: 'pet.yaml'}
+            """,
+            "pet.yaml": """\
+                type: object
+                properties:
+                  owner: {$ref: 'person.yaml'}
+                  kind: {$ref: '#/$defs/kind'}
+                $defs:
+                  kind: {type: string}
+            """,
+        },
+    )
+    bundle = load_bundled(spec, _display, Limits())
+    data = bundle.document.data
+    schemas = data["components"]["schemas"]
+    assert schemas["Person"]["properties"]["pet"] == {"$ref": "#/components/schemas/pet"}
+    assert schemas["pet"]["properties"]["owner"] == {"$ref": "#/components/schemas/Person"}
+    assert schemas["pet"]["properties"]["kind"] == {"$ref": "#/components/schemas/kind"}
+    get = data["paths"]["/a"]["get"]
+    assert get["responses"]["200"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Person"}
+    assert data["paths"]["/a"]["summary"] == "kept", "a reference's own fields stay beside the content"
+    assert [p.name for p in bundle.files] == ["openapi.yaml", "items.yaml", "person.yaml", "pet.yaml"]
+    origin = bundle.document.origin
+    assert origin.locate(("components", "schemas", "pet", "properties", "owner")) == ("pet.yaml", 3)
+    assert origin.locate(("paths", "/a", "get", "responses")) == ("items.yaml", 3)
+    assert origin.locate(("info",)) == ("openapi.yaml", 2)
+
+
+def test_a_single_file_spec_is_read_once_and_as_it_is(tmp_path: Path) -> None:
+    spec = _write(tmp_path, {"openapi.yaml": "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"})
+    bundle = load_bundled(spec, _display, Limits())
+    assert bundle.files == (spec,)
+    assert bundle.document.data["paths"] == {}
+
+
+def test_what_the_files_hold_together_is_bounded(tmp_path: Path) -> None:
+    spec = _write(
+        tmp_path,
+        {"openapi.yaml": ROOT, "items.yaml": "A: {description: " + "x" * 400 + "}\n", "person.yaml": "type: object\n"},
+    )
+    with pytest.raises(SpecErrors) as raised:
+        load_bundled(spec, _display, Limits(max_bytes=400))
+    (error,) = raised.value.errors
+    assert (error.file, error.line) == ("openapi.yaml", 5)
+    assert "hold more than 400 bytes together" in error.message
