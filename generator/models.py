@@ -5,10 +5,13 @@ from __future__ import annotations
 import ast
 import json
 import re
+import warnings
+from dataclasses import dataclass
 from typing import Any
 
 from .encoders import docstring
-from .errors import SpecError
+from .errors import SpecError, to_pointer
+from .loader import Path_, SourceDocument
 
 # Choices, each for a user-visible reason:
 # - snake_case attributes with the wire's camelCase as aliases, constructible by either name;
@@ -32,42 +35,134 @@ _OPTIONS: dict[str, Any] = {
 }
 
 
-def render_models(model_spec: dict[str, Any], *, header: str, expected: tuple[str, ...]) -> tuple[str, list[SpecError]]:
-    """The models module's source, and a problem for every expected class it lacks."""
+@dataclass(frozen=True)
+class ModelNote:
+    """Something datamodel-code-generator decided that the user should hear of, located later
+    (:func:`locate_notes`) in the spec the user wrote: an unknown ``format`` of a ``type``, or
+    properties whose Python names collided (``fooBar`` and ``foo_bar``) and what they became."""
+
+    kind: str  # "format" or "fields"
+    subject: tuple[str, ...]  # (format, type) or the wire names of the colliding properties
+    message: str
+
+
+def render_models(
+    model_spec: dict[str, Any], *, header: str, expected: tuple[str, ...]
+) -> tuple[str, list[SpecError], list[ModelNote]]:
+    """The models module's source, a problem for every expected class it lacks, and notes."""
     from datamodel_code_generator import generate
     from datamodel_code_generator.enums import DataModelType, InputFileType
     from datamodel_code_generator.format import PythonVersion
 
     if not model_spec.get("components", {}).get("schemas"):
-        return f"{header}\n", []  # nothing to model; datamodel-code-generator refuses empty input
+        return f"{header}\n", [], []  # nothing to model; datamodel-code-generator refuses empty input
     try:
-        source = generate(
-            json.dumps(model_spec),
-            input_file_type=InputFileType.OpenAPI,
-            output_model_type=DataModelType.PydanticV2BaseModel,
-            target_python_version=PythonVersion.PY_311,
-            custom_file_header=header,
-            **_OPTIONS,
-        )
+        with warnings.catch_warnings(record=True) as caught:  # its warnings name no place: see notes
+            warnings.simplefilter("always")
+            source = generate(
+                json.dumps(model_spec),
+                input_file_type=InputFileType.OpenAPI,
+                output_model_type=DataModelType.PydanticV2BaseModel,
+                target_python_version=PythonVersion.PY_311,
+                custom_file_header=header,
+                **_OPTIONS,
+            )
     except Exception as exc:  # its errors name no location; say which stage failed
-        return "", [
-            SpecError("<datamodel-code-generator>", 0, "/components/schemas", f"cannot render the models: {exc}")
-        ]
+        return (
+            "",
+            [SpecError("<datamodel-code-generator>", 0, "/components/schemas", f"cannot render the models: {exc}")],
+            [],
+        )
     assert isinstance(source, str)  # one module in, one module out
     source = add_missing_docstrings(open_enums(enums_before_use(source)))
     undeclared = not_declarations(source)
     if undeclared:
         where = "/components/schemas"
-        return "", [
-            SpecError("<datamodel-code-generator>", 0, where, f"refused the models module: {p}") for p in undeclared
-        ]
+        return (
+            "",
+            [SpecError("<datamodel-code-generator>", 0, where, f"refused the models module: {p}") for p in undeclared],
+            [],
+        )
     defined = set(re.findall(r"^class (\w+)\(", source, flags=re.MULTILINE))
     missing = [
         SpecError("<generator>", 0, f"/components/schemas/{name}", f"datamodel-code-generator wrote no class {name!r}")
         for name in expected
         if name not in defined
     ]
-    return source, missing
+    return source, missing, _format_notes(caught) + _field_notes(source)
+
+
+_UNKNOWN_FORMAT = re.compile(r"format of '(.*)' not understood for '(\w+)'")
+
+
+def _format_notes(caught: list[warnings.WarningMessage]) -> list[ModelNote]:
+    notes: dict[tuple[str, ...], ModelNote] = {}
+    for warning in caught:
+        found = _UNKNOWN_FORMAT.search(str(warning.message))
+        if found is not None:
+            subject = (found[1], found[2])
+            message = (
+                f"format {found[1]!r} of a {found[2]} is not one the models know; it is read as a plain {found[2]}"
+            )
+            notes.setdefault(subject, ModelNote("format", subject, message))
+    return list(notes.values())
+
+
+def _field_notes(source: str) -> list[ModelNote]:
+    """Properties of one model whose Python names collided: datamodel-code-generator gave the later
+    ones a suffix (``foo_bar_1``); each keeps its wire name as its alias, so both are read and sent."""
+    notes = []
+    for cls in (node for node in ast.parse(source).body if isinstance(node, ast.ClassDef)):
+        wire: dict[str, str] = {}
+        for statement in cls.body:
+            if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+                field = statement.target.id
+                aliases = [
+                    kw.value.value
+                    for node in ast.walk(statement)
+                    if isinstance(node, ast.Call)
+                    for kw in node.keywords
+                    if kw.arg == "alias" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str)
+                ]
+                wire[field] = aliases[0] if aliases else field
+        for field, name in wire.items():
+            base = re.sub(r"_\d+$", "", field)
+            if base != field and base in wire and wire[base] != name:
+                subject = (wire[base], name)
+                message = (
+                    f"properties {wire[base]!r} and {name!r} of `{cls.name}` both make the Python name "
+                    f"{base!r}: the second is `{field}` (each keeps its wire name)"
+                )
+                notes.append(ModelNote("fields", subject, message))
+    return notes
+
+
+def locate_notes(doc: SourceDocument, notes: list[ModelNote]) -> list[SpecError]:
+    """Each note as a warning at every place of the spec it is about: the schemas with that format
+    and type, or holding those properties."""
+    from .validate import schema_nodes
+
+    found: list[SpecError] = []
+    for path, node in schema_nodes(doc.data) if isinstance(doc.data, dict) else ():
+        for note in notes:
+            if note.kind == "format" and node.get("format") == note.subject[0] and _has_type(node, note.subject[1]):
+                at: Path_ = (*path, "format")
+            elif (
+                note.kind == "fields"
+                and isinstance(node.get("properties"), dict)
+                and all(name in node["properties"] for name in note.subject)
+            ):
+                at = (*path, "properties", note.subject[1])
+            else:
+                continue
+            file, line = doc.origin.locate(at)
+            found.append(SpecError(file, line, to_pointer(at), note.message))
+    return sorted(set(found))
+
+
+def _has_type(schema: dict[str, Any], kind: str) -> bool:
+    declared = schema.get("type")
+    return declared == kind or (isinstance(declared, list) and kind in declared)
 
 
 def _source_lines(source: str) -> list[str]:

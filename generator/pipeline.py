@@ -25,7 +25,7 @@ from .errors import SpecError, SpecErrors
 from .limits import Limits
 from .loader import SourceDocument, load_document
 from .lock import LOCK_NAME, input_fingerprint, lock_text
-from .models import render_models
+from .models import locate_notes, render_models
 from .overlay import apply_overlays
 from .render import EFFECTIVE_SPEC_NAME, TEMPLATES, file_header, render_package
 from .validate import validate_document
@@ -125,9 +125,10 @@ def _run(inputs: Inputs, worker: Worker) -> Outcome:
     if built.errors:
         return Outcome(None, built.errors, built.warnings)
     files = render_package(built.api, effective.data, inputs.template_dirs)
-    models_source, model_errors = worker.result()
+    models_source, model_errors, notes = worker.result()
+    warnings = [*built.warnings, *(w for w in locate_notes(effective, notes) if w not in built.warnings)]
     if model_errors:
-        return Outcome(None, model_errors, built.warnings)
+        return Outcome(None, model_errors, warnings)
     files[f"{built.api.package}/models.py"] = models_source
     files[MARKER] = MARKER_TEXT
     scratch = scratch_dir_beside(inputs.out)
@@ -138,7 +139,7 @@ def _run(inputs: Inputs, worker: Worker) -> Outcome:
     except BaseException:
         remove_tree(scratch)
         raise
-    return Outcome(scratch, [], built.warnings)
+    return Outcome(scratch, [], warnings)
 
 
 def _validate_all(documents: list[SourceDocument]) -> list[SpecError]:

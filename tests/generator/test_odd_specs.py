@@ -147,3 +147,29 @@ def test_messages_quoting_the_spec_cannot_write_to_the_terminal(tmp_path: Path) 
     assert result.returncode == 2
     assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
     assert "/paths/~1x\\x1b[2J\\u202e/get: 'responses' is a required property" in result.stderr
+
+
+def test_what_the_models_generator_decides_is_a_located_warning_once_each(tmp_path: Path) -> None:
+    weird = {"type": "string", "format": "weird"}
+    thing = {"type": "object", "properties": {"fooBar": weird, "foo_bar": {"type": "integer"}, "other": weird}}
+    body = {"type": "object", "properties": {"thing": {"$ref": "#/components/schemas/Thing"}, "n": weird}}
+    program = (
+        "import odd.models as m; t = m.Thing.model_validate({'fooBar': 'a', 'foo_bar': 2});"
+        "print(t.foo_bar, t.foo_bar_1, t.model_dump(by_alias=True, exclude_unset=True))"
+    )
+    run = _generate_and_run(tmp_path, _spec({"Thing": thing}, body), program)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "a 2 {'fooBar': 'a', 'foo_bar': 2}", "both colliding properties are kept"
+    warnings = run_generator(
+        "generate", "--spec", tmp_path / "spec.json", "--out", tmp_path / "out2", "--package", "odd"
+    ).stderr.splitlines()
+    formats = [w for w in warnings if "format 'weird' of a string is not one the models know" in w]
+    assert sorted(w.split(": ")[2] for w in formats) == [
+        "/components/schemas/Thing/properties/fooBar/format",
+        "/components/schemas/Thing/properties/other/format",
+        "/paths/~1things/post/requestBody/content/application~1json/schema/properties/n/format",
+    ], "each place once"
+    (collision,) = [w for w in warnings if "both make the Python name 'foo_bar'" in w]
+    assert collision.startswith("warning: spec.json:") and "/components/schemas/Thing/properties/foo_bar:" in collision
+    assert "the second is `foo_bar_1`" in collision
+    assert not [w for w in warnings if "UserWarning" in w or "site-packages" in w], "nothing raw from the library"
