@@ -64,7 +64,12 @@ def _parser() -> argparse.ArgumentParser:
         ("check", "exit 1 when the output directory is not what generate would write"),
     ):
         command = commands.add_parser(name, help=help_text)
-        command.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help="the upstream OpenAPI 3.0 spec")
+        command.add_argument(
+            "--spec",
+            type=Path,
+            default=DEFAULT_SPEC,
+            help="the upstream OpenAPI 3.0 or 3.1 spec (YAML or JSON; it may refer to files beside it)",
+        )
         command.add_argument(
             "--overlay",
             type=Path,
@@ -80,6 +85,13 @@ def _parser() -> argparse.ArgumentParser:
             default=[],
             help="a directory of template overrides, laid out like templates/ (package/*.jinja, runtime/*.py); "
             "repeatable, searched in order before the project's own",
+        )
+        command.add_argument(
+            "--lenient",
+            action="store_true",
+            help="generate a spec the validator finds invalid, when the generator can still read it: each of "
+            "the validator's findings is a warning, and the summary says how many were waived (dangling or "
+            "cyclic references and the size limits still stop the run)",
         )
         add_limit_options(command)
     commands.choices["generate"].add_argument(
@@ -110,6 +122,7 @@ def _inputs(args: argparse.Namespace) -> Inputs:
         package=args.package,
         template_dirs=template_dirs,
         limits=limits_from(args),
+        lenient=args.lenient,
     )
 
 
@@ -174,14 +187,19 @@ def _main(argv: list[str] | None, models_worker: Worker | None) -> int:
         for error in outcome.errors:
             print(error, file=sys.stderr)
         print(f"{len(outcome.errors)} problem(s); {inputs.out} left unchanged.", file=sys.stderr)
+        if outcome.waivable:
+            print(
+                "each is a finding of the validator: --lenient generates the spec anyway, each a warning",
+                file=sys.stderr,
+            )
         return EXIT_SPEC_ERRORS
     try:
-        return _finish(args.command, inputs, outcome.scratch)
+        return _finish(args.command, inputs, outcome.scratch, outcome.waived)
     finally:
         remove_tree(outcome.scratch)  # gone already when it was swapped in
 
 
-def _finish(command: str, inputs: Inputs, scratch: Path) -> int:
+def _finish(command: str, inputs: Inputs, scratch: Path, waived: int = 0) -> int:
     """``check``: compare the fresh generation with the output; ``generate``: swap it in."""
     if command == "check":
         differences = compare_trees(scratch, inputs.out)
@@ -194,6 +212,8 @@ def _finish(command: str, inputs: Inputs, scratch: Path) -> int:
     summary = _changes_since_last_generation(inputs.out, scratch)
     swap_into_place(scratch, inputs.out)
     print(f"generated {inputs.package} in {inputs.out}")
+    if waived:
+        print(f"{waived} problem(s) the validator found were waived by --lenient (each is a warning above)")
     if summary:
         print(summary)
     return 0

@@ -28,7 +28,7 @@ from .lock import LOCK_NAME, input_fingerprint, lock_text
 from .models import locate_notes, render_models
 from .overlay import apply_overlays
 from .render import EFFECTIVE_SPEC_NAME, TEMPLATES, file_header, render_package
-from .validate import validate_document
+from .validate import validate_parts
 from .write import MARKER, MARKER_TEXT, format_tree, remove_tree, scratch_dir_beside, write_tree
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +47,7 @@ class Inputs:
     package: str = DEFAULT_PACKAGE
     template_dirs: tuple[Path, ...] = (TEMPLATES,)  # overrides first (see render.TemplateDirs)
     limits: Limits = field(default_factory=Limits)  # what a spec or overlay may cost to read (--max-*)
+    lenient: bool = False  # --lenient: the validator's findings are warnings when the IR can be built
 
 
 @dataclass
@@ -54,6 +55,8 @@ class Outcome:
     scratch: Path | None  # the formatted generation, ready to swap in; None when there are errors
     errors: list[SpecError] = field(default_factory=list)
     warnings: list[SpecError] = field(default_factory=list)
+    waived: int = 0  # validator findings --lenient made warnings
+    waivable: bool = False  # every error is one --lenient would waive (and the IR could be built)
 
 
 def fingerprint(inputs: Inputs) -> dict[str, Any]:
@@ -65,6 +68,8 @@ def fingerprint(inputs: Inputs) -> dict[str, Any]:
             spec_files = load_bundled(inputs.spec, display_path, inputs.limits).files
     fingerprint = input_fingerprint(spec_files, inputs.overlays, inputs.template_dirs, display_path)
     fingerprint["inputs"][f"package {inputs.package}"] = "the Python package's name"
+    if inputs.lenient:
+        fingerprint["inputs"]["option --lenient"] = "the validator's findings waived"
     return fingerprint
 
 
@@ -117,18 +122,21 @@ def _run(inputs: Inputs, worker: Worker) -> Outcome:
     if isinstance(built, BuildResult) and not built.errors:
         header = file_header(built.api, inputs.template_dirs)
         worker.submit(render_models, built.model_spec, header=header, expected=built.api.model_names)
-    errors = _validate_all([upstream, effective] if inputs.overlays else [upstream])
-    if errors:
-        return Outcome(None, errors)
+    hard, waivable = _validate_all([upstream, effective] if inputs.overlays else [upstream])
+    waive = inputs.lenient and not hard and isinstance(built, BuildResult) and not built.errors
+    if hard or (waivable and not waive):
+        could = not hard and isinstance(built, BuildResult) and not built.errors
+        return Outcome(None, sorted(set(hard + waivable)), waivable=could)
     if isinstance(built, Exception):
         raise built
     if built.errors:
         return Outcome(None, built.errors, built.warnings)
+    built.warnings[:0] = waivable  # --lenient: each is still said, where it is
     files = render_package(built.api, effective.data, inputs.template_dirs)
     models_source, model_errors, notes = worker.result()
     warnings = [*built.warnings, *(w for w in locate_notes(effective, notes) if w not in built.warnings)]
     if model_errors:
-        return Outcome(None, model_errors, warnings)
+        return Outcome(None, model_errors, warnings, waived=len(waivable))
     files[f"{built.api.package}/models.py"] = models_source
     files[MARKER] = MARKER_TEXT
     scratch = scratch_dir_beside(inputs.out)
@@ -139,11 +147,16 @@ def _run(inputs: Inputs, worker: Worker) -> Outcome:
     except BaseException:
         remove_tree(scratch)
         raise
-    return Outcome(scratch, [], warnings)
+    return Outcome(scratch, [], warnings, waived=len(waivable))
 
 
-def _validate_all(documents: list[SourceDocument]) -> list[SpecError]:
-    errors: list[SpecError] = []
+def _validate_all(documents: list[SourceDocument]) -> tuple[list[SpecError], list[SpecError]]:
+    """The problems of every document, once each: those no generation survives, and those
+    ``--lenient`` waives (see :func:`.validate.validate_parts`)."""
+    hard: list[SpecError] = []
+    waivable: list[SpecError] = []
     for document in documents:
-        errors += [e for e in validate_document(document) if e not in errors]
-    return errors
+        found_hard, found_waivable = validate_parts(document)
+        hard += [e for e in found_hard if e not in hard]
+        waivable += [e for e in found_waivable if e not in waivable and e not in hard]
+    return hard, waivable

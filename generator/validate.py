@@ -51,19 +51,27 @@ def openapi_minor(data: Any) -> str | None:
 
 def validate_document(doc: SourceDocument) -> list[SpecError]:
     """Every problem of ``doc`` as an OpenAPI 3.0 or 3.1 document, located by its origin."""
+    hard, waivable = validate_parts(doc)
+    return sorted(set(hard + waivable))
+
+
+def validate_parts(doc: SourceDocument) -> tuple[list[SpecError], list[SpecError]]:
+    """The problems no generation survives (the version; references that dangle, cycle or chain too
+    long; unions, enums and inheritance too wide for the models stage: they guard the later stages),
+    and those ``--lenient`` may waive (what openapi-spec-validator finds against the OpenAPI schema)."""
     if not isinstance(doc.data, dict):
-        return [_located(doc, (), "an OpenAPI document must be a mapping at the top level")]
+        return [_located(doc, (), "an OpenAPI document must be a mapping at the top level")], []
     minor = openapi_minor(doc.data)
     if minor is None:
         found = doc.data.get("openapi") or doc.data.get("swagger") or "nothing"
         message = f"only OpenAPI 3.0.x and 3.1.x are supported, found {str(found)[:40]!r}"
-        return [_located(doc, ("openapi",), message)]
-    errors, broken = _reference_problems(doc)
-    errors += _width_problems(doc)
+        return [_located(doc, ("openapi",), message)], []
+    hard, broken = _reference_problems(doc)
+    hard += _width_problems(doc)
     data = _without_refs(doc.data, broken)
     below = {to_pointer(path) for path in broken}
-    errors.extend(e for e in _schema_errors(doc, data, minor) if not _below_any(e.pointer, below))
-    return sorted(set(errors))
+    waivable = [e for e in _schema_errors(doc, data, minor) if not _below_any(e.pointer, below)]
+    return sorted(set(hard)), sorted(set(waivable) - set(hard))
 
 
 def _reference_problems(doc: SourceDocument) -> tuple[list[SpecError], list[Path_]]:
@@ -514,15 +522,12 @@ def _schema_errors(doc: SourceDocument, data: Any, minor: str) -> list[SpecError
     errors: list[SpecError] = []
     echoes: list[tuple[Path_, Any, str]] = []  # schema-pass findings, reported where the main pass is silent
     try:
-        for error in _validator_class(minor)(data).iter_errors():
-            path: Path_ = tuple(error.absolute_path)
-            while error.context:  # "not valid under any of the given schemas": say which part failed
-                error = max(error.context, key=_specificity)
-                path = (*path, *error.path)
-            if _exists(data, path):
-                errors.append(_located(doc, path, _short(error.message)))
-            else:  # the schema pass reports paths relative to the schema it checks
-                echoes.append((path, error.instance, _short(error.message)))
+        for found in _validator_class(minor)(data).iter_errors():
+            for path, error in _explained(found, tuple(found.absolute_path)):
+                if _exists(data, path):
+                    errors.append(_located(doc, path, _short(error.message)))
+                else:  # the schema pass reports paths relative to the schema it checks
+                    echoes.append((path, error.instance, _short(error.message)))
     except RecursionError as exc:  # schemas nested through references, deeper than Python's stack
         message = "validation stopped: schemas nest too deeply here, counting those that $ref leads to"
         errors.append(_located(doc, _where_stopped(exc, data), message))
@@ -587,6 +592,27 @@ def _anchors(data: Any, echoes: list[tuple[Path_, Any, str]]) -> list[tuple[Path
         if len(found) == len(echoes):
             break
     return [(found.get(index, relative), message) for index, (relative, _, message) in enumerate(echoes)]
+
+
+def _explained(error: Any, path: Path_) -> list[tuple[Path_, Any]]:
+    """What explains a "not valid under any of the given schemas" error: every problem of the
+    alternative that got furthest (see :func:`_specificity`), each explained the same way, in a
+    stable order; an error without alternatives explains itself.
+
+    Every problem of that alternative, not only its deepest: two invalid properties of one schema
+    are two errors, whichever the validator met first.
+    """
+    if not error.context:
+        return [(path, error)]
+    alternatives: dict[Any, list[Any]] = {}
+    for part in error.context:
+        alternatives.setdefault(part.schema_path[0] if part.schema_path else None, []).append(part)
+    best = max(alternatives.values(), key=lambda parts: max(_specificity(p) for p in parts))
+    explained: dict[Path_, Any] = {}  # one problem a place: `type: 5` is "not a string" and "not one of..."
+    for part in sorted(best, key=lambda p: ([str(k) for k in p.path], p.message)):
+        for where, leaf in _explained(part, (*path, *part.path)):
+            explained.setdefault(where, leaf)
+    return list(explained.items())
 
 
 def _specificity(error: Any) -> tuple[int, bool]:
