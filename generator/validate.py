@@ -444,12 +444,47 @@ def _validator_class(minor: str) -> Any:
     class ValueValidator(value_base):  # type: ignore[misc,valid-type]  # defaults, checked against their schemas
         value_validator_cls = validators.extend(values, {"uniqueItems": _unique_items})
 
+    # the registry of the meta-schemas, crawled once: 3.1's schema finds Schema Objects by $dynamicRef,
+    # and an uncrawled registry is crawled again at every lookup (1,000 operations: 7.0 s, crawled 2.0 s)
+    if minor == "3.1":  # its Schema Objects are {$dynamicAnchor: meta}, found by $dynamicRef: '#meta'
+        schema = static_dynamic_refs(schema, "meta", "#/$defs/schema")
+    registry = _crawled_registry(schema)
+
     class SpecValidator(base):  # type: ignore[misc,valid-type]
-        schema_validator = validators.extend(validators.validator_for(schema), {"uniqueItems": _unique_items})(schema)
+        schema_validator = validators.extend(validators.validator_for(schema), {"uniqueItems": _unique_items})(
+            schema, registry=registry
+        )
 
     keywords = {"schema": _schema_validator_class(minor), "default": ValueValidator}
     SpecValidator.keyword_validators = dict(base.keyword_validators, **keywords)
     return SpecValidator
+
+
+def _crawled_registry(schema: dict[str, Any]) -> Any:
+    """The JSON Schema meta-schemas and ``schema`` in a registry whose anchors are all found."""
+    from jsonschema_specifications import REGISTRY  # type: ignore[import-untyped]
+    from referencing import Resource
+
+    if "$id" not in schema:
+        return REGISTRY.crawl()
+    return REGISTRY.with_resource(schema["$id"], Resource.from_contents(schema)).crawl()
+
+
+def static_dynamic_refs(schema: Any, anchor: str, target: str) -> Any:
+    """``schema`` with every ``$dynamicRef: '#<anchor>'`` written ``$ref: <target>``: the same
+    validation when the outermost dynamic anchor of that name is ``target`` (the schema validated
+    against is the dialect or document schema that defines it), without resolving the dynamic
+    scope at each use (JSON Schema 2020-12, 8.2.3.2)."""
+    if isinstance(schema, dict):
+        return {
+            ("$ref" if key == "$dynamicRef" and value == f"#{anchor}" else key): (
+                target if key == "$dynamicRef" and value == f"#{anchor}" else static_dynamic_refs(value, anchor, target)
+            )
+            for key, value in schema.items()
+        }
+    if isinstance(schema, list):
+        return [static_dynamic_refs(value, anchor, target) for value in schema]
+    return schema
 
 
 def _schema_validator_class(minor: str) -> Any:
@@ -487,12 +522,47 @@ def _schema_validator_class(minor: str) -> Any:
                 self.properties[key] = super()._collect_properties(schema)
             return self.properties[key]
 
+        def _get_schema_checker(self, schema: Any, schema_value: Any) -> Any:
+            # 3.1: each Schema Object is checked against its dialect's meta-schema by a validator made
+            # anew, on a registry crawled again at every $dynamicRef; one validator a dialect, its
+            # dynamic references made static, on a crawled registry, does the same checks faster
+            # (1,000 schemas under cProfile: 4.8 s before)
+            checker = super()._get_schema_checker(schema, schema_value)
+            dialect = getattr(getattr(checker, "func", None), "__self__", None)
+            if minor != "3.1" or not isinstance(dialect, type) or not hasattr(dialect, "META_SCHEMA"):
+                return checker
+            return _meta_schema_checker(dialect, checker.keywords.get("format_checker"))
+
     return SchemaValidator
+
+
+@functools.cache
+def _meta_schema_checker(dialect: Any, format_checker: Any) -> Any:
+    """``dialect.check_schema`` with one validator of its meta-schema, on a crawled registry."""
+    from jsonschema import validators
+    from jsonschema.exceptions import SchemaError  # type: ignore[import-untyped]
+    from openapi_schema_validator._specifications import REGISTRY
+    from referencing import Registry, Resource
+
+    # the vocabularies' "$dynamicRef: '#meta'" all lead back to the dialect checked against
+    target = dialect.META_SCHEMA.get("$id", "")
+    static = Registry().with_resources(
+        (uri, Resource.from_contents(static_dynamic_refs(REGISTRY[uri].contents, "meta", target))) for uri in REGISTRY
+    )
+    meta_schema = static_dynamic_refs(dialect.META_SCHEMA, "meta", target)
+    meta = validators.validator_for(dialect.META_SCHEMA, default=dialect)
+    validator = meta(meta_schema, format_checker=format_checker, registry=static.crawl())
+
+    def check(value: Any) -> None:
+        for error in validator.iter_errors(value):
+            raise SchemaError.create_from(error)
+
+    return check
 
 
 def _unique_items(validator: Any, unique: Any, instance: Any, schema: Any) -> Iterator[Any]:
     """jsonschema's ``uniqueItems``, by hashing what its equality compares."""
-    from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
+    from jsonschema.exceptions import ValidationError
 
     if unique and validator.is_type(instance, "array"):
         canonical = [_canonical(item) for item in instance]
