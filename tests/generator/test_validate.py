@@ -1,0 +1,85 @@
+"""generator/validate.py: OpenAPI 3.0 and 3.1 validation, made fast without changing its verdicts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from jsonschema import validators  # type: ignore[import-untyped]
+from openapi_schema_validator import OAS31Validator
+from openapi_schema_validator._format import oas31_format_checker
+from openapi_schema_validator._specifications import REGISTRY
+
+from generator.validate import flat_meta_schema
+
+# every keyword of the 2020-12 vocabularies and the OAS base vocabulary, right and wrong
+SCHEMAS: list[Any] = [
+    {"type": "string"},
+    {"type": ["string", "null"], "examples": ["a"], "const": "a"},
+    {"type": "integr"},
+    {"type": ["string", "strin"]},
+    5,
+    True,
+    {"properties": {"a": {"minLength": -1}}},
+    {"properties": {"a": {"properties": {"b": {"type": 5}}}}},
+    {"items": {"type": 5}},
+    {"prefixItems": []},
+    {"prefixItems": [{"type": "string"}, {"maximum": "x"}]},
+    {"allOf": []},
+    {"anyOf": [{"type": "string"}, 3]},
+    {"oneOf": "x"},
+    {"not": {"enum": "x"}},
+    {"$defs": {"x": {"enum": "notalist"}}},
+    {"$ref": 5},
+    {"$ref": "#/$defs/x", "$defs": {"x": {"type": "object"}}},
+    {"$id": "not a uri"},
+    {"$anchor": "1bad"},
+    {"$dynamicAnchor": "ok", "$dynamicRef": "#ok"},
+    {"required": ["a", "a"]},
+    {"required": "a"},
+    {"dependentRequired": {"a": [1]}},
+    {"dependentSchemas": {"a": {"type": 1}}},
+    {"if": {"type": "string"}, "then": {"minLength": 1}, "else": {"maxLength": "3"}},
+    {"unevaluatedProperties": {"type": 1}},
+    {"unevaluatedItems": False},
+    {"contains": {"type": "string"}, "minContains": -1},
+    {"patternProperties": {"[": {"type": "string"}}},
+    {"propertyNames": {"pattern": "^x"}},
+    {"additionalProperties": {"type": []}},
+    {"multipleOf": 0},
+    {"exclusiveMinimum": "0"},
+    {"format": 5},
+    {"contentMediaType": 1, "contentEncoding": "base64", "contentSchema": {"type": "x"}},
+    {"title": 1, "description": [], "deprecated": "yes", "readOnly": 1, "writeOnly": None},
+    {"discriminator": {"mapping": {"a": "#/x"}}},
+    {"discriminator": {"propertyName": "kind", "extra": 1}},
+    {"xml": {"name": 1, "attribute": "no"}},
+    {"externalDocs": {"description": "no url"}},
+    {"externalDocs": {"url": "https://example.com", "x-note": 1}},
+    {"example": {"anything": True}},
+    {"definitions": {"a": {"type": 1}}, "dependencies": {"a": 5}},
+    {"$recursiveRef": 1},
+    {"x-vendor": {"type": "not a type"}},
+    {"enum": []},
+    {"uniqueItems": "yes", "maxItems": -1, "minProperties": 1.5},
+]
+
+
+def _errors(validator: Any, schema: Any) -> tuple[tuple[tuple[Any, ...], str] | None, set[tuple[tuple[Any, ...], str]]]:
+    """The first error (what a schema check reports) and every distinct one."""
+    found = [(tuple(e.absolute_path), e.message) for e in validator.iter_errors(schema)]
+    return (found[0] if found else None), set(found)
+
+
+@pytest.mark.parametrize("schema", SCHEMAS, ids=[str(i) for i in range(len(SCHEMAS))])
+def test_the_flat_3_1_meta_schema_finds_what_the_dialect_finds(schema: Any) -> None:
+    dialect = validators.validator_for(OAS31Validator.META_SCHEMA, default=OAS31Validator)
+    reference = dialect(OAS31Validator.META_SCHEMA, format_checker=oas31_format_checker, registry=REGISTRY)
+    flat = flat_meta_schema(OAS31Validator.META_SCHEMA["$id"], REGISTRY)
+    assert flat is not None, "the dialect has the shape the flattening reads"
+    fast = dialect(flat, format_checker=oas31_format_checker)
+    assert _errors(fast, schema) == _errors(reference, schema)
+
+
+def test_a_dialect_of_another_shape_is_not_flattened() -> None:
+    assert flat_meta_schema("https://example.invalid/dialect", REGISTRY) is None
