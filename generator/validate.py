@@ -448,7 +448,7 @@ def _validator_class(minor: str) -> Any:
     # the registry of the meta-schemas, crawled once: 3.1's schema finds Schema Objects by $dynamicRef,
     # and an uncrawled registry is crawled again at every lookup (1,000 operations: 7.0 s, crawled 2.0 s)
     if minor == "3.1":  # its Schema Objects are {$dynamicAnchor: meta}, found by $dynamicRef: '#meta'
-        schema = static_dynamic_refs(schema, "meta", "#/$defs/schema")
+        schema = closed_objects(static_dynamic_refs(schema, "meta", "#/$defs/schema"))
     registry = _crawled_registry(schema)
 
     class SpecValidator(base):  # type: ignore[misc,valid-type]
@@ -469,6 +469,36 @@ def _crawled_registry(schema: dict[str, Any]) -> Any:
     if "$id" not in schema:
         return REGISTRY.crawl()
     return REGISTRY.with_resource(schema["$id"], Resource.from_contents(schema)).crawl()
+
+
+_EVALUATES = {"allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas", "$dynamicRef"}
+_EXTENSIONS_REF = "#/$defs/specification-extensions"
+
+
+def closed_objects(schema: Any) -> Any:
+    """The OpenAPI 3.1 document schema with each object that allows only its properties and
+    extensions (``unevaluatedProperties: false`` beside nothing that evaluates properties but
+    ``properties`` and the ``specification-extensions`` reference) written as 3.0's schema writes
+    it: ``additionalProperties: false`` and ``patternProperties: {'^x-': true}``. The same objects
+    are refused at the same places (only the wording differs: "Additional properties are not
+    allowed"), without collecting the evaluated properties of every object of the spec
+    (``tests/generator/test_validate.py`` compares the two on every object of a spec)."""
+    if isinstance(schema, list):
+        return [closed_objects(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    node = {key: closed_objects(value) for key, value in schema.items()}
+    if (
+        node.get("unevaluatedProperties") is False
+        and not set(node) & (_EVALUATES | {"additionalProperties", "patternProperties"})
+        and node.get("$ref", _EXTENSIONS_REF) == _EXTENSIONS_REF
+    ):
+        extensible = node.pop("$ref", None) == _EXTENSIONS_REF
+        del node["unevaluatedProperties"]
+        node["additionalProperties"] = False
+        if extensible:
+            node["patternProperties"] = {"^x-": True}
+    return node
 
 
 def static_dynamic_refs(schema: Any, anchor: str, target: str) -> Any:

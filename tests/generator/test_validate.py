@@ -83,3 +83,39 @@ def test_the_flat_3_1_meta_schema_finds_what_the_dialect_finds(schema: Any) -> N
 
 def test_a_dialect_of_another_shape_is_not_flattened() -> None:
     assert flat_meta_schema("https://example.invalid/dialect", REGISTRY) is None
+
+
+def _document_validators() -> tuple[Any, Any]:
+    from openapi_spec_validator.schemas import schema_v31
+
+    from generator.validate import _crawled_registry, closed_objects, static_dynamic_refs
+
+    plain = static_dynamic_refs(schema_v31, "meta", "#/$defs/schema")
+    closed = closed_objects(plain)
+    dialect = validators.validator_for(schema_v31)
+    return dialect(plain, registry=_crawled_registry(plain)), dialect(closed, registry=_crawled_registry(closed))
+
+
+def test_closed_objects_refuse_the_same_places_in_a_3_1_document() -> None:
+    import copy
+
+    import yaml
+    from conftest import SPECS
+
+    from generator.loader import walk
+
+    spec = yaml.safe_load((SPECS / "openapi31.yaml").read_text())
+    plain, closed = _document_validators()
+    objects = [path for path, node in walk(spec) if isinstance(node, dict)]
+    compared = 0
+    for path in objects:
+        for key, value in (("bogus", 1), ("x-vendor", {"a": 1}), ("$ref", 3)):
+            changed = copy.deepcopy(spec)
+            node = changed
+            for part in path:
+                node = node[part]
+            node[key] = value
+            places = [sorted({tuple(e.absolute_path) for e in v.iter_errors(changed)}) for v in (plain, closed)]
+            assert places[0] == places[1], (path, key)
+            compared += 1
+    assert compared > 250
