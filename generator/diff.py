@@ -37,6 +37,7 @@ from typing import Any
 from .encoders import terminal_safe
 from .errors import pointer_tokens
 from .openapi import HTTP_METHODS, is_json_media_type
+from .schema_types import json_types
 
 _MAX_DEPTH = 32  # deeper than any real schema; a guard, with the cycle check, against runaway recursion
 
@@ -253,12 +254,17 @@ def _response_changes(key: str, before: _Side, old: dict[str, Any], after: _Side
 
 
 def _type_of(schema: dict[str, Any]) -> str | None:
-    kind = schema.get("type")
-    if kind is None and "properties" in schema:
-        kind = "object"
-    if kind is None:
+    """The JSON types a schema allows besides null (3.0's ``type`` or 3.1's array of types), and its format."""
+    kinds, _ = json_types(schema)
+    if not kinds and "properties" in schema:
+        kinds = ("object",)
+    if not kinds:
         return None
-    return f"{kind}" + (f" ({schema['format']})" if schema.get("format") else "")
+    return " or ".join(kinds) + (f" ({schema['format']})" if schema.get("format") else "")
+
+
+def _nullable(schema: dict[str, Any]) -> bool:
+    return json_types(schema)[1]
 
 
 def _merged(side: _Side, schema: Any, depth: int = 0) -> tuple[dict[str, Any], str | None]:
@@ -295,9 +301,9 @@ def _schema_changes(
     old_type, new_type = _type_of(old_schema), _type_of(new_schema)
     if old_type and new_type and old_type != new_type:
         return [Change(True, where, f"type changed from {old_type} to {new_type}")]
-    if old_schema.get("nullable") and not new_schema.get("nullable") and request:
+    if _nullable(old_schema) and not _nullable(new_schema) and request:
         changes.append(Change(True, where, "no longer accepts null"))
-    if new_schema.get("nullable") and not old_schema.get("nullable") and not request:
+    if _nullable(new_schema) and not _nullable(old_schema) and not request:
         changes.append(Change(True, where, "may now be null"))
     changes += _enum_changes(where, old_schema, new_schema, request=request)
     changes += _constraint_changes(where, old_schema, new_schema, request=request)

@@ -528,3 +528,17 @@ def test_bounds_that_widen_break_readers_and_narrowing_ones_break_callers() -> N
     changes = {(c.where, c.breaking) for c in diff_specs(old, new) if "maximum" in c.what}
     assert ("GET /items response 200[] field size", True) in changes  # a reader may now get 50: its model refuses
     assert ("POST /items request body field size", False) in changes  # a caller may now send more
+
+
+def test_openapi_3_1_type_arrays_are_nullability_not_a_new_type() -> None:
+    old, new = base(), base()
+    for spec in (old, new):
+        spec["openapi"] = "3.1.0"
+    new["components"]["schemas"]["Item"]["properties"]["size"]["type"] = ["integer", "null"]
+    changes = {(c.where, c.what, c.breaking) for c in diff_specs(old, new)}
+    assert ("GET /items response 200[] field size", "may now be null", True) in changes
+    assert not [c for c in changes if "type changed" in c[1]], changes
+    assert not [c for c in diff_specs(new, old) if "type changed" in c.what]
+    widened = base()
+    widened["components"]["schemas"]["Item"]["properties"]["size"]["type"] = ["integer", "string"]
+    assert any("type changed from integer to integer or string" in c.what for c in diff_specs(old, widened))
