@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from .errors import SpecError, SpecErrors, pointer_tokens, to_pointer
 from .limits import Limits
@@ -171,10 +172,11 @@ class _Bundler:
             holder["$ref"] = "#" + target[1]
             return []
         if target is None:
-            self._fail(
-                (*at, "$ref"),
-                f"reference {ref[:200]!r} leads outside the spec's directory tree ({self.display(self.home)}); only files inside it are read",
+            where = self.display(self.home)
+            message = (
+                f"reference {ref[:200]!r} leads outside the spec's directory tree ({where}), or to no file that can be"
             )
+            self._fail((*at, "$ref"), f"{message}; only files inside the tree are read")
             return []
         if target in self.placed and whole.get(target) != at:
             holder["$ref"] = self.placed[target]
@@ -200,12 +202,17 @@ class _Bundler:
         return [(at, holder, target[0])]
 
     def _target(self, ref: str, file: Path) -> Target | None:
-        """The file and pointer ``ref`` (written in ``file``) names; None when it leaves the tree."""
+        """The file and pointer ``ref`` (written in ``file``) names; None when it leaves the tree or
+        names no file that can be (a NUL byte, a loop of symbolic links: the reference is a URI,
+        its location percent-decoded)."""
         location, _, fragment = ref.partition("#")
-        resolved = (file.parent / location).resolve() if location else file
+        try:
+            resolved = (file.parent / unquote(location)).resolve() if location else file
+        except (OSError, RuntimeError, ValueError):
+            return None
         if not resolved.is_relative_to(self.home):
             return None
-        return resolved, fragment
+        return resolved, unquote(fragment)
 
     def _content(self, at: Path_, ref: str, target: Target) -> Any:
         """What ``target`` names, its file read once (and bounded); None after a located error."""

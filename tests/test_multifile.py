@@ -124,11 +124,14 @@ def test_a_problem_is_located_in_the_file_where_it_is(tree: Path, tmp_path: Path
         ("//example.invalid/Owner.json", "remote reference"),
         ("./Nobody.yaml", "cannot read"),
         ("./Owner.json#/definitions/Nobody", "has nothing at '/definitions/Nobody'"),
+        ("./Own%00er.json", "or to no file that can be"),
+        ("./Loop.yaml", "or to no file that can be"),
     ],
 )
 def test_a_reference_outside_the_tree_remote_or_dangling_is_a_located_error(
     tree: Path, tmp_path: Path, ref: str, expected: str
 ) -> None:
+    (tree / "schemas" / "Loop.yaml").symlink_to(tree / "schemas" / "Loop.yaml")  # a link to itself
     new_dog = tree / "schemas" / "NewDog.yaml"
     new_dog.write_text(new_dog.read_text().replace("./Owner.json", ref))
     result = _generate(tree / "openapi.yaml", tmp_path / "out")
@@ -136,6 +139,16 @@ def test_a_reference_outside_the_tree_remote_or_dangling_is_a_located_error(
     line = next(n for n, text in enumerate(new_dog.read_text().splitlines(), 1) if ref in text)
     assert f"schemas/NewDog.yaml:{line}: " in result.stderr and expected in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_reference_is_a_uri_its_escapes_decoded(tree: Path, tmp_path: Path) -> None:
+    (tree / "schemas" / "Owner.json").rename(tree / "schemas" / "The Owner.json")
+    for name in ("Dog.yaml", "NewDog.yaml"):
+        schema = tree / "schemas" / name
+        schema.write_text(schema.read_text().replace("./Owner.json", "./The%20Owner.json"))
+    result = _generate(tree / "openapi.yaml", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert "class TheOwner(BaseModel)" in (tmp_path / "out" / "kennel" / "models.py").read_text()
 
 
 def test_a_symbolic_link_out_of_the_tree_is_refused(tree: Path, tmp_path: Path) -> None:
