@@ -37,7 +37,9 @@ from .limits import Limits
 from .loader import Origin, Path_, SourceDocument, load_document, tree_problem, walk
 from .naming import unique
 
-MAX_FILES = 1000  # files one spec may consist of: real multi-file specs have tens to a few hundred
+# files one spec may consist of: real multi-file specs have tens to a few thousand (DigitalOcean's:
+# 2,907); what they hold together is bounded by --max-spec-bytes anyway
+MAX_FILES = 10_000
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")  # http:, https:, file:, urn:, //host
 # a quick look for a reference to another file: a single-file spec is not parsed twice
 _EXTERNAL_REF = re.compile(r"""["']?\$ref["']?\s*:\s*["']?(?!#)[^\s"',}]""")
@@ -115,6 +117,7 @@ class _Bundler:
     placed: dict[Target, str] = field(default_factory=dict)  # target → the local reference to it
     errors: list[SpecError] = field(default_factory=list)
     bytes_read: int = 0
+    too_many: bool = False  # MAX_FILES reached (said once)
 
     def run(self) -> Bundle:
         self.home = self.path.resolve().parent
@@ -130,8 +133,6 @@ class _Bundler:
             refs = [((*prefix, *at), sub) for at, sub in walk(node) if isinstance(sub, dict) and "$ref" in sub]
             for at, holder in reversed(refs):  # document order, as the work list pops from the end
                 work += self._resolve(at, holder, file, whole_components)
-            if len(self.documents) > MAX_FILES:
-                self._fail(prefix, f"the spec consists of more than {MAX_FILES:,} files")
         if self.errors:
             raise SpecErrors(self.errors)
         problem = tree_problem(self.data, self.limits, surrogates=False)
@@ -219,6 +220,13 @@ class _Bundler:
         file, pointer = target
         document = self.documents.get(file)
         if document is None:
+            if len(self.documents) >= MAX_FILES:
+                if not self.too_many:
+                    self._fail(
+                        (*at, "$ref"), f"the spec consists of more than {MAX_FILES:,} files; this is one too many"
+                    )
+                self.too_many = True
+                return None
             try:
                 size = file.stat().st_size
             except OSError as exc:

@@ -275,8 +275,9 @@ class Operation(_Checked):
 
     @property
     def context_definition(self) -> Code:
-        """``credential_context``'s arguments when the operation is secured other than by a bearer token."""
-        if self.security_ways in {(), (_BEARER_ONLY,)}:
+        """``credential_context``'s arguments when the operation is secured other than by a bearer
+        token ("" for one anyone may call: its credentials are optional)."""
+        if not self.requires_auth or self.security_ways in {(), (_BEARER_ONLY,)}:
             return Code("")
         return Code(", ".join(_credentials_tuple(way) for way in self.security_ways))
 

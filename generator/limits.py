@@ -38,6 +38,10 @@ class Limits:
     max_bytes: int = 10 * 1024 * 1024
     max_depth: int = 64
     max_nodes: int = 30_000
+    # schemas one schema extends through allOf, counting those they extend (validate.MAX_ALLOF_BASES):
+    # real specs have two or three, some a chain of ten or more (Box's); the models stage costs
+    # about the square of it, so a spec that needs more says so with --max-allof-bases
+    max_allof_bases: int = 8
 
 
 def add_limit_options(parser: argparse.ArgumentParser) -> None:
@@ -47,6 +51,7 @@ def add_limit_options(parser: argparse.ArgumentParser) -> None:
         ("--max-spec-bytes", defaults.max_bytes, "size in bytes of a spec or overlay file"),
         ("--max-depth", defaults.max_depth, "nesting depth of mappings and sequences"),
         ("--max-nodes", defaults.max_nodes, "number of nodes, keys included, after YAML aliases are expanded"),
+        ("--max-allof-bases", defaults.max_allof_bases, "number of schemas one schema extends through allOf"),
     ):
         parser.add_argument(
             flag, type=_positive, default=default, metavar="N", help=f"largest {what} (default {default:,})"
@@ -54,7 +59,12 @@ def add_limit_options(parser: argparse.ArgumentParser) -> None:
 
 
 def limits_from(args: argparse.Namespace) -> Limits:
-    return Limits(max_bytes=args.max_spec_bytes, max_depth=args.max_depth, max_nodes=args.max_nodes)
+    return Limits(
+        max_bytes=args.max_spec_bytes,
+        max_depth=args.max_depth,
+        max_nodes=args.max_nodes,
+        max_allof_bases=args.max_allof_bases,
+    )
 
 
 def _positive(text: str) -> int:

@@ -251,9 +251,12 @@ def add_missing_docstrings(source: str) -> str:
 
 
 # what a models module may call and import: pydantic's declarations, nothing that acts
-_ALLOWED_CALLS = frozenset({"Field", "ConfigDict", "model_rebuild", "model_validate", "AnyUrl", "constr", "conint"})
+_ALLOWED_CALLS = frozenset(
+    {"Field", "ConfigDict", "model_rebuild", "model_validate", "AnyUrl", "constr", "conint", "TypeAliasType"}
+)
 _ALLOWED_IMPORTS = frozenset(
-    {"__future__", "datetime", "decimal", "enum", "ipaddress", "pydantic", "typing", "uuid", "_enums"}
+    {"__future__", "datetime", "decimal", "enum", "ipaddress", "pydantic", "typing", "typing_extensions", "uuid"}
+    | {"_enums"}
 )
 
 

@@ -39,9 +39,12 @@ from .schema_types import (
 from .validate import openapi_minor, resolve_pointer, schema_nodes
 
 # keyword arguments every generated client method has; parameters must not take these names
-# (and the server stubs' handlers take ``request`` and ``context`` and bind ``backend`` and ``result``)
+# (and the server stubs' handlers take ``request`` and ``context`` and bind ``backend`` and ``result``);
+# nor the builtins a method's body evaluates (``type(None)``, ``list[models.Pet]``): a parameter
+# called ``type`` would shadow ``type`` in its own method
 RESERVED_PARAMETER_NAMES = frozenset(
     {"self", "body", "extra_headers", "timeout", "max_retries", "models", "request", "context", "backend", "result"}
+    | {"type", "list", "dict", "str", "bytes", "int", "float", "bool", "object"}
 )
 # the clients' own methods and attributes; an operation named so gets a trailing underscore
 RESERVED_OPERATION_NAMES = frozenset(

@@ -122,7 +122,7 @@ def _run(inputs: Inputs, worker: Worker) -> Outcome:
     if isinstance(built, BuildResult) and not built.errors:
         header = file_header(built.api, inputs.template_dirs)
         worker.submit(render_models, built.model_spec, header=header, expected=built.api.model_names)
-    hard, waivable = _validate_all([upstream, effective] if inputs.overlays else [upstream])
+    hard, waivable = _validate_all([upstream, effective] if inputs.overlays else [upstream], inputs.limits)
     waive = inputs.lenient and not hard and isinstance(built, BuildResult) and not built.errors
     if hard or (waivable and not waive):
         could = not hard and isinstance(built, BuildResult) and not built.errors
@@ -150,13 +150,13 @@ def _run(inputs: Inputs, worker: Worker) -> Outcome:
     return Outcome(scratch, [], warnings, waived=len(waivable))
 
 
-def _validate_all(documents: list[SourceDocument]) -> tuple[list[SpecError], list[SpecError]]:
+def _validate_all(documents: list[SourceDocument], limits: Limits) -> tuple[list[SpecError], list[SpecError]]:
     """The problems of every document, once each: those no generation survives, and those
     ``--lenient`` waives (see :func:`.validate.validate_parts`)."""
     hard: list[SpecError] = []
     waivable: list[SpecError] = []
     for document in documents:
-        found_hard, found_waivable = validate_parts(document)
+        found_hard, found_waivable = validate_parts(document, limits)
         hard += [e for e in found_hard if e not in hard]
         waivable += [e for e in found_waivable if e not in waivable and e not in hard]
     return hard, waivable

@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from .errors import SpecError, pointer_tokens, to_pointer
+from .limits import Limits
 from .loader import Path_, SourceDocument, walk
 from .openapi import HTTP_METHODS
 
@@ -32,7 +33,7 @@ MAX_REF_CHAIN = 8  # references to references: a real spec has two or three; eac
 # schemas a schema extends through allOf, counting those they extend: a real spec has two or three;
 # the models stage costs about the square of it (526 chains of 8 schemas at the node limit: 16 s;
 # one chain of 200: 33 s; 8 layers of 34 schemas, each extending all 34 below: over 200 s)
-MAX_ALLOF_BASES = 8
+MAX_ALLOF_BASES = Limits().max_allof_bases  # --max-allof-bases
 # alternatives of a oneOf or anyOf: a union of about 3,000 types is deeper than Python's parser goes
 MAX_ALTERNATIVES = 1000
 # values of an enum: the models stage costs about their square (10,000: 4 s; 30,000: 25 s); a real
@@ -50,13 +51,13 @@ def openapi_minor(data: Any) -> str | None:
     return next((minor for minor in SUPPORTED_VERSIONS if version.startswith(f"{minor}.")), None)
 
 
-def validate_document(doc: SourceDocument) -> list[SpecError]:
+def validate_document(doc: SourceDocument, limits: Limits | None = None) -> list[SpecError]:
     """Every problem of ``doc`` as an OpenAPI 3.0 or 3.1 document, located by its origin."""
-    hard, waivable = validate_parts(doc)
+    hard, waivable = validate_parts(doc, limits)
     return sorted(set(hard + waivable))
 
 
-def validate_parts(doc: SourceDocument) -> tuple[list[SpecError], list[SpecError]]:
+def validate_parts(doc: SourceDocument, limits: Limits | None = None) -> tuple[list[SpecError], list[SpecError]]:
     """The problems no generation survives (the version; references that dangle, cycle or chain too
     long; unions, enums and inheritance too wide for the models stage: they guard the later stages),
     and those ``--lenient`` may waive (what openapi-spec-validator finds against the OpenAPI schema)."""
@@ -67,7 +68,7 @@ def validate_parts(doc: SourceDocument) -> tuple[list[SpecError], list[SpecError
         found = doc.data.get("openapi") or doc.data.get("swagger") or "nothing"
         message = f"only OpenAPI 3.0.x and 3.1.x are supported, found {str(found)[:40]!r}"
         return [_located(doc, ("openapi",), message)], []
-    hard, broken = _reference_problems(doc)
+    hard, broken = _reference_problems(doc, (limits or Limits()).max_allof_bases)
     hard += _width_problems(doc)
     data = _without_refs(doc.data, broken)
     below = {to_pointer(path) for path in broken}
@@ -75,7 +76,7 @@ def validate_parts(doc: SourceDocument) -> tuple[list[SpecError], list[SpecError
     return sorted(set(hard)), sorted(set(waivable) - set(hard))
 
 
-def _reference_problems(doc: SourceDocument) -> tuple[list[SpecError], list[Path_]]:
+def _reference_problems(doc: SourceDocument, max_bases: int) -> tuple[list[SpecError], list[Path_]]:
     """The problems of the document's references, and the references the validator must not see."""
     refs = {path: node["$ref"] for path, node in walk(doc.data) if isinstance(node, dict) and _is_ref(node)}
     targets = {path: _target(doc.data, ref) for path, ref in refs.items()}
@@ -97,7 +98,7 @@ def _reference_problems(doc: SourceDocument) -> tuple[list[SpecError], list[Path
     for path, message in _schema_ref_problems(doc.data, targets):
         errors.append(_located(doc, (*path, "$ref"), message))
         broken.append(path)
-    inheritance_errors, too_many = _inheritance_problems(doc, targets)
+    inheritance_errors, too_many = _inheritance_problems(doc, targets, max_bases)
     return errors + inheritance_errors, broken + too_many  # the validator would walk all they extend
 
 
@@ -284,30 +285,32 @@ def _schema_ref_problems(data: dict[str, Any], targets: dict[Path_, Path_ | None
 
 
 def _inheritance_problems(
-    doc: SourceDocument, targets: dict[Path_, Path_ | None]
+    doc: SourceDocument, targets: dict[Path_, Path_ | None], max_bases: int
 ) -> tuple[list[SpecError], list[Path_]]:
-    """Schemas extending schemas (``allOf``) in a cycle, or more than :data:`MAX_ALLOF_BASES` of them
-    (and those schemas)."""
+    """Schemas extending schemas (``allOf``) in a cycle, or more than ``max_bases`` of them (and
+    those schemas; see :data:`MAX_ALLOF_BASES`)."""
     extends: dict[Path_, list[Path_]] = {}
     for path, node in schema_nodes(doc.data):
         if isinstance(node.get("allOf"), list) and not _is_ref(node):
             members = [(*path, "allOf", index) for index, _ in enumerate(node["allOf"])]
             extends[path] = [end for member in members if (end := _chain_end(member, targets)) is not None]
-    inheritance = _Inheritance(extends)
+    inheritance = _Inheritance(extends, max_bases)
     errors = []
     for found in inheritance.cycles:
         first = min(range(len(found)), key=lambda index: doc.origin.locate(found[index])[1])
         cycle = found[first:] + found[:first]  # from its first line, whichever schema the walk met first
         places = [_schema_place(doc, path) for path in cycle] + [f"#{to_pointer(cycle[0])}"]
         errors.append(_located(doc, cycle[0], "inheritance cycle through allOf: " + " -> ".join(places)))
-    over = [path for path in extends if len(inheritance.bases[path]) > MAX_ALLOF_BASES]
+    over = [path for path in extends if len(inheritance.bases[path]) > max_bases]
     below = {base for path in over for base in extends[path]}
     for top in (path for path in over if path not in below):  # where each tree of them starts
         chain = [top]
         while extends.get(chain[-1]):
             chain.append(max(extends[chain[-1]], key=lambda base: inheritance.depth.get(base, 1)))
         shown = [_schema_place(doc, path) for path in chain[:3]] + ["...", _schema_place(doc, chain[-1])]
-        message = f"extends more than {MAX_ALLOF_BASES} schemas through allOf, counting those they extend: "
+        message = (
+            f"extends more than {max_bases} schemas through allOf (--max-allof-bases), counting those they extend: "
+        )
         errors.append(_located(doc, top, message + " -> ".join(shown)))
     return errors, over
 
@@ -345,8 +348,8 @@ class _Inheritance:
     up to just over the limit), how deep (1: none), and the cycles met (a schema still being
     measured adds nothing to those that extend it)."""
 
-    def __init__(self, extends: dict[Path_, list[Path_]]) -> None:
-        self.extends = extends
+    def __init__(self, extends: dict[Path_, list[Path_]], limit: int) -> None:
+        self.extends, self.limit = extends, limit
         self.bases: dict[Path_, frozenset[Path_]] = {}
         self.depth: dict[Path_, int] = {}
         self.cycles: list[list[Path_]] = []
@@ -373,7 +376,7 @@ class _Inheritance:
     def _measure(self, path: Path_) -> None:
         found: set[Path_] = set()
         for base in self.extends.get(path, ()):
-            if len(found) > MAX_ALLOF_BASES:
+            if len(found) > self.limit:
                 break  # over the limit already: how far over does not matter
             found |= {base, *self.bases.get(base, ())}
         self.bases[path] = frozenset(found)
@@ -713,7 +716,8 @@ def _schema_errors(doc: SourceDocument, data: Any, minor: str) -> list[SpecError
     try:
         for found in _validator_class(minor)(data).iter_errors():
             for path, error in _explained(found, tuple(found.absolute_path)):
-                if _exists(data, path):
+                # an empty path is the root, or a value checked on its own (a default against its schema)
+                if (path and _exists(data, path)) or (not path and error.instance is data):
                     errors.append(_located(doc, path, _short(error.message)))
                 else:  # the schema pass reports paths relative to the schema it checks
                     echoes.append((path, error.instance, _short(error.message)))

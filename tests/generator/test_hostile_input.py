@@ -495,3 +495,26 @@ def test_yaml_merge_keys_stay_allowed(tmp_path: Path) -> None:
 def test_the_project_specs_load_within_the_default_limits() -> None:
     for spec in [*sorted((ROOT / "spec").rglob("*.y*ml")), *sorted(SPECS.glob("*.y*ml"))]:
         load_document(spec, spec.name)
+
+
+def test_a_long_chain_of_inheritance_is_refused_by_default_and_generated_with_a_higher_limit(tmp_path: Path) -> None:
+    schemas: dict[str, object] = {"A0": {"type": "object", "properties": {"a0": {"type": "string"}}}}
+    for n in range(1, 11):  # Box's spec has chains like this
+        own = {"type": "object", "properties": {f"a{n}": {"type": "string"}}}
+        schemas[f"A{n}"] = {"allOf": [{"$ref": f"#/components/schemas/A{n - 1}"}, own]}
+    spec = tmp_path / "chain.json"
+    spec.write_text(
+        json.dumps(
+            {
+                "openapi": "3.0.3",
+                "info": {"title": "t", "version": "1"},
+                "paths": {},
+                "components": {"schemas": schemas},
+            }
+        )
+    )
+    args: list[str | Path] = ["generate", "--spec", spec, "--out", tmp_path / "out", "--package", "chain"]
+    refused = run_generator(*args)
+    assert refused.returncode == 2 and "(--max-allof-bases)" in refused.stderr, refused.stderr
+    generated = run_generator(*args, "--max-allof-bases", "32")  # each level's own part counts too
+    assert generated.returncode == 0, generated.stderr

@@ -173,3 +173,53 @@ def test_what_the_models_generator_decides_is_a_located_warning_once_each(tmp_pa
     assert collision.startswith("warning: spec.json:") and "/components/schemas/Thing/properties/foo_bar:" in collision
     assert "the second is `foo_bar_1`" in collision
     assert not [w for w in warnings if "UserWarning" in w or "site-packages" in w], "nothing raw from the library"
+
+
+def test_a_parameter_named_like_a_builtin_and_optional_credentials(tmp_path: Path) -> None:
+    """Found on public specs: a ``type`` parameter shadowed ``type(None)`` in its own method, and an
+    operation anyone may call (``security: [{}, {key: []}]``) made the stubs demand credentials of
+    every anonymous operation."""
+    spec: dict[str, object] = {
+        "openapi": "3.0.3",
+        "info": {"title": "T", "version": "1"},
+        "paths": {
+            "/follow": {
+                "put": {
+                    "operationId": "follow",
+                    "security": [{}, {"key": []}],
+                    "parameters": [{"name": "type", "in": "query", "required": True, "schema": {"type": "string"}}],
+                    "responses": {"204": {"description": "done"}},
+                }
+            },
+            "/open": {"get": {"operationId": "open", "security": [], "responses": {"204": {"description": "ok"}}}},
+            "/closed": {"get": {"operationId": "closed", "responses": {"204": {"description": "ok"}}}},
+        },
+        "security": [{"key": []}],
+        "components": {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Key"}}},
+    }
+    program = """
+import asyncio, httpx, odd, odd.server as s
+
+class Backend(s.UnimplementedBackend):
+    async def follow(self, context, *, type_): return None
+    async def open(self, context): return None
+    async def closed(self, context): return None
+
+seen = []
+def answer(request):
+    seen.append(str(request.url))
+    return httpx.Response(204)
+client = odd.Client(api_key="k", base_url="http://x", http_client=httpx.Client(transport=httpx.MockTransport(answer)))
+client.follow(type_="artist")
+
+async def calls():
+    transport = httpx.ASGITransport(app=s.create_app(Backend()))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        answers = [await http.put("/follow", params={"type": "a"}), await http.get("/open"), await http.get("/closed")]
+        answers.append(await http.get("/closed", headers={"X-Key": "k"}))
+    return [a.status_code for a in answers]
+print(seen[0], *asyncio.run(calls()))
+"""
+    run = _generate_and_run(tmp_path, spec, program)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["http://x/follow?type=artist", "204", "204", "401", "204"]
