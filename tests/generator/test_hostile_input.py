@@ -385,7 +385,7 @@ def test_schemas_extending_more_schemas_than_the_limit_are_refused_where_the_cha
     stderr = _refused(tmp_path, "spec.yml", text)
 
     line = _line(text, "    S12:")
-    message = "extends more than 8 schemas through allOf, counting those they extend"
+    message = "extends more than 8 schemas through allOf (--max-allof-bases), counting those they extend"
     assert f"spec.yml:{line}: /components/schemas/S12: {message}: #/components/schemas/S12 (spec.yml:{line}) -> " in (
         stderr
     )
