@@ -97,6 +97,7 @@ def normalise(doc: SourceDocument) -> Normalised:
         _warn_unexpressed(source, problem)
         _hoist_defs(source)
         _hoist_webhook_payloads(source)
+    _hoist_referenced_schemas(source)
     spec = source
     _rename_schemas(spec)
     spec.setdefault("components", {}).setdefault("schemas", {})
@@ -189,6 +190,32 @@ def _rewrite_refs(value: Any, renames: dict[str, str]) -> None:
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
+
+
+def _hoist_referenced_schemas(spec: dict[str, Any]) -> None:
+    """A schema referred to where it is, outside ``components/schemas`` (``$ref:
+    '#/components/parameters/state/schema'``), copied there under a name of its own (``StateSchema``)
+    for every reference to point to, so it is one model; its own place keeps it as it is (a
+    parameter's inline enum stays a ``Literal`` of the client's)."""
+    places = {to_pointer(path): path for path, _ in schema_nodes(spec) if path[:2] != ("components", "schemas")}
+    refs = {node.get("$ref") for _, node in walk(spec) if isinstance(node, dict)}
+    wanted = sorted(r for r in refs if isinstance(r, str) and r[1:] in places)
+    if not wanted:
+        return
+    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+    moved: dict[str, str] = {}
+    for ref in wanted:
+        path = places[ref[1:]]
+        owner = next((str(part) for part in reversed(path) if part not in {"schema", "content", "items"}), "Schema")
+        name = unique(pascal_case(f"{owner} schema"), set(schemas))
+        try:
+            schemas[name] = copy.deepcopy(resolve_pointer(spec, ref))
+        except (KeyError, IndexError, TypeError):
+            continue
+        moved[ref] = SCHEMA_PREFIX + escape_pointer_token(name)
+    for _, node in walk(spec):
+        if isinstance(node, dict) and node.get("$ref") in moved:
+            node["$ref"] = moved[node["$ref"]]
 
 
 def _inline_path_item_refs(spec: dict[str, Any]) -> None:

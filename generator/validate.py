@@ -269,8 +269,10 @@ def schema_nodes(data: dict[str, Any]) -> Iterator[tuple[Path_, dict[str, Any]]]
 
 
 def _schema_ref_problems(data: dict[str, Any], targets: dict[Path_, Path_ | None]) -> Iterator[tuple[Path_, str]]:
-    """A schema's reference to what is not a schema of ``#/components/schemas/``, which is where the
-    models come from (``$ref: '#'`` would otherwise become a model of anything)."""
+    """A schema's reference to what is not a Schema Object (``$ref: '#'`` would otherwise become a
+    model of anything): one of ``#/components/schemas/``, or a schema elsewhere (a parameter's, a
+    media type's), which normalisation makes a component of its own."""
+    places = {path for path, _ in schema_nodes(data)}
     for path, node in schema_nodes(data):
         target = targets.get(path) if _is_ref(node) else None
         if target is None:
@@ -278,10 +280,12 @@ def _schema_ref_problems(data: dict[str, Any], targets: dict[Path_, Path_ | None
         if len(target) > len(SCHEMAS) and target[: len(SCHEMAS)] == SCHEMAS:
             if isinstance(resolve_pointer(data, node["$ref"]), dict):
                 continue
-            what = f"#{to_pointer(target)}, which is not a schema"
+            what = f"#{to_pointer(target)}"
+        elif target in places and isinstance(resolve_pointer(data, node["$ref"]), dict | bool):
+            continue
         else:
             what = "the whole document" if not target else f"#{to_pointer(target)}"
-        yield path, f"{node['$ref']!r} points to {what}; a schema reference names a schema of #/components/schemas/"
+        yield path, f"{node['$ref']!r} points to {what}, which is not a schema"
 
 
 def _inheritance_problems(

@@ -355,7 +355,7 @@ def test_schemas_nested_through_a_thousand_references_stop_the_validator_at_a_li
     [
         ("#", "the whole document"),
         ("#/components/parameters/P", "#/components/parameters/P"),
-        ("#/components/schemas/S/type", "#/components/schemas/S/type, which is not a schema"),
+        ("#/components/schemas/S/type", "#/components/schemas/S/type"),
     ],
 )
 def test_a_schema_reference_to_what_is_not_a_schema_is_refused(tmp_path: Path, ref: str, points_to: str) -> None:
@@ -368,7 +368,7 @@ def test_a_schema_reference_to_what_is_not_a_schema_is_refused(tmp_path: Path, r
     stderr = _refused(tmp_path, "spec.yml", text)
 
     pointer = "/paths/~1a/get/responses/200/content/application~1json/schema/$ref"
-    assert f"spec.yml:7: {pointer}: '{ref}' points to {points_to}; a schema reference names a schema" in stderr
+    assert f"spec.yml:7: {pointer}: '{ref}' points to {points_to}, which is not a schema" in stderr
 
 
 def extending(levels: int) -> str:

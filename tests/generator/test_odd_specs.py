@@ -223,3 +223,38 @@ print(seen[0], *asyncio.run(calls()))
     run = _generate_and_run(tmp_path, spec, program)
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["http://x/follow?type=artist", "204", "204", "401", "204"]
+
+
+def test_a_reference_to_a_parameters_schema_is_one_model(tmp_path: Path) -> None:
+    """Found on PagerDuty's spec: a schema refers to ``#/components/parameters/state/schema``."""
+    state = {"$ref": "#/components/parameters/state/schema"}
+    answer = {"type": "object", "properties": {"state": state, "states": {"type": "array", "items": state}}}
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "T", "version": "1"},
+        "paths": {
+            "/runs": {
+                "get": {
+                    "operationId": "listRuns",
+                    "parameters": [{"$ref": "#/components/parameters/state"}],
+                    "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": answer}}}},
+                }
+            }
+        },
+        "components": {
+            "parameters": {
+                "state": {"name": "state", "in": "query", "schema": {"type": "string", "enum": ["ready", "sent"]}}
+            }
+        },
+    }
+    program = (
+        "import odd.models as m; r = m.ListRunsResponse.model_validate({'state': 'sent', 'states': ['ready']});"
+        "print(type(r.state).__name__, r.states[0] is m.StateSchema.ready)"
+    )
+    run = _generate_and_run(tmp_path, spec, program)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["StateSchema", "True"]
+    client = (tmp_path / "out" / "odd" / "_client.py").read_text()
+    assert "state: Literal['ready', 'sent'] | None = None" in client.replace('"', "'"), (
+        "the parameter keeps its Literal"
+    )
