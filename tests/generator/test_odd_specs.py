@@ -229,7 +229,7 @@ def test_a_reference_to_a_parameters_schema_is_one_model(tmp_path: Path) -> None
     """Found on PagerDuty's spec: a schema refers to ``#/components/parameters/state/schema``."""
     state = {"$ref": "#/components/parameters/state/schema"}
     answer = {"type": "object", "properties": {"state": state, "states": {"type": "array", "items": state}}}
-    spec = {
+    spec: dict[str, object] = {
         "openapi": "3.0.3",
         "info": {"title": "T", "version": "1"},
         "paths": {
