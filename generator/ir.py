@@ -19,7 +19,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from .encoders import Code, EnvVarName, Identifier, SpecText, py_string, unwrap
-from .types import NONE, ModelRef, TypeRef
+from .types import NONE, ModelRef, Nullable, TypeRef, UnionOf
 
 __all__ = ["Code", "EnvVarName", "Identifier", "SpecText"]
 
@@ -333,8 +333,13 @@ class Operation(_Checked):
 
     @property
     def cast_to(self) -> Code:
-        """The type the answer is parsed as, as an expression."""
-        return self.return_hint if self.has_content else Code("type(None)")
+        """The type the answer is parsed as, as an expression: ``cast`` tells the type checker what a
+        union (``list[models.Pet] | None``) stands for, since a union is no ``type[T]``."""
+        if not self.has_content:
+            return Code("type(None)")
+        if isinstance(self.returns, Nullable | UnionOf):
+            return Code(f"cast({py_string(f'type[{self.return_hint}]')}, {self.return_hint})")
+        return self.return_hint
 
     @property
     def docstring_lines(self) -> tuple[SpecText, ...]:

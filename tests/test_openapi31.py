@@ -32,9 +32,10 @@ def use(client: Client) -> list[object]:
     pet: models.Pet = client.create_pet(name="Rex", kind="pet", age=None, weight="heavy", tags=["a"])
     again = client.create_pet(models.NewPet(name="Tom", kind="pet", species=models.Species.cat))
     one: models.Pet = client.get_pet(pet.id)
+    count: int | None = client.count_pets()
     owner = models.Owner(name="Ann", email=None)
     event = models.PetAdoptedWebhook(pet=one, adopted_at=datetime(2026, 1, 1), note=None)
-    return [pets, cats, again, owner, event]
+    return [pets, cats, again, owner, event, count]
 
 
 async def use_async(client: AsyncClient) -> models.Pet:
@@ -118,6 +119,9 @@ class Backend:
     async def get_pet(self, context: Any, pet_id: str) -> Any:
         return self.pets[pet_id]
 
+    async def count_pets(self, context: Any) -> int | None:
+        return len(self.pets) or None
+
 
 @pytest.fixture
 def wired(shelter: ModuleType) -> Iterator[tuple[Any, Backend, httpx.Client]]:
@@ -136,6 +140,7 @@ def test_client_and_stubs_agree_on_the_wire(wired: tuple[Any, Backend, httpx.Cli
     assert (created.id, created.age, created.weight, created.position) == ("p1", None, "heavy", [1.5, 2])
     assert client.get_pet("p1").name == "Rex", "a path item from components/pathItems is an operation"
     assert [p.id for p in client.list_pets(species="cat", min_age=1)] == ["p1"]
+    assert client.count_pets() == 1, "a nullable answer (type: [integer, 'null']) parses"
     assert backend.queries == [("cat", 1)]
 
 
