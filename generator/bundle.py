@@ -97,12 +97,19 @@ def might_refer_to_other_files(path: Path, limits: Limits) -> bool:
     return _EXTERNAL_REF.search(text) is not None
 
 
-def load_bundled(path: Path, display: Callable[[Path], str], limits: Limits) -> Bundle:
-    """The spec at ``path`` with every file it refers to bundled in; raises :class:`SpecErrors`."""
+def load_bundled(path: Path, display: Callable[[Path], str], limits: Limits, home: Path | None = None) -> Bundle:
+    """The spec at ``path`` with every file it refers to bundled in; raises :class:`SpecErrors`.
+
+    ``home`` is the directory tree references may read (``--spec-root``; the spec's directory by
+    default): a layout that keeps its root file in ``reference/`` beside ``models/`` names their
+    parent."""
     root = load_document(path, display(path), limits)
+    tree = (home or path.parent).resolve()
+    if not path.resolve().is_relative_to(tree):
+        raise SpecErrors([SpecError(display(path), 0, "", f"the spec is not inside --spec-root {display(tree)}")])
     if not might_refer_to_other_files(path, limits):
         return Bundle(root, (path,))
-    return _Bundler(path, root, display, limits).run()
+    return _Bundler(path, root, display, limits, home=tree).run()
 
 
 @dataclass
@@ -111,6 +118,7 @@ class _Bundler:
     root: SourceDocument
     display: Callable[[Path], str]
     limits: Limits
+    home: Path = Path()  # the directory tree references may read, resolved
     data: Any = None
     mounts: list[_Mount] = field(default_factory=list)
     documents: dict[Path, SourceDocument] = field(default_factory=dict)
@@ -120,7 +128,6 @@ class _Bundler:
     too_many: bool = False  # MAX_FILES reached (said once)
 
     def run(self) -> Bundle:
-        self.home = self.path.resolve().parent
         self.documents[self.path.resolve()] = self.root
         self.bytes_read = self.path.stat().st_size
         self.data = copy.deepcopy(self.root.data)

@@ -87,6 +87,12 @@ def _parser() -> argparse.ArgumentParser:
             "repeatable, searched in order before the project's own",
         )
         command.add_argument(
+            "--spec-root",
+            type=Path,
+            help="the directory tree the spec's references to other files may read (default: the spec's "
+            "directory); for a layout such as reference/openapi.yaml referring to ../models/",
+        )
+        command.add_argument(
             "--lenient",
             action="store_true",
             help="generate a spec the validator finds invalid, when the generator can still read it: each of "
@@ -123,6 +129,7 @@ def _inputs(args: argparse.Namespace) -> Inputs:
         template_dirs=template_dirs,
         limits=limits_from(args),
         lenient=args.lenient,
+        spec_root=args.spec_root,
     )
 
 

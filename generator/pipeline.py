@@ -48,6 +48,7 @@ class Inputs:
     template_dirs: tuple[Path, ...] = (TEMPLATES,)  # overrides first (see render.TemplateDirs)
     limits: Limits = field(default_factory=Limits)  # what a spec or overlay may cost to read (--max-*)
     lenient: bool = False  # --lenient: the validator's findings are warnings when the IR can be built
+    spec_root: Path | None = None  # --spec-root: the tree the spec's references may read (its directory)
 
 
 @dataclass
@@ -65,7 +66,7 @@ def fingerprint(inputs: Inputs) -> dict[str, Any]:
     spec_files: tuple[Path, ...] = (inputs.spec,)
     if might_refer_to_other_files(inputs.spec, inputs.limits):
         with contextlib.suppress(SpecErrors):  # the generation reports it; the lock names the spec alone
-            spec_files = load_bundled(inputs.spec, display_path, inputs.limits).files
+            spec_files = load_bundled(inputs.spec, display_path, inputs.limits, inputs.spec_root).files
     fingerprint = input_fingerprint(spec_files, inputs.overlays, inputs.template_dirs, display_path)
     fingerprint["inputs"][f"package {inputs.package}"] = "the Python package's name"
     if inputs.lenient:
@@ -87,7 +88,7 @@ def display_path(path: Path) -> str:
 
 def load_effective(inputs: Inputs) -> tuple[SourceDocument, SourceDocument]:
     """The upstream spec and the effective spec; raises :class:`SpecErrors` on unreadable input."""
-    spec = load_bundled(inputs.spec, display_path, inputs.limits).document
+    spec = load_bundled(inputs.spec, display_path, inputs.limits, inputs.spec_root).document
     overlays = [load_document(p, display_path(p), inputs.limits) for p in inputs.overlays]
     return spec, apply_overlays(spec, overlays, inputs.limits)
 

@@ -193,3 +193,16 @@ def test_diff_compares_two_multi_file_specs(tree: Path, tmp_path: Path) -> None:
     result = run_generator("diff", old / "openapi.yaml", tree / "openapi.yaml", "--no-overlays")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "owner" in result.stdout and "breaking" in result.stdout.lower(), result.stdout
+
+
+def test_a_root_file_beside_the_files_it_reads_names_their_parent_with_spec_root(tree: Path, tmp_path: Path) -> None:
+    """SpaceTraders' layout: reference/openapi.yaml refers to ../schemas/ and ../paths/."""
+    (tree / "reference").mkdir()
+    root = tree / "reference" / "openapi.yaml"
+    root.write_text((tree / "openapi.yaml").read_text().replace("$ref: ./", "$ref: ../"))
+    refused = _generate(root, tmp_path / "out")
+    assert refused.returncode == 2 and "leads outside the spec's directory tree" in refused.stderr
+    generated = _generate(root, tmp_path / "out", "--spec-root", str(tree))
+    assert generated.returncode == 0, generated.stderr
+    outside = _generate(root, tmp_path / "out", "--spec-root", str(tree / "schemas"))
+    assert outside.returncode == 2 and "the spec is not inside --spec-root" in outside.stderr
