@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import io
 import json
 import re
+import tokenize
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +14,7 @@ from typing import Any
 from .encoders import docstring
 from .errors import SpecError, to_pointer
 from .loader import Path_, SourceDocument
+from .naming import BUILTIN_CLASS_NAMES, unique
 
 # Choices, each for a user-visible reason:
 # - snake_case attributes with the wire's camelCase as aliases, constructible by either name;
@@ -74,7 +77,7 @@ def render_models(
             [],
         )
     assert isinstance(source, str)  # one module in, one module out
-    source = add_missing_docstrings(open_enums(enums_before_use(source)))
+    source = add_missing_docstrings(open_enums(enums_before_use(without_builtin_shadows(source))))
     undeclared = not_declarations(source)
     if undeclared:
         where = "/components/schemas"
@@ -163,6 +166,34 @@ def locate_notes(doc: SourceDocument, notes: list[ModelNote]) -> list[SpecError]
 def _has_type(schema: dict[str, Any], kind: str) -> bool:
     declared = schema.get("type")
     return declared == kind or (isinstance(declared, list) and kind in declared)
+
+
+def without_builtin_shadows(source: str) -> str:
+    """Each class datamodel-code-generator named like a builtin (an inline schema of a field
+    ``warnings`` becomes ``Warning``) renamed ``<Name>Model``, every use of the name following.
+
+    A field annotated ``list[Warning]`` before ``class Warning`` is defined resolves to the builtin
+    exception, and the module fails to import. Names are renamed as tokens: never inside a string,
+    never after a dot.
+    """
+    classes = set(re.findall(r"^class (\w+)\(", source, flags=re.MULTILINE))
+    shadows = classes & BUILTIN_CLASS_NAMES
+    if not shadows:
+        return source
+    taken = set(classes)
+    renames = {name: unique(f"{name}Model", taken) for name in sorted(shadows)}
+    tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    lines = _source_lines(source)
+    edits = []
+    for index, token in enumerate(tokens):
+        after_dot = index > 0 and tokens[index - 1].type == tokenize.OP and tokens[index - 1].string == "."
+        if token.type == tokenize.NAME and token.string in renames and not after_dot:
+            edits.append(token)
+    for token in reversed(edits):  # from the end, so earlier columns of a line stay right
+        row, column = token.start
+        line = lines[row - 1]
+        lines[row - 1] = line[:column] + renames[token.string] + line[column + len(token.string) :]
+    return "".join(lines)
 
 
 def _source_lines(source: str) -> list[str]:

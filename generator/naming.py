@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import builtins
 import keyword
 import re
 
+# builtins a class name could shadow (``Warning``, ``Exception``): pydantic resolves a field's
+# annotation ``Warning`` to the builtin while the class of that name is not yet defined
+BUILTIN_CLASS_NAMES = frozenset(name for name in dir(builtins) if name[:1].isupper())
 # Names a generated module already binds, or that would shadow what users import from it.
 RESERVED_MODEL_NAMES = frozenset(
     {"Any", "Annotated", "AwareDatetime", "BaseModel", "ConfigDict", "Enum", "Field", "Literal", "Optional"}
     | {"RootModel", "StrEnum", "Union", "date", "datetime", "models", "timedelta"}
+    | BUILTIN_CLASS_NAMES
 )
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z0-9])|[A-Z]?[a-z0-9]+|[A-Z]+|[0-9]+")
 

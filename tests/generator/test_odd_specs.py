@@ -258,3 +258,24 @@ def test_a_reference_to_a_parameters_schema_is_one_model(tmp_path: Path) -> None
     assert "state: Literal['ready', 'sent'] | None = None" in client.replace('"', "'"), (
         "the parameter keeps its Literal"
     )
+
+
+def test_classes_named_like_builtins_do_not_shadow_them(tmp_path: Path) -> None:
+    """Found on PagerDuty's spec: an inline schema of a field ``warnings`` became ``class Warning``,
+    used before it was defined, and pydantic took the builtin exception: the module did not import."""
+    warning = {"type": "object", "properties": {"message": {"type": "string"}}}
+    body = {
+        "type": "object",
+        "properties": {
+            "warnings": {"type": "array", "items": warning},
+            "error": {"$ref": "#/components/schemas/Exception"},
+        },
+    }
+    schemas = {"Exception": {"type": "object", "properties": {"code": {"type": "integer"}}}}
+    program = (
+        "import odd.models as m; r = m.AfRequest.model_validate({'warnings': [{'message': 'w'}], 'error': {'code': 1}});"
+        "print(type(r.warnings[0]).__name__, type(r.error).__name__, Warning.__module__)"
+    )
+    run = _generate_and_run(tmp_path, _spec(schemas, body), program)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["WarningModel", "ExceptionModel", "builtins"]
