@@ -77,7 +77,8 @@ def render_models(
             [],
         )
     assert isinstance(source, str)  # one module in, one module out
-    source = add_missing_docstrings(open_enums(enums_before_use(without_builtin_shadows(source))))
+    source = enum_members_not_shadowing(without_builtin_shadows(source))
+    source = add_missing_docstrings(open_enums(enums_before_use(source)))
     undeclared = not_declarations(source)
     if undeclared:
         where = "/components/schemas"
@@ -193,6 +194,59 @@ def without_builtin_shadows(source: str) -> str:
         row, column = token.start
         line = lines[row - 1]
         lines[row - 1] = line[:column] + renames[token.string] + line[column + len(token.string) :]
+    return "".join(lines)
+
+
+_ENUM_VALUE_TYPES = {"StrEnum": str, "IntEnum": int}
+
+
+def enum_members_not_shadowing(source: str) -> str:
+    """Enum members named like a method of their value type (``title``, ``count`` of a string enum)
+    renamed ``title_``, every ``Enum.title`` following: the member would hide ``str.title``, and
+    ``mypy --strict`` refuses the assignment. The value is unchanged."""
+    renames: dict[tuple[str, str], str] = {}
+    for cls in (node for node in ast.parse(source).body if isinstance(node, ast.ClassDef)):
+        bases = [b.id for b in cls.bases if isinstance(b, ast.Name)]
+        value_type = next((_ENUM_VALUE_TYPES[b] for b in bases if b in _ENUM_VALUE_TYPES), None)
+        if value_type is None:
+            continue
+        members = [
+            target.id
+            for statement in cls.body
+            if isinstance(statement, ast.Assign)
+            for target in statement.targets
+            if isinstance(target, ast.Name)
+        ]
+        taken = set(members)
+        for member in members:
+            if hasattr(value_type, member) and not member.startswith("_"):
+                renames[(cls.name, member)] = unique(f"{member}_", taken)
+    if not renames:
+        return source
+    classes = {cls for cls, _ in renames}
+    tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    edits: list[tuple[tokenize.TokenInfo, str]] = []
+    current = None  # the enum class whose body the tokens are in
+    for index, token in enumerate(tokens):
+        if token.type == tokenize.NAME and token.string == "class" and token.start[1] == 0:
+            current = tokens[index + 1].string if tokens[index + 1].string in classes else None
+        elif token.type == tokenize.NAME and token.start[1] == 0:
+            current = None
+        if token.type != tokenize.NAME:
+            continue
+        before = tokens[index - 2 : index]
+        owner = before[0].string if len(before) == 2 and before[1].string == "." else None
+        if owner is not None and (owner, token.string) in renames:  # Colour.title
+            edits.append((token, renames[(owner, token.string)]))
+        elif owner is None and current is not None and (current, token.string) in renames:
+            # a member's definition: first on its line in the class body, and assigned
+            first_on_line = token.start[1] > 0 and token.line[: token.start[1]].strip() == ""
+            if first_on_line and index + 1 < len(tokens) and tokens[index + 1].string == "=":
+                edits.append((token, renames[(current, token.string)]))
+    lines = _source_lines(source)
+    for token, new in reversed(edits):
+        row, column = token.start
+        lines[row - 1] = lines[row - 1][:column] + new + lines[row - 1][column + len(token.string) :]
     return "".join(lines)
 
 

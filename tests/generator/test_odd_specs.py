@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from conftest import run_generator
+from conftest import mypy_strict, run_generator
 
 from generator.models import add_missing_docstrings
 
@@ -279,3 +279,18 @@ def test_classes_named_like_builtins_do_not_shadow_them(tmp_path: Path) -> None:
     run = _generate_and_run(tmp_path, _spec(schemas, body), program)
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["WarningModel", "ExceptionModel", "builtins"]
+
+
+def test_enum_members_named_like_str_methods_type_check(tmp_path: Path) -> None:
+    """Found on Box's and Twilio's specs: a member ``title`` of a string enum hid ``str.title``."""
+    kind = {"type": "string", "enum": ["title", "count", "plain"], "default": "title"}
+    body = {"type": "object", "properties": {"kind": {"$ref": "#/components/schemas/Kind"}}}
+    program = (
+        "import odd.models as m; r = m.AfRequest.model_validate({'kind': 'count'});"
+        "print(r.kind is m.Kind.count_, m.AfRequest().kind is m.Kind.title_, m.Kind.title_.title())"
+    )
+    run = _generate_and_run(tmp_path, _spec({"Kind": kind}, body), program)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["True", "True", "Title"]
+    checked = mypy_strict(tmp_path / "out", "odd")
+    assert checked.returncode == 0, checked.stdout
