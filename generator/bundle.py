@@ -192,9 +192,13 @@ class _Bundler:
         content = self._content(at, ref, target)
         if content is None:
             return []
-        if not isinstance(content, dict):
-            self._fail((*at, "$ref"), f"reference {ref[:200]!r} names a {type(content).__name__}, not an object")
-            return []
+        if not isinstance(content, dict):  # a text (DigitalOcean's descriptions) or a list in a file of its own
+            value = copy.deepcopy(content)
+            if not at or len(holder) > 1 or not self._replace(at, value):
+                self._fail((*at, "$ref"), f"reference {ref[:200]!r} names a {type(content).__name__}, not an object")
+                return []
+            self.mounts.append(_Mount(at, self.documents[target[0]], tuple(_tokens(target[1]))))
+            return [(at, value, target[0])] if isinstance(value, list) else []
         siblings = {k: v for k, v in holder.items() if k != "$ref"}
         if target not in whole and _in_schema_position(at):
             place = self._new_schema_place(target)
@@ -208,6 +212,19 @@ class _Bundler:
         holder.update(siblings)  # a reference's own fields (a path item's summary) are kept
         self.mounts.append(_Mount(at, self.documents[target[0]], tuple(_tokens(target[1]))))
         return [(at, holder, target[0])]
+
+    def _replace(self, at: Path_, value: Any) -> bool:
+        """The node at ``at`` replaced by ``value``; False when ``at`` is not there."""
+        parent = self.data
+        for part in at[:-1]:
+            try:
+                parent = parent[part]
+            except (KeyError, IndexError, TypeError):
+                return False
+        if not isinstance(parent, dict | list):
+            return False
+        parent[at[-1]] = value  # type: ignore[index]  # a key of a dict, an index of a list, as walked
+        return True
 
     def _target(self, ref: str, file: Path) -> Target | None:
         """The file and pointer ``ref`` (written in ``file``) names; None when it leaves the tree or
@@ -279,5 +296,6 @@ def _tokens(pointer: str) -> list[str]:
 
 
 def _in_schema_position(at: Path_) -> bool:
-    """Whether a reference at ``at`` stands for a Schema Object (a model, once bundled)."""
-    return "schema" in at or at[:2] == ("components", "schemas")
+    """Whether a reference at ``at`` stands for a Schema Object (a model, once bundled); the whole
+    ``components/schemas`` map given as a reference (SendGrid's) is written out where it is."""
+    return "schema" in at or (at[:2] == ("components", "schemas") and len(at) > 2)

@@ -99,3 +99,33 @@ def test_what_the_files_hold_together_is_bounded(tmp_path: Path) -> None:
     (error,) = raised.value.errors
     assert (error.file, error.line) == ("openapi.yaml", 5)
     assert "hold more than 400 bytes together" in error.message
+
+
+def test_a_text_a_list_or_a_whole_map_in_a_file_of_its_own_is_written_out_where_it_is(tmp_path: Path) -> None:
+    """DigitalOcean keeps tag descriptions in files; SendGrid its whole components/schemas map."""
+    spec = _write(
+        tmp_path,
+        {
+            "openapi.yaml": """\
+                openapi: 3.0.3
+                info: {title: t, version: '1', description: {$ref: 'texts.yaml#/intro'}}
+                paths: {}
+                tags:
+                  - {name: a, description: {$ref: 'texts.yaml#/a'}}
+                components:
+                  schemas: {$ref: 'schemas.yaml'}
+                  parameters:
+                    list: {$ref: 'list.yaml'}
+            """,
+            "texts.yaml": "intro: Hello.\na: About a.\n",
+            "schemas.yaml": "Pet: {type: object, properties: {owner: {$ref: 'owner.yaml'}}}\n",
+            "owner.yaml": "type: object\nproperties: {name: {type: string}}\n",
+            "list.yaml": "name: ids\nin: query\nschema: {type: array, items: {$ref: 'owner.yaml#/properties/name'}}\n",
+        },
+    )
+    data = load_bundled(spec, _display, Limits()).document.data
+    assert (data["info"]["description"], data["tags"][0]["description"]) == ("Hello.", "About a.")
+    schemas = data["components"]["schemas"]
+    assert schemas["Pet"]["properties"]["owner"] == {"$ref": "#/components/schemas/owner"}
+    assert schemas["owner"]["properties"]["name"] == {"type": "string"}
+    assert data["components"]["parameters"]["list"]["schema"]["items"] == {"$ref": "#/components/schemas/name"}
