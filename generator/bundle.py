@@ -298,4 +298,10 @@ def _tokens(pointer: str) -> list[str]:
 def _in_schema_position(at: Path_) -> bool:
     """Whether a reference at ``at`` stands for a Schema Object (a model, once bundled); the whole
     ``components/schemas`` map given as a reference (SendGrid's) is written out where it is."""
+    if at and at[-1] in _SCHEMA_MAPS:  # properties: {$ref: ...} names a map of schemas (DigitalOcean's)
+        return False
     return "schema" in at or (at[:2] == ("components", "schemas") and len(at) > 2)
+
+
+# keywords whose value is a map of schemas by name, not a schema
+_SCHEMA_MAPS = {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}

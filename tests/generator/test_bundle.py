@@ -129,3 +129,28 @@ def test_a_text_a_list_or_a_whole_map_in_a_file_of_its_own_is_written_out_where_
     assert schemas["Pet"]["properties"]["owner"] == {"$ref": "#/components/schemas/owner"}
     assert schemas["owner"]["properties"]["name"] == {"type": "string"}
     assert data["components"]["parameters"]["list"]["schema"]["items"] == {"$ref": "#/components/schemas/name"}
+
+
+def test_a_map_of_properties_in_a_file_of_its_own_is_a_map(tmp_path: Path) -> None:
+    """DigitalOcean writes ``properties: {$ref: attributes.yml}``: the file holds properties, not a schema."""
+    spec = _write(
+        tmp_path,
+        {
+            "openapi.yaml": """\
+                openapi: 3.0.3
+                info: {title: t, version: '1'}
+                paths: {}
+                components:
+                  schemas:
+                    Balancer: {type: object, properties: {$ref: 'attributes.yml'}}
+            """,
+            "attributes.yml": "ids: {type: array, items: {type: integer}}\ntag: {type: string}\n",
+        },
+    )
+    schemas = load_bundled(spec, _display, Limits()).document.data["components"]["schemas"]
+    assert schemas == {
+        "Balancer": {
+            "type": "object",
+            "properties": {"ids": {"type": "array", "items": {"type": "integer"}}, "tag": {"type": "string"}},
+        }
+    }
