@@ -45,6 +45,8 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")  # http:, https:, file:, 
 _EXTERNAL_REF = re.compile(r"""["']?\$ref["']?\s*:\s*["']?(?!#)[^\s"',}]""")
 
 Target = tuple[Path, str]  # a resolved file and a JSON pointer in it ("" for the whole file)
+# a part to walk: where it is in the bundle, the node, its file, and what is written out around it
+_Work = tuple[Path_, Any, Path, dict[Target, str]]
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,8 @@ class _Bundler:
     errors: list[SpecError] = field(default_factory=list)
     bytes_read: int = 0
     too_many: bool = False  # MAX_FILES reached (said once)
+    nodes_written: int = 0  # nodes of other files written out so far
+    too_big: bool = False  # the node limit reached (said once)
 
     def run(self) -> Bundle:
         self.documents[self.path.resolve()] = self.root
@@ -134,12 +138,12 @@ class _Bundler:
         self.mounts.append(_Mount((), self.root, ()))
         self.origin = BundledOrigin(self.mounts)
         whole_components = self._whole_components()
-        work: list[tuple[Path_, Any, Path]] = [((), self.data, self.path.resolve())]
+        work: list[_Work] = [((), self.data, self.path.resolve(), {})]
         while work:
-            prefix, node, file = work.pop()
+            prefix, node, file, ancestry = work.pop()
             refs = [((*prefix, *at), sub) for at, sub in walk(node) if isinstance(sub, dict) and "$ref" in sub]
             for at, holder in reversed(refs):  # document order, as the work list pops from the end
-                work += self._resolve(at, holder, file, whole_components)
+                work += self._resolve(at, holder, file, whole_components, ancestry)
         if self.errors:
             raise SpecErrors(self.errors)
         problem = tree_problem(self.data, self.limits, surrogates=False)
@@ -163,9 +167,10 @@ class _Bundler:
         return found
 
     def _resolve(
-        self, at: Path_, holder: dict[str, Any], file: Path, whole: dict[Target, Path_]
-    ) -> list[tuple[Path_, Any, Path]]:
-        """Resolve the reference ``holder`` at ``at`` (written in ``file``); the parts to walk next."""
+        self, at: Path_, holder: dict[str, Any], file: Path, whole: dict[Target, Path_], ancestry: dict[Target, str]
+    ) -> list[_Work]:
+        """Resolve the reference ``holder`` at ``at`` (written in ``file``, inside the parts written
+        out in ``ancestry``: target → where); the parts to walk next."""
         ref = holder["$ref"]
         if not isinstance(ref, str) or (ref.startswith("#") and file == self.path.resolve()):
             return []  # a local reference of the spec itself: the validator checks it
@@ -189,6 +194,9 @@ class _Bundler:
         if target in self.placed and whole.get(target) != at:
             holder["$ref"] = self.placed[target]
             return []
+        if target in ancestry:  # written out around this very reference: a recursion
+            holder["$ref"] = ancestry[target]
+            return []
         content = self._content(at, ref, target)
         if content is None:
             return []
@@ -198,20 +206,35 @@ class _Bundler:
                 self._fail((*at, "$ref"), f"reference {ref[:200]!r} names a {type(content).__name__}, not an object")
                 return []
             self.mounts.append(_Mount(at, self.documents[target[0]], tuple(_tokens(target[1]))))
-            return [(at, value, target[0])] if isinstance(value, list) else []
+            return [(at, value, target[0], ancestry)] if isinstance(value, list) and self._count(at, value) else []
         siblings = {k: v for k, v in holder.items() if k != "$ref"}
         if target not in whole and _in_schema_position(at):
             place = self._new_schema_place(target)
             self.data.setdefault("components", {}).setdefault("schemas", {})[place[-1]] = copy.deepcopy(content)
             self.placed[target] = holder["$ref"] = "#" + to_pointer(place)
             self.mounts.append(_Mount(place, self.documents[target[0]], tuple(_tokens(target[1]))))
-            return [(place, self.data["components"]["schemas"][place[-1]], target[0])]
-        self.placed.setdefault(target, "#" + to_pointer(at))
+            return [(place, self.data["components"]["schemas"][place[-1]], target[0], {})]
+        if not self._count(at, content):
+            return []
         holder.clear()
         holder.update(copy.deepcopy(content))
         holder.update(siblings)  # a reference's own fields (a path item's summary) are kept
         self.mounts.append(_Mount(at, self.documents[target[0]], tuple(_tokens(target[1]))))
-        return [(at, holder, target[0])]
+        return [(at, holder, target[0], {**ancestry, target: "#" + to_pointer(at)})]
+
+    def _count(self, at: Path_, content: Any) -> bool:
+        """Whether writing ``content`` out once more keeps the bundle within the node limit (a part
+        referred to from many places is written out at each: what that costs is bounded)."""
+        self.nodes_written += sum(1 for _ in walk(content))
+        if self.nodes_written <= self.limits.max_nodes:
+            return True
+        if not self.too_big:
+            message = (
+                f"once its files are bundled, the spec has more than {self.limits.max_nodes:,} nodes (--max-nodes)"
+            )
+            self._fail((*at, "$ref"), message)
+        self.too_big = True
+        return False
 
     def _replace(self, at: Path_, value: Any) -> bool:
         """The node at ``at`` replaced by ``value``; False when ``at`` is not there."""

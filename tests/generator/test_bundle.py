@@ -154,3 +154,38 @@ def test_a_map_of_properties_in_a_file_of_its_own_is_a_map(tmp_path: Path) -> No
             "properties": {"ids": {"type": "array", "items": {"type": "integer"}}, "tag": {"type": "string"}},
         }
     }
+
+
+def test_a_part_used_twice_is_written_out_twice_and_a_recursive_one_refers_back(tmp_path: Path) -> None:
+    spec = _write(
+        tmp_path,
+        {
+            "openapi.yaml": """\
+                openapi: 3.0.3
+                info: {title: t, version: '1', x-tree: {$ref: 'tree.yaml'}}
+                paths:
+                  /a: {get: {parameters: [{$ref: 'limit.yaml'}], responses: {'204': {description: ok}}}}
+                  /b: {get: {parameters: [{$ref: 'limit.yaml'}], responses: {'204': {description: ok}}}}
+            """,
+            "limit.yaml": "name: limit\nin: query\nschema: {type: integer}\n",
+            "tree.yaml": "label: root\nchild: {$ref: '#'}\n",
+        },
+    )
+    data = load_bundled(spec, _display, Limits()).document.data
+    for path in ("/a", "/b"):
+        assert data["paths"][path]["get"]["parameters"][0]["name"] == "limit", "no reference into another path"
+    assert data["info"]["x-tree"] == {"label": "root", "child": {"$ref": "#/info/x-tree"}}
+
+
+def test_parts_written_out_again_and_again_are_bounded_by_the_node_limit(tmp_path: Path) -> None:
+    files = {"openapi.yaml": "openapi: 3.0.3\ninfo: {title: t, version: '1', x-big: {$ref: 'l0.yaml'}}\npaths: {}\n"}
+    for level in range(16):  # each level refers to the next twice: 2**16 copies of the last
+        files[f"l{level}.yaml"] = f"a: {{$ref: 'l{level + 1}.yaml'}}\nb: {{$ref: 'l{level + 1}.yaml'}}\n"
+    files["l16.yaml"] = "leaf: true\n"
+    with pytest.raises(SpecErrors) as raised:
+        load_bundled(_write(tmp_path, files), _display, Limits())
+    assert len(raised.value.errors) == 1
+    assert (
+        "once its files are bundled, the spec has more than 30,000 nodes (--max-nodes)"
+        in raised.value.errors[0].message
+    )
