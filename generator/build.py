@@ -22,7 +22,6 @@ from .naming import snake_case, unique
 from .normalise import RESERVED_PARAMETER_NAMES, deref, describe_models, normalise, not_reserved
 from .normalise import operations as spec_operations
 from .openapi import (
-    EMAIL_FORMATS,
     HTTP_METHODS,
     IDEMPOTENT_METHODS,
     json_media,
@@ -32,7 +31,6 @@ from .openapi import (
 )
 from .schema_types import SERVER_STRING_FORMATS, argument_type, is_object, python_name_extension, type_of
 from .types import BYTES, NONE, STR, ModelRef, TypeRef
-from .validate import schema_nodes
 
 _EXTENSIONS: dict[str, dict[str, tuple[type, bool]]] = {  # extension → key → (type, required)
     "x-pagination": {
@@ -75,6 +73,7 @@ class _Context:
 def build_api(doc: SourceDocument, *, package: str, source: str) -> BuildResult:
     """The IR of ``doc``, an effective spec that has passed validation."""
     normalised = normalise(doc)
+    uses_email = normalised.uses_email
     ctx = _Context(doc, normalised.spec, normalised.operation_names, normalised.errors, normalised.warnings)
     webhooks = _webhooks(ctx)
     operations = []
@@ -99,7 +98,7 @@ def build_api(doc: SourceDocument, *, package: str, source: str) -> BuildResult:
         operations=tuple(operations),
         model_names=tuple(Identifier(name) for name in sorted(ctx.spec["components"]["schemas"])),
         package_version=_package_version(ctx, client_ext),
-        uses_email=any(node.get("format") in EMAIL_FORMATS for _, node in schema_nodes(ctx.spec)),
+        uses_email=uses_email,
         webhooks=webhooks,
     )
     uses = _model_uses(operations, webhooks)

@@ -27,7 +27,7 @@ from typing import Any
 from .errors import SpecError, escape_pointer_token, to_pointer
 from .loader import Path_, SourceDocument, walk
 from .naming import RESERVED_MODEL_NAMES, pascal_case, snake_case, unique
-from .openapi import HTTP_METHODS, json_media, media_kind, other_media, success_statuses
+from .openapi import EMAIL_FORMATS, HTTP_METHODS, json_media, media_kind, other_media, success_statuses
 from .schema_types import (
     PYTHON_NAME,
     SCHEMA_PREFIX,
@@ -79,6 +79,7 @@ class Normalised:
     operation_names: dict[tuple[str, str], str]  # (path, method) → the client method's name
     errors: list[SpecError] = field(default_factory=list)
     warnings: list[SpecError] = field(default_factory=list)
+    uses_email: bool = False  # some schema has an e-mail format (its models need email-validator)
 
 
 def normalise(doc: SourceDocument) -> Normalised:
@@ -93,10 +94,12 @@ def normalise(doc: SourceDocument) -> Normalised:
     _check_python_names(doc.data, problem)
     source = copy.deepcopy(doc.data)
     _inline_path_item_refs(source)
+    nodes = list(schema_nodes(source))  # one walk of every schema: they are most of a spec
     if openapi_minor(source) == "3.1":
-        _warn_unexpressed(source, problem)
-        _hoist_defs(source)
+        _warn_unexpressed(nodes, problem)
+        _hoist_defs(source, nodes)
         _hoist_webhook_payloads(source)
+    uses_email = any(node.get("format") in EMAIL_FORMATS for _, node in nodes)
     _hoist_referenced_schemas(source)
     spec = source
     _rename_schemas(spec)
@@ -104,7 +107,7 @@ def normalise(doc: SourceDocument) -> Normalised:
     _drop_unusable_patterns(doc.data, spec, problem)
     names = _operation_names(spec, problem)
     _hoist_bodies(spec, names)
-    return Normalised(spec, names, errors, warnings)
+    return Normalised(spec, names, errors, warnings, uses_email)
 
 
 def operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], dict[str, Any]]]:
@@ -197,9 +200,13 @@ def _hoist_referenced_schemas(spec: dict[str, Any]) -> None:
     '#/components/parameters/state/schema'``), copied there under a name of its own (``StateSchema``)
     for every reference to point to, so it is one model; its own place keeps it as it is (a
     parameter's inline enum stays a ``Literal`` of the client's)."""
-    places = {to_pointer(path): path for path, _ in schema_nodes(spec) if path[:2] != ("components", "schemas")}
     refs = {node.get("$ref") for _, node in walk(spec) if isinstance(node, dict)}
-    wanted = sorted(r for r in refs if isinstance(r, str) and r[1:] in places)
+    # only references that name no whole component schema can name a schema elsewhere: most specs have none
+    candidates = {r for r in refs if isinstance(r, str) and r.startswith("#/") and schema_ref_name(r) is None}
+    if not candidates:
+        return
+    places = {to_pointer(path): path for path, _ in schema_nodes(spec) if path[:2] != ("components", "schemas")}
+    wanted = sorted(r for r in candidates if r[1:] in places)
     if not wanted:
         return
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
@@ -232,10 +239,10 @@ def _inline_path_item_refs(spec: dict[str, Any]) -> None:
                     items[name] = {**copy.deepcopy(target), **{k: v for k, v in item.items() if k != "$ref"}}
 
 
-def _warn_unexpressed(spec: dict[str, Any], problem: Any) -> None:
+def _warn_unexpressed(nodes: list[tuple[Path_, dict[str, Any]]], problem: Any) -> None:
     """Drop each keyword of :data:`UNEXPRESSED_KEYWORDS`, with a warning where it is; and say where
     ``prefixItems`` leaves its positions unchecked by the models."""
-    for path, node in schema_nodes(spec):
+    for path, node in nodes:
         for key in [k for k in UNEXPRESSED_KEYWORDS if k in node]:
             problem(
                 (*path, key), f"{key} is not expressed by the generated models; the rest of the schema is", warning=True
@@ -246,7 +253,7 @@ def _warn_unexpressed(spec: dict[str, Any], problem: Any) -> None:
             problem((*path, "prefixItems"), message, warning=True)
 
 
-def _hoist_defs(spec: dict[str, Any]) -> None:
+def _hoist_defs(spec: dict[str, Any], nodes: list[tuple[Path_, dict[str, Any]]]) -> None:
     """Every ``$defs`` entry moved into ``components/schemas`` (its own name, made unique), and
     every reference to it, or into it, pointed at its new place."""
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
@@ -254,7 +261,7 @@ def _hoist_defs(spec: dict[str, Any]) -> None:
         return
     taken = set(schemas)
     moved: dict[str, str] = {}  # old pointer → new pointer
-    found = [(path, node) for path, node in schema_nodes(spec) if isinstance(node.get("$defs"), dict)]
+    found = [(path, node) for path, node in nodes if isinstance(node.get("$defs"), dict)]
     for path, node in found:
         for name, definition in node.pop("$defs").items():
             new = unique(pascal_case(name), taken)
