@@ -184,17 +184,12 @@ def without_builtin_shadows(source: str) -> str:
     taken = set(classes)
     renames = {name: unique(f"{name}Model", taken) for name in sorted(shadows)}
     tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
-    lines = _source_lines(source)
     edits = []
     for index, token in enumerate(tokens):
         after_dot = index > 0 and tokens[index - 1].type == tokenize.OP and tokens[index - 1].string == "."
         if token.type == tokenize.NAME and token.string in renames and not after_dot:
-            edits.append(token)
-    for token in reversed(edits):  # from the end, so earlier columns of a line stay right
-        row, column = token.start
-        line = lines[row - 1]
-        lines[row - 1] = line[:column] + renames[token.string] + line[column + len(token.string) :]
-    return "".join(lines)
+            edits.append((token, renames[token.string]))
+    return _with_token_edits(source, edits)
 
 
 _ENUM_VALUE_TYPES = {"StrEnum": str, "IntEnum": int}
@@ -243,8 +238,13 @@ def enum_members_not_shadowing(source: str) -> str:
             first_on_line = token.start[1] > 0 and token.line[: token.start[1]].strip() == ""
             if first_on_line and index + 1 < len(tokens) and tokens[index + 1].string == "=":
                 edits.append((token, renames[(current, token.string)]))
+    return _with_token_edits(source, edits)
+
+
+def _with_token_edits(source: str, edits: list[tuple[tokenize.TokenInfo, str]]) -> str:
+    """``source`` with each edited token (a name, in document order) replaced by its new text."""
     lines = _source_lines(source)
-    for token, new in reversed(edits):
+    for token, new in reversed(edits):  # from the end, so earlier columns of a line stay right
         row, column = token.start
         lines[row - 1] = lines[row - 1][:column] + new + lines[row - 1][column + len(token.string) :]
     return "".join(lines)
