@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import functools
 import os
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin
@@ -455,13 +456,16 @@ def _validator_class(minor: str) -> Any:
     # the registry of the meta-schemas, crawled once: 3.1's schema finds Schema Objects by $dynamicRef,
     # and an uncrawled registry is crawled again at every lookup (1,000 operations: 7.0 s, crawled 2.0 s)
     if minor == "3.1":  # its Schema Objects are {$dynamicAnchor: meta}, found by $dynamicRef: '#meta'
-        schema = closed_objects(static_dynamic_refs(schema, "meta", "#/$defs/schema"))
+        schema = static_dynamic_refs(schema, "meta", "#/$defs/schema")
     registry = _crawled_registry(schema)
 
+    document_validator = validators.extend(
+        validators.validator_for(schema),
+        {"uniqueItems": _unique_items, "unevaluatedProperties": _unevaluated_properties},
+    )
+
     class SpecValidator(base):  # type: ignore[misc,valid-type]
-        schema_validator = validators.extend(validators.validator_for(schema), {"uniqueItems": _unique_items})(
-            schema, registry=registry
-        )
+        schema_validator = document_validator(schema, registry=registry)
 
     keywords = {"schema": _schema_validator_class(minor), "default": ValueValidator}
     SpecValidator.keyword_validators = dict(base.keyword_validators, **keywords)
@@ -478,34 +482,53 @@ def _crawled_registry(schema: dict[str, Any]) -> Any:
     return REGISTRY.with_resource(schema["$id"], Resource.from_contents(schema)).crawl()
 
 
-_EVALUATES = {"allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas", "$dynamicRef"}
-_EXTENSIONS_REF = "#/$defs/specification-extensions"
+def _unevaluated_properties(validator: Any, unevaluated: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    """jsonschema's ``unevaluatedProperties``, without its search when every property of the object
+    is one the schema evaluates whatever the object holds.
+
+    jsonschema finds the evaluated properties by validating the object again against each
+    ``allOf``, ``oneOf``, ``anyOf`` and ``if`` beside the keyword (an OpenAPI 3.1 parameter: five
+    times). But a schema's own ``properties`` and ``patternProperties``, and those of the schema its
+    ``$ref`` names, are evaluated unconditionally; an object holding only those has no unevaluated
+    property, and the answer is the same without the search. Any other object is searched as before,
+    so the errors are jsonschema's own (tests/generator/test_validate.py compares them).
+    """
+    from jsonschema import _keywords
+
+    if validator.is_type(instance, "object"):
+        names, patterns = _always_evaluated(validator, schema)
+        if all(key in names or any(p.search(key) for p in patterns) for key in instance):
+            return
+    yield from _keywords.unevaluatedProperties(validator, unevaluated, instance, schema)
 
 
-def closed_objects(schema: Any) -> Any:
-    """The OpenAPI 3.1 document schema with each object that allows only its properties and
-    extensions (``unevaluatedProperties: false`` beside nothing that evaluates properties but
-    ``properties`` and the ``specification-extensions`` reference) written as 3.0's schema writes
-    it: ``additionalProperties: false`` and ``patternProperties: {'^x-': true}``. The same objects
-    are refused at the same places (only the wording differs: "Additional properties are not
-    allowed"), without collecting the evaluated properties of every object of the spec
-    (``tests/generator/test_validate.py`` compares the two on every object of a spec)."""
-    if isinstance(schema, list):
-        return [closed_objects(item) for item in schema]
-    if not isinstance(schema, dict):
-        return schema
-    node = {key: closed_objects(value) for key, value in schema.items()}
-    if (
-        node.get("unevaluatedProperties") is False
-        and not set(node) & (_EVALUATES | {"additionalProperties", "patternProperties"})
-        and node.get("$ref", _EXTENSIONS_REF) == _EXTENSIONS_REF
-    ):
-        extensible = node.pop("$ref", None) == _EXTENSIONS_REF
-        del node["unevaluatedProperties"]
-        node["additionalProperties"] = False
-        if extensible:
-            node["patternProperties"] = {"^x-": True}
-    return node
+_ALWAYS_EVALUATED: dict[tuple[int, str], tuple[Any, frozenset[str], tuple[re.Pattern[str], ...]]] = {}
+
+
+def _always_evaluated(validator: Any, schema: Any) -> tuple[frozenset[str], tuple[re.Pattern[str], ...]]:
+    """The property names and patterns ``schema`` evaluates in any object: its own and, through
+    ``$ref``, those of the schema it names (what jsonschema's search counts without validating)."""
+    key = (id(schema), validator._resolver._base_uri)
+    if key not in _ALWAYS_EVALUATED:
+        names: set[str] = set()
+        patterns: list[re.Pattern[str]] = []
+        if isinstance(schema, dict):
+            properties = schema.get("properties")
+            if isinstance(properties, dict):
+                names.update(properties)
+            pattern_properties = schema.get("patternProperties")
+            if isinstance(pattern_properties, dict):
+                patterns += [re.compile(pattern) for pattern in pattern_properties]
+            if isinstance(schema.get("$ref"), str):
+                resolved = validator._resolver.lookup(schema["$ref"])
+                target = validator.evolve(schema=resolved.contents, _resolver=resolved.resolver)
+                more_names, more_patterns = _always_evaluated(target, resolved.contents)
+                names |= more_names
+                patterns += more_patterns
+        # the schema is kept with its answer: its id is not reused while it is
+        _ALWAYS_EVALUATED[key] = (schema, frozenset(names), tuple(patterns))
+    _, found_names, found_patterns = _ALWAYS_EVALUATED[key]
+    return found_names, found_patterns
 
 
 def static_dynamic_refs(schema: Any, anchor: str, target: str) -> Any:
