@@ -46,7 +46,7 @@ async def async_tour(client: AsyncClient, name: str) -> None:
     created = await client.upsert_deployment(name=name, image="nginx:1.25", machine_type="A4000")
     await client.upsert_deployment(models.DeploymentSpec(name=name, image="nginx:1.26", machine_type="A4000"))
     fetched = await client.get_deployment(created.id)
-    names = [d.name async for d in await client.list_deployments(limit=10)]
+    names = [d.name async for d in client.list_deployments(limit=10)]  # no await: pages as it goes
     pages = [page async for page in (await client.list_project_deployments(fetched.project_id)).iter_pages()]
     assert name in names and pages
     runs = await client.list_deployment_runs(created.id)

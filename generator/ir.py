@@ -391,18 +391,19 @@ class ClientFlavor(_Checked):
     def http_client_type(self) -> Code:
         return Code("httpx.AsyncClient" if self.is_async else "httpx.Client")
 
-    @property
-    def def_(self) -> Code:
-        return Code("async def" if self.is_async else "def")
+    def def_(self, op: Operation | None = None) -> Code:
+        """How ``op``'s method is declared: an async paginated method is a plain ``def`` answering an
+        ``AsyncPaginator``, so ``async for`` works on its answer without ``await``."""
+        coroutine = self.is_async and (op is None or op.pagination is None)
+        return Code("async def" if coroutine else "def")
 
-    @property
-    def await_(self) -> Code:
-        return Code("await " if self.is_async else "")
+    def await_(self, op: Operation | None = None) -> Code:
+        return Code("await " if self.def_(op) == "async def" else "")
 
     def return_hint(self, op: Operation) -> Code:
         if op.pagination is None:
             return op.return_hint
-        page_class = "AsyncPage" if self.is_async else "SyncPage"
+        page_class = "AsyncPaginator" if self.is_async else "SyncPage"
         return Code(f"{page_class}[{op.return_hint}, {op.pagination.item_type_hint}]")
 
 

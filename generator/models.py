@@ -77,7 +77,7 @@ def render_models(
             [],
         )
     assert isinstance(source, str)  # one module in, one module out
-    source = enum_members_not_shadowing(without_builtin_shadows(source))
+    source = invented_roots_as_aliases(enum_members_not_shadowing(without_builtin_shadows(source)), set(expected))
     source = add_missing_docstrings(open_enums(enums_before_use(source)))
     undeclared = not_declarations(source)
     if undeclared:
@@ -190,6 +190,47 @@ def without_builtin_shadows(source: str) -> str:
         if token.type == tokenize.NAME and token.string in renames and not after_dot:
             edits.append((token, renames[token.string]))
     return _with_token_edits(source, edits)
+
+
+def invented_roots_as_aliases(source: str, declared: set[str]) -> str:
+    """Each root model datamodel-code-generator invented for an inline schema with constraints
+    (``ports: {items: {type: integer, minimum: 1}}`` becomes ``class Port(RootModel[int])``) written
+    as a type alias of its annotated type: ``Port = TypeAliasType("Port", Annotated[int, ...])``.
+
+    The model validates the same, but a root model in a field's type makes its users wrap plain
+    values (``DeploymentSpec(ports=[Port(80)])``, or mypy --strict refuses ``ports=[80]``); an alias
+    takes them as they are. Classes of the spec's own schemas (``declared``) stay classes: the
+    clients name them. A root referring to another class of the module stays a class too: an alias
+    is evaluated where it stands, before later classes exist.
+    """
+    tree = ast.parse(source)
+    defined = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+    lines = _source_lines(source)
+    aliased = False
+    for cls in reversed([node for node in tree.body if isinstance(node, ast.ClassDef)]):
+        statements = [s for s in cls.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+        root = statements[0] if len(statements) == 1 else None
+        if (
+            cls.name in declared
+            or cls.decorator_list
+            or len(cls.bases) != 1
+            or not (isinstance(cls.bases[0], ast.Subscript) and ast.unparse(cls.bases[0].value) == "RootModel")
+            or not isinstance(root, ast.AnnAssign)
+            or ast.unparse(root.target) != "root"
+            or root.value is not None
+            or {n.id for n in ast.walk(root.annotation) if isinstance(n, ast.Name)} & defined
+        ):
+            continue
+        end = cls.end_lineno or cls.lineno
+        lines[cls.lineno - 1 : end] = [f'{cls.name} = TypeAliasType("{cls.name}", {ast.unparse(root.annotation)})\n']
+        aliased = True
+    if not aliased:
+        return source
+    imports_end = max(
+        node.end_lineno or node.lineno for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)
+    )
+    lines[imports_end:imports_end] = ["from typing_extensions import TypeAliasType\n"]
+    return "".join(lines)
 
 
 _ENUM_VALUE_TYPES = {"StrEnum": str, "IntEnum": int}

@@ -37,8 +37,15 @@ class Flavor:
         return cls(api_key=api_key, base_url=base_url, **options)
 
     def run(self, result: Any) -> Any:
-        """The value of a client method's result: awaited for the async client."""
-        return self.runner.run(result) if self.runner is not None else result
+        """The value of a client method's result: awaited for the async client (a coroutine, or
+        the awaitable paginator of a listing)."""
+        if self.runner is None:
+            return result
+
+        async def awaited() -> Any:
+            return await result
+
+        return self.runner.run(awaited())
 
     def items(self, page: Any) -> list[Any]:
         if self.runner is None:

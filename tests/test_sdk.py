@@ -312,6 +312,23 @@ def test_a_page_yields_every_item_of_every_page_fetching_lazily(flavor: Flavor) 
     assert all(r.url.params["limit"] == "2" for r in server.requests)
 
 
+def test_async_for_over_a_listing_needs_no_await_and_pages_to_the_end() -> None:
+    server = Server(*_pages(["a", "b"], ["c"]))
+    flavor = Flavor(is_async=True)
+    client = flavor.client(server)
+
+    async def names() -> tuple[list[str], int]:
+        listing = client.list_deployments(limit=2)
+        sent_before = len(server.requests)  # nothing is sent until it is iterated or awaited
+        return [d.id async for d in listing], sent_before
+
+    try:
+        assert flavor.run(names()) == (["a", "b", "c"], 0)
+    finally:
+        flavor.close()
+    assert [r.url.params.get("after") for r in server.requests] == [None, "c1"]
+
+
 def test_iter_pages_yields_pages(flavor: Flavor) -> None:
     server = Server(*_pages(["a"], ["b"]))
     page = flavor.run(flavor.client(server).list_project_deployments("p1"))
@@ -332,8 +349,7 @@ def test_a_repeated_cursor_raises_instead_of_looping(flavor: Flavor) -> None:
 def test_the_body_as_keywords_or_as_the_model_sends_the_same(flavor: Flavor) -> None:
     server = Server()
     client = flavor.client(server)
-    ports = [models.Port(80)]  # the model wants its item type; the keywords take plain ints
-    spec = models.DeploymentSpec(name="web", image="nginx:1", machine_type="A4000", ports=ports, env={"A": "1"})
+    spec = models.DeploymentSpec(name="web", image="nginx:1", machine_type="A4000", ports=[80], env={"A": "1"})
     flavor.run(client.upsert_deployment(spec))
     flavor.run(client.upsert_deployment(name="web", image="nginx:1", machine_type="A4000", ports=[80], env={"A": "1"}))
     expected = {"name": "web", "image": "nginx:1", "machineType": "A4000", "ports": [80], "env": {"A": "1"}}

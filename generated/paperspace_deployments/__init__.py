@@ -16,7 +16,7 @@ from ._version import API_VERSION, __version__
 
 if TYPE_CHECKING:
     from . import errors, models
-    from ._base_client import NOT_GIVEN, APIResponse, AsyncPage, NotGiven, SyncPage
+    from ._base_client import NOT_GIVEN, APIResponse, AsyncPage, AsyncPaginator, NotGiven, SyncPage
     from ._client import AsyncClient, Client
     from .errors import (
         APIConnectionError,
@@ -42,6 +42,7 @@ _LAZY = {
     "NOT_GIVEN": "._base_client",
     "APIResponse": "._base_client",
     "AsyncPage": "._base_client",
+    "AsyncPaginator": "._base_client",
     "NotGiven": "._base_client",
     "SyncPage": "._base_client",
     "AsyncClient": "._client",
@@ -94,6 +95,7 @@ __all__ = [
     "APITimeoutError",
     "AsyncClient",
     "AsyncPage",
+    "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
     "Client",

@@ -17,7 +17,7 @@ import os
 import random
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -723,7 +723,12 @@ class AsyncAPIClient(BaseClient):
         response, retries_taken = await self._send(self._call(method, path, **options))
         return self._result(response, retries_taken, lambda: self._parse(response, cast_to))
 
-    async def _request_page(
+    def _request_page(
+        self, page_type: type[PageT], paging: Paging, method: str, path: str, **options: Any
+    ) -> AsyncPaginator[PageT, Any]:
+        return AsyncPaginator(lambda: self._first_page(page_type, paging, method, path, **options))
+
+    async def _first_page(
         self, page_type: type[PageT], paging: Paging, method: str, path: str, **options: Any
     ) -> AsyncPage[PageT, Any]:
         async def fetch(cursor: str) -> PageT:  # later pages: always parsed, even for a raw first page
@@ -805,11 +810,31 @@ class AsyncPage(_PageBase[PageT, ItemT]):
                 yield item
 
 
+class AsyncPaginator(Generic[PageT, ItemT]):
+    """What an async paginated method returns, as Stainless SDKs do: ``async for`` over it yields
+    every item of every page; ``await`` it for the first page (an :class:`AsyncPage`). Nothing is
+    sent before either, and each starts from the first page again."""
+
+    def __init__(self, first_page: Callable[[], Awaitable[AsyncPage[PageT, ItemT]]]) -> None:
+        self._first_page = first_page
+
+    def __await__(self) -> Generator[Any, None, AsyncPage[PageT, ItemT]]:
+        return self._first_page().__await__()
+
+    async def __aiter__(self) -> AsyncIterator[ItemT]:
+        async for item in await self._first_page():
+            yield item
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(not sent yet: await it for the first page, or async for over its items)"
+
+
 __all__ = [
     "NOT_GIVEN",
     "APIResponse",
     "AsyncAPIClient",
     "AsyncPage",
+    "AsyncPaginator",
     "NotGiven",
     "Paging",
     "SyncAPIClient",

@@ -17,7 +17,7 @@ from ._base_client import (
     DEFAULT_TIMEOUT,
     NOT_GIVEN,
     AsyncAPIClient,
-    AsyncPage,
+    AsyncPaginator,
     NotGiven,
     Paging,
     SyncAPIClient,
@@ -494,7 +494,7 @@ class AsyncClient(AsyncAPIClient):
         """The same methods, answering an ``APIResponse`` (status, headers, ``parse()``) instead."""
         return AsyncClientWithRawResponse(self)
 
-    async def list_deployments(
+    def list_deployments(
         self,
         *,
         after: str | None = None,
@@ -502,7 +502,7 @@ class AsyncClient(AsyncAPIClient):
         extra_headers: Mapping[str, str] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[models.DeploymentList, models.Deployment]:
+    ) -> AsyncPaginator[models.DeploymentList, models.Deployment]:
         """List Deployments
 
         Fetches a list of deployments for the authenticated team.
@@ -511,7 +511,7 @@ class AsyncClient(AsyncAPIClient):
             after: Cursor from a previous page's `nextPage`; absent for the first page.
             limit: Page size; the live service allows 1 to 120.
         """
-        return await self._request_page(
+        return self._request_page(
             models.DeploymentList,
             _PAGING_LIST_DEPLOYMENTS,
             "get",
@@ -781,7 +781,7 @@ class AsyncClient(AsyncAPIClient):
             idempotent=True,
         )
 
-    async def list_project_deployments(
+    def list_project_deployments(
         self,
         id: str,
         *,
@@ -790,7 +790,7 @@ class AsyncClient(AsyncAPIClient):
         extra_headers: Mapping[str, str] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPage[models.DeploymentList, models.Deployment]:
+    ) -> AsyncPaginator[models.DeploymentList, models.Deployment]:
         """List Project Deployments
 
         Fetches a list of deployments scoped to a specific project.
@@ -799,7 +799,7 @@ class AsyncClient(AsyncAPIClient):
             after: Cursor from a previous page's `nextPage`; absent for the first page.
             limit: Page size; the live service allows 1 to 120.
         """
-        return await self._request_page(
+        return self._request_page(
             models.DeploymentList,
             _PAGING_LIST_PROJECT_DEPLOYMENTS,
             "get",

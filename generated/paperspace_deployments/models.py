@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import BaseModel, ConfigDict, Field
+from typing_extensions import TypeAliasType
 
 from ._enums import OpenStrEnum
 
@@ -188,12 +189,7 @@ class Metric(OpenStrEnum):
     requests = "requests"
 
 
-class Port(RootModel[int]):
-    """
-    `Port`: the type of `DeploymentSpec.ports`.
-    """
-
-    root: Annotated[int, Field(ge=1, le=65535)]
+Port = TypeAliasType("Port", Annotated[int, Field(ge=1, le=65535)])
 
 
 class Series(BaseModel):
