@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from paperspace_deployments import AsyncClient, Client, NotFoundError, models
+from paperspace_deployments import AsyncClient, Client, NotFoundError, WaiterTimeoutError, models
 
 
 def sync_tour(client: Client, name: str) -> None:
@@ -22,6 +22,11 @@ def sync_tour(client: Client, name: str) -> None:
     )
     assert updated.id == created.id
     fetched: models.Deployment = client.get_deployment(created.id)
+    try:  # a rollout takes 30 s on the emulator's real clock: wait a second at most here
+        ready = client.wait_for_deployment_ready(created.id, timeout=1, poll_interval=0.25)
+        print(f"sync: {ready.name} is ready")
+    except WaiterTimeoutError as waited:
+        print(f"sync: still {waited.status} after a second")
     names = [d.name for d in client.list_deployments(limit=10)]
     in_project = [d.name for d in client.list_project_deployments(fetched.project_id)]
     assert name in names and name in in_project
@@ -46,6 +51,10 @@ async def async_tour(client: AsyncClient, name: str) -> None:
     created = await client.upsert_deployment(name=name, image="nginx:1.25", machine_type="A4000")
     await client.upsert_deployment(models.DeploymentSpec(name=name, image="nginx:1.26", machine_type="A4000"))
     fetched = await client.get_deployment(created.id)
+    try:
+        await client.wait_for_deployment_ready(created.id, timeout=1, poll_interval=0.25)
+    except WaiterTimeoutError as waited:
+        print(f"async: still {waited.status} after a second")
     names = [d.name async for d in client.list_deployments(limit=10)]  # no await: pages as it goes
     pages = [page async for page in (await client.list_project_deployments(fetched.project_id)).iter_pages()]
     assert name in names and pages

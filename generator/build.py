@@ -41,7 +41,18 @@ _EXTENSIONS: dict[str, dict[str, tuple[type, bool]]] = {  # extension â†’ key â†
         "nextCursorField": (str, True),
     },
     "x-client": {"apiKeyEnv": (str, False), "baseUrlEnv": (str, False), "packageVersion": (str, False)},
+    "x-waiters": {  # each waiter of the mapping
+        "operationId": (str, True),
+        "statusField": (str, True),
+        "success": (list, True),
+        "failure": (list, False),
+        "interval": (float, False),
+        "timeout": (float, False),
+        "description": (str, False),
+    },
 }
+DEFAULT_WAIT_INTERVAL = 5.0  # seconds between polls, where x-waiters gives none (boto3's waiters: 5 to 30)
+DEFAULT_WAIT_TIMEOUT = 600.0
 _EXCLUSIVE = {"exclusiveMinimum": "gt", "exclusiveMaximum": "lt"}
 _CONSTRAINT_KEYWORDS = {"minimum": "ge", "maximum": "le", "minLength": "min_length", "maxLength": "max_length"}
 
@@ -100,6 +111,7 @@ def build_api(doc: SourceDocument, *, package: str, source: str) -> BuildResult:
         package_version=_package_version(ctx, client_ext),
         uses_email=uses_email,
         webhooks=webhooks,
+        waiters=_waiters(ctx, operations),
     )
     uses = _model_uses(operations, webhooks)
     return BuildResult(api, describe_models(ctx.spec, uses), ctx.errors, ctx.warnings)
@@ -274,26 +286,116 @@ def _warn_unsupported_security(ctx: _Context) -> None:
             )
 
 
-def _extension(ctx: _Context, where: Path_, owner: dict[str, Any]) -> dict[str, Any] | None:
-    """The extension ``where[-1]`` of ``owner`` if present and well formed; a problem otherwise."""
+def _extension(ctx: _Context, where: Path_, owner: dict[str, Any], shape_of: str = "") -> dict[str, Any] | None:
+    """The extension ``where[-1]`` of ``owner`` if present and well formed; a problem otherwise.
+    ``shape_of`` names the extension whose shape it has, when it is an entry of one (a waiter)."""
     name = str(where[-1])
     value = owner.get(name)
     if value is None:
         return None
-    shape = _EXTENSIONS[name]
+    shape = _EXTENSIONS[shape_of or name]
     problems = [] if isinstance(value, dict) else ["must be a mapping"]
     if not problems:
         problems += [f"{key} is required" for key, (_, required) in shape.items() if required and key not in value]
         problems += [
-            f"{key} must be a {kind.__name__}"
+            f"{key} must be a {'number' if kind is float else kind.__name__}"
             for key, (kind, _) in shape.items()
-            if key in value and not isinstance(value[key], kind)
+            if key in value and not _is_a(value[key], kind)
         ]
         problems += [f"unknown key {key!r}" for key in value if key not in shape]
     if problems:
-        ctx.problem(where, f"{name}: " + "; ".join(problems))
+        ctx.problem(where, (f"{shape_of}: {name}: " if shape_of else f"{name}: ") + "; ".join(problems))
         return None
     return dict(value)
+
+
+def _is_a(value: Any, kind: type) -> bool:
+    if kind is float:  # a number of YAML: an int or a float, not a bool
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, kind)
+
+
+def _waiters(ctx: _Context, operations: list[ir.Operation]) -> tuple[ir.Waiter, ...]:
+    """The spec's ``x-waiters``: each a ``wait_for_<name>`` method of the clients, or a located problem."""
+    declared = ctx.spec.get("x-waiters")
+    if declared is None:
+        return ()
+    if not isinstance(declared, dict):
+        ctx.problem(("x-waiters",), "x-waiters: must be a mapping of waiter names to waiters")
+        return ()
+    by_id = {unwrap(op.operation_id): op for op in operations}
+    taken = {unwrap(op.python_name) for op in operations}
+    found = []
+    for name in sorted(declared, key=str):
+        where: Path_ = ("x-waiters", name)
+        ext = _extension(ctx, where, declared, shape_of="x-waiters")
+        if ext is None:
+            continue
+        python_name = f"wait_for_{snake_case(str(name))}"
+        op = by_id.get(ext["operationId"])
+        problems = []
+        if not _is_identifier(python_name) or python_name in taken:
+            problems.append(f"the name {name!r} makes no method name of its own ({python_name!r})")
+        if op is None:
+            problems.append(f"no operation has the operationId {ext['operationId']!r}")
+        elif op.method != "get" or any(p.required and p.location != "path" for p in op.parameters):
+            problems.append(f"{ext['operationId']!r} must be a GET whose required parameters are all in its path")
+        attrs = _status_attrs(ctx, op.returns if op is not None else NONE, ext["statusField"])
+        if op is not None and attrs is None:
+            problems.append(f"the answer of {ext['operationId']!r} has no field {ext['statusField']!r}")
+        values = {key: ext.get(key, []) for key in ("success", "failure")}
+        problems += [f"{key} must be a list of strings" for key, v in values.items() if not _strings(v)]
+        if not values["success"] or set(values["success"]) & set(values["failure"]):
+            problems.append("success must name at least one value, and none that failure names")
+        interval, timeout = ext.get("interval", DEFAULT_WAIT_INTERVAL), ext.get("timeout", DEFAULT_WAIT_TIMEOUT)
+        if not 0 < interval <= timeout:
+            problems.append("interval and timeout must be positive, the interval no longer than the timeout")
+        if problems or op is None or attrs is None:
+            ctx.problem(where, f"x-waiters: {name}: " + "; ".join(problems))
+            continue
+        taken.add(python_name)
+        found.append(
+            ir.Waiter(
+                name=SpecText(str(name)),
+                python_name=Identifier(python_name),
+                operation=op,
+                status_attrs=attrs,
+                status_field=SpecText(ext["statusField"]),
+                success=tuple(SpecText(v) for v in values["success"]),
+                failure=tuple(SpecText(v) for v in values["failure"]),
+                interval=py_literal(float(interval)),
+                timeout=py_literal(float(timeout)),
+                description=SpecText(ext.get("description", "").strip()),
+            )
+        )
+    return tuple(found)
+
+
+def _is_identifier(name: str) -> bool:
+    try:
+        Identifier(name)
+    except ValueError:
+        return False
+    return True
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _status_attrs(ctx: _Context, returns: TypeRef, field_path: str) -> tuple[Identifier, ...] | None:
+    """The attribute path of ``field_path`` (wire names, dotted) on an answer of type ``returns``;
+    None when a part is no property of the model it is read from."""
+    attrs = []
+    current = returns
+    for part in field_path.split("."):
+        schema = _model_schema(ctx, current)
+        properties = schema.get("properties")
+        if not isinstance(properties, dict) or part not in properties:
+            return None
+        attrs.append(Identifier(snake_case(part)))
+        current = type_of(properties[part])
+    return tuple(attrs)
 
 
 def _constraints(schema: Any) -> tuple[ir.Constraint, ...]:
@@ -447,7 +549,7 @@ def _pagination(
     if ext is None:
         return None
     by_wire = {unwrap(p.wire_name): p.python_name for p in params if p.location == "query"}
-    page_schema = _page_schema(ctx, returns)
+    page_schema = _model_schema(ctx, returns)
     properties = page_schema.get("properties", {})
     problems = [
         f"no query parameter {ext.get(k)!r} ({k})"
@@ -472,7 +574,7 @@ def _pagination(
     )
 
 
-def _page_schema(ctx: _Context, returns: TypeRef) -> dict[str, Any]:
+def _model_schema(ctx: _Context, returns: TypeRef) -> dict[str, Any]:
     if not isinstance(returns, ModelRef):
         return {}
     schema = ctx.spec["components"]["schemas"].get(returns.name, {})

@@ -436,6 +436,59 @@ class Webhook(_Checked):
 
 
 @dataclass(frozen=True)
+class Waiter(_Checked):
+    """A ``wait_for_<name>`` method, from the spec's ``x-waiters`` (modelled on boto3's waiters):
+    poll ``operation`` until the answer's status field holds a success value; a failure value or
+    the timeout ends the wait with an error."""
+
+    name: SpecText  # as the spec names it
+    python_name: Identifier  # wait_for_<name>
+    operation: Operation  # a GET whose only required parameters are in its path
+    status_attrs: tuple[Identifier, ...]  # the attribute path of the status on the answer
+    status_field: SpecText  # the same path as the spec writes it (wire names, dotted)
+    success: tuple[SpecText, ...]
+    failure: tuple[SpecText, ...]
+    interval: Code  # seconds between polls, a Python literal
+    timeout: Code  # seconds before giving up, a Python literal
+    description: SpecText
+
+    @property
+    def constant_name(self) -> Identifier:
+        return Identifier(f"_{self.python_name.upper()}")
+
+    @property
+    def poll_call(self) -> Code:
+        """The call of the polled operation, given the waiter's own arguments."""
+        arguments = ", ".join(p.python_name for p in self.operation.path_parameters)
+        return Code(f"{self.operation.python_name}({arguments})")
+
+    @property
+    def waiting(self) -> Code:
+        """The runtime's ``Waiting`` of this waiter, as an expression."""
+
+        def values(texts: tuple[SpecText, ...]) -> str:
+            return "frozenset({" + ", ".join(py_string(v) for v in texts) + "})" if texts else "frozenset()"
+
+        status = "(" + "".join(f"{py_string(a)}, " for a in self.status_attrs) + ")"
+        name = py_string(self.python_name)
+        return Code(f"Waiting({name}, {status}, success={values(self.success)}, failure={values(self.failure)})")
+
+    @property
+    def docstring_lines(self) -> tuple[SpecText, ...]:
+        success = " or ".join(f"`{unwrap(v)}`" for v in self.success)
+        failure = " or ".join(f"`{unwrap(v)}`" for v in self.failure)
+        text = unwrap(self.description) or f"Wait for {unwrap(self.name)}."
+        text += (
+            f"\n\nPolls `{self.operation.python_name}` until `{unwrap(self.status_field)}` is {success} and"
+            " returns that answer"
+        )
+        text += f"; `WaiterFailureError` if it becomes {failure}" if self.failure else ""
+        text += "; `WaiterTimeoutError` once `timeout` seconds have passed. A `Retry-After` of an answer"
+        text += " is waited instead of `poll_interval`; `on_poll` is called with each answer."
+        return SpecText(text).lines()
+
+
+@dataclass(frozen=True)
 class Api(_Checked):
     title: SpecText
     version: SpecText
@@ -451,6 +504,7 @@ class Api(_Checked):
     package_version: SpecText  # checked as a PEP 440 version
     uses_email: bool = False  # some model has an e-mail field (pydantic's EmailStr needs email-validator)
     webhooks: tuple[Webhook, ...] = ()
+    waiters: tuple[Waiter, ...] = ()
 
     @property
     def distribution(self) -> SpecText:

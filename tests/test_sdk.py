@@ -329,6 +329,53 @@ def test_async_for_over_a_listing_needs_no_await_and_pages_to_the_end() -> None:
     assert [r.url.params.get("after") for r in server.requests] == [None, "c1"]
 
 
+# waiters (x-waiters in spec/overlays/60-waiters.yaml)
+
+
+def _states(*states: str, **headers: str) -> list[httpx.Response]:
+    return [httpx.Response(200, json=deployment(state=state), headers=headers) for state in states]
+
+
+def test_a_waiter_polls_until_the_status_is_a_success_and_returns_that_answer(
+    flavor: Flavor, waits: list[float]
+) -> None:
+    server = Server(*_states("deploying", "scaling", "ready"))
+    seen: list[str] = []
+    waiter = flavor.client(server).wait_for_deployment_ready
+    answer = flavor.run(waiter("dep-1", poll_interval=2.5, on_poll=lambda d: seen.append(str(d.state))))
+    assert isinstance(answer, models.Deployment) and answer.state == "ready"
+    assert seen == ["deploying", "scaling", "ready"] and waits == [2.5, 2.5]
+    assert {r.url.path for r in server.requests} == {"/v1/deployments/dep-1"}
+
+
+def test_a_failure_status_raises_a_waiter_failure_holding_the_last_answer(flavor: Flavor, waits: list[float]) -> None:
+    server = Server(*_states("deploying", "error"))
+    with pytest.raises(sdk.WaiterFailureError, match="'error'") as caught:
+        flavor.run(flavor.client(server).wait_for_deployment_ready("dep-1"))
+    assert caught.value.status == "error" and caught.value.last_answer.state == "error"
+    assert isinstance(caught.value, sdk.WaiterError) and len(server.requests) == 2
+
+
+def test_a_waiter_whose_time_is_up_raises_a_waiter_timeout(flavor: Flavor, waits: list[float]) -> None:
+    server = Server(default=_states("deploying")[0])
+    with pytest.raises(sdk.WaiterTimeoutError, match="still 'deploying'") as caught:
+        flavor.run(flavor.client(server).wait_for_deployment_ready("dep-1", timeout=0))
+    assert caught.value.last_answer.state == "deploying" and len(server.requests) == 1 and waits == []
+
+
+def test_a_waiter_waits_what_retry_after_says_instead_of_its_interval(flavor: Flavor, waits: list[float]) -> None:
+    server = Server(*_states("deploying", **{"Retry-After": "7"}), *_states("ready"))
+    flavor.run(flavor.client(server).wait_for_deployment_ready("dep-1", poll_interval=1))
+    assert waits == [7.0]
+
+
+def test_a_waiter_refuses_a_negative_timeout_before_polling(flavor: Flavor) -> None:
+    server = Server()
+    with pytest.raises(ValueError, match="timeout and poll_interval"):
+        flavor.run(flavor.client(server).wait_for_deployment_ready("dep-1", timeout=-1))
+    assert server.requests == []
+
+
 def test_iter_pages_yields_pages(flavor: Flavor) -> None:
     server = Server(*_pages(["a"], ["b"]))
     page = flavor.run(flavor.client(server).list_project_deployments("p1"))

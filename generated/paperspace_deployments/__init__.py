@@ -33,6 +33,9 @@ if TYPE_CHECKING:
         PermissionDeniedError,
         RateLimitError,
         UnprocessableEntityError,
+        WaiterError,
+        WaiterFailureError,
+        WaiterTimeoutError,
     )
 
 # name → the module that defines it ("" for a submodule of that name)
@@ -63,6 +66,9 @@ _LAZY = {
             "PermissionDeniedError",
             "RateLimitError",
             "UnprocessableEntityError",
+            "WaiterError",
+            "WaiterFailureError",
+            "WaiterTimeoutError",
         ],
         ".errors",
     ),
@@ -108,6 +114,9 @@ __all__ = [
     "RateLimitError",
     "SyncPage",
     "UnprocessableEntityError",
+    "WaiterError",
+    "WaiterFailureError",
+    "WaiterTimeoutError",
     "__version__",
     "errors",
     "models",

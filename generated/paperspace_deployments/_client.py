@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import cached_property
 from typing import ClassVar, overload
@@ -23,6 +23,7 @@ from ._base_client import (
     SyncAPIClient,
     SyncPage,
     Timeout,
+    Waiting,
     async_to_raw_response_wrapper,
     to_raw_response_wrapper,
 )
@@ -41,6 +42,10 @@ _PAGING_LIST_PROJECT_DEPLOYMENTS = Paging(
     items="items",
     has_more="has_more",
     next_cursor="next_page",
+)
+
+_WAIT_FOR_DEPLOYMENT_READY = Waiting(
+    "wait_for_deployment_ready", ("state",), success=frozenset({"ready"}), failure=frozenset({"error", "stopped"})
 )
 
 
@@ -420,6 +425,26 @@ class Client(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             idempotent=True,
+        )
+
+    def wait_for_deployment_ready(
+        self,
+        id: str,
+        *,
+        timeout: float = 900.0,
+        poll_interval: float = 5.0,
+        on_poll: Callable[[models.Deployment], object] | None = None,
+    ) -> models.Deployment:
+        """Wait until the deployment's rollout has finished and it serves.
+
+        Polls `get_deployment` until `state` is `ready` and returns that answer; `WaiterFailureError` if it becomes `error` or `stopped`; `WaiterTimeoutError` once `timeout` seconds have passed. A `Retry-After` of an answer is waited instead of `poll_interval`; `on_poll` is called with each answer.
+        """
+        return self._wait_for(
+            lambda: self.get_deployment(id),
+            _WAIT_FOR_DEPLOYMENT_READY,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_poll=on_poll,
         )
 
 
@@ -815,6 +840,26 @@ class AsyncClient(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             idempotent=True,
+        )
+
+    async def wait_for_deployment_ready(
+        self,
+        id: str,
+        *,
+        timeout: float = 900.0,
+        poll_interval: float = 5.0,
+        on_poll: Callable[[models.Deployment], object] | None = None,
+    ) -> models.Deployment:
+        """Wait until the deployment's rollout has finished and it serves.
+
+        Polls `get_deployment` until `state` is `ready` and returns that answer; `WaiterFailureError` if it becomes `error` or `stopped`; `WaiterTimeoutError` once `timeout` seconds have passed. A `Retry-After` of an answer is waited instead of `poll_interval`; `on_poll` is called with each answer.
+        """
+        return await self._wait_for(
+            lambda: self.get_deployment(id),
+            _WAIT_FOR_DEPLOYMENT_READY,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_poll=on_poll,
         )
 
 

@@ -33,6 +33,8 @@ from .errors import (
     APIError,
     APIResponseValidationError,
     APITimeoutError,
+    WaiterFailureError,
+    WaiterTimeoutError,
     request_id_of,
     status_error_from_response,
 )
@@ -208,6 +210,58 @@ class Paging:
     items: str  # attribute names on the page model
     has_more: str
     next_cursor: str
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What a ``wait_for_<name>`` method polls for; generated from the spec's ``x-waiters``."""
+
+    name: str
+    status: tuple[str, ...]  # the attribute path of the status on the polled answer
+    success: frozenset[str]
+    failure: frozenset[str]
+
+    def status_of(self, answer: Any) -> str | None:
+        value = answer
+        for attribute in self.status:
+            value = getattr(value, attribute, None)
+        if isinstance(value, Enum):
+            value = value.value
+        return None if value is None else str(value)
+
+    def reached(self, answer: Any, remaining: float) -> bool:
+        """Whether ``answer`` is what is waited for; raises when it never will be, or time is up."""
+        status = self.status_of(answer)
+        if status in self.success:
+            return True
+        if status in self.failure:
+            message = (
+                f"{self.name}: the status became {status!r}, from which it will not become {_one_of(self.success)}"
+            )
+            raise WaiterFailureError(message, waiter=self.name, last_answer=answer, status=status)
+        if remaining <= 0:
+            message = f"{self.name}: the status is still {status!r}, not {_one_of(self.success)}, and time is up"
+            raise WaiterTimeoutError(message, waiter=self.name, last_answer=answer, status=status)
+        return False
+
+    @staticmethod
+    def delay(response: httpx.Response, poll_interval: float, remaining: float) -> float:
+        """Seconds before the next poll: the answer's ``Retry-After`` if it gave one, never past the
+        deadline (the last poll is made at it)."""
+        retry_after = _retry_after_seconds(response)
+        wanted = retry_after if retry_after is not None and retry_after >= 0 else poll_interval
+        return max(0.0, min(wanted, remaining))
+
+
+def _one_of(values: frozenset[str]) -> str:
+    return " or ".join(repr(v) for v in sorted(values))
+
+
+def _check_wait(timeout: float, poll_interval: float) -> float:
+    """The deadline of a wait that starts now."""
+    if not timeout >= 0 or not poll_interval >= 0:  # NaN is refused too
+        raise ValueError(f"timeout and poll_interval must be seconds, 0 or more (got {timeout!r}, {poll_interval!r})")
+    return time.monotonic() + timeout
 
 
 # built on every call: slots, not frozen (frozen sets each field the slow way); its repr leaves out
@@ -660,6 +714,29 @@ class SyncAPIClient(BaseClient):
         response, retries_taken = self._send(self._call(method, path, **options))
         return self._result(response, retries_taken, lambda: self._parse(response, cast_to))
 
+    def _wait_for(
+        self,
+        poll: Callable[[], T],
+        waiting: Waiting,
+        *,
+        timeout: float,
+        poll_interval: float,
+        on_poll: Callable[[T], object] | None,
+    ) -> T:
+        deadline = _check_wait(timeout, poll_interval)
+        while True:
+            token = _RAW_RESPONSE.set(True)  # the answer's headers too: its Retry-After
+            try:
+                raw = cast(APIResponse[T], poll())
+            finally:
+                _RAW_RESPONSE.reset(token)
+            answer = raw.parse()
+            if on_poll is not None:
+                on_poll(answer)
+            if waiting.reached(answer, deadline - time.monotonic()):
+                return answer
+            self._wait(waiting.delay(raw.http_response, poll_interval, deadline - time.monotonic()))
+
     def _request_page(
         self, page_type: type[PageT], paging: Paging, method: str, path: str, **options: Any
     ) -> SyncPage[PageT, Any]:
@@ -719,6 +796,33 @@ class AsyncAPIClient(BaseClient):
     async def _request(self, cast_to: type[T], method: str, path: str, **options: Any) -> T:
         response, retries_taken = await self._send(self._call(method, path, **options))
         return self._result(response, retries_taken, lambda: self._parse(response, cast_to))
+
+    async def _wait_for(
+        self,
+        poll: Callable[[], Awaitable[T]],
+        waiting: Waiting,
+        *,
+        timeout: float,
+        poll_interval: float,
+        on_poll: Callable[[T], object] | None,
+    ) -> T:
+        import inspect
+
+        deadline = _check_wait(timeout, poll_interval)
+        while True:
+            token = _RAW_RESPONSE.set(True)  # the answer's headers too: its Retry-After
+            try:
+                raw = cast(APIResponse[T], await poll())
+            finally:
+                _RAW_RESPONSE.reset(token)
+            answer = raw.parse()
+            if on_poll is not None:
+                called = on_poll(answer)
+                if inspect.isawaitable(called):  # an async callback is awaited
+                    await called
+            if waiting.reached(answer, deadline - time.monotonic()):
+                return answer
+            await self._wait(waiting.delay(raw.http_response, poll_interval, deadline - time.monotonic()))
 
     def _request_page(
         self, page_type: type[PageT], paging: Paging, method: str, path: str, **options: Any
@@ -837,6 +941,7 @@ __all__ = [
     "SyncAPIClient",
     "SyncPage",
     "Timeout",
+    "Waiting",
     "async_to_raw_response_wrapper",
     "to_raw_response_wrapper",
 ]

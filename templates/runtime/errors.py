@@ -26,6 +26,9 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "UnprocessableEntityError",
+    "WaiterError",
+    "WaiterFailureError",
+    "WaiterTimeoutError",
 ]
 
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "cf-ray")
@@ -128,6 +131,25 @@ class RateLimitError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     """5xx: the server failed; the client retries these by itself first."""
+
+
+class WaiterError(APIError):
+    """A ``wait_for_<name>`` call ended without its resource reaching the status it waits for;
+    ``last_answer`` is the last thing polled (``None`` if nothing was), ``status`` its status."""
+
+    def __init__(self, message: str, *, waiter: str, last_answer: Any, status: str | None) -> None:
+        super().__init__(message)
+        self.waiter = waiter
+        self.last_answer = last_answer
+        self.status = status
+
+
+class WaiterFailureError(WaiterError):
+    """The resource reached a status from which it will not reach the one waited for."""
+
+
+class WaiterTimeoutError(WaiterError):
+    """The timeout passed before the resource reached the status waited for."""
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {

@@ -60,3 +60,88 @@ def test_unsupported_body_is_a_warning_and_the_rest_is_generated(tmp_path: Path)
     expected = "a application/x-www-form-urlencoded body must be an object schema; operation 'upload' left out"
     assert expected in str(built.warnings[0])
     assert built.errors == []
+
+
+WAITER_SPEC = """\
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /jobs/{jobId}:
+    get:
+      operationId: getJob
+      parameters:
+        - {in: path, name: jobId, required: true, schema: {type: string}}
+        - {in: query, name: verbose, schema: {type: boolean}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Job'}
+    delete:
+      operationId: deleteJob
+      parameters:
+        - {in: path, name: jobId, required: true, schema: {type: string}}
+      responses:
+        '204': {description: gone}
+components:
+  schemas:
+    Job:
+      type: object
+      properties:
+        progress: {$ref: '#/components/schemas/Progress'}
+    Progress:
+      type: object
+      properties:
+        jobPhase: {type: string}
+x-waiters:
+  jobDone:
+    operationId: getJob
+    statusField: progress.jobPhase
+    success: [done]
+    failure: [failed]
+    timeout: 60
+"""
+
+
+def test_a_waiter_is_read_from_x_waiters_with_its_status_path_and_defaults(tmp_path: Path) -> None:
+    built = build_api(load_text(tmp_path, "spec.yml", WAITER_SPEC), package="t", source="spec.yml")
+    assert built.errors == []
+    (waiter,) = built.api.waiters
+    assert (waiter.python_name, waiter.poll_call, waiter.status_attrs) == (
+        "wait_for_job_done",
+        "get_job(job_id)",
+        ("progress", "job_phase"),
+    )
+    assert (waiter.interval, waiter.timeout) == ("5.0", "60.0")
+    assert waiter.waiting == (
+        "Waiting('wait_for_job_done', ('progress', 'job_phase', ), "
+        "success=frozenset({'done'}), failure=frozenset({'failed'}))"
+    )
+
+
+def test_a_waiter_naming_what_cannot_be_polled_is_a_located_error(tmp_path: Path) -> None:
+    spec = load_text(tmp_path, "spec.yml", WAITER_SPEC)
+    spec.data["x-waiters"] = {
+        "jobDone": {"operationId": "getJob", "statusField": "progress.state", "success": ["done"]},
+        "jobGone": {"operationId": "deleteJob", "statusField": "x", "success": ["gone"]},
+        "nowhere": {"operationId": "getNothing", "statusField": "x", "success": []},
+        "odd": {"operationId": "getJob", "statusField": "progress", "success": ["a"], "failure": ["a"], "interval": 0},
+        "shape": {"operationId": "getJob", "success": "done", "colour": "red"},
+    }
+    built = build_api(spec, package="t", source="spec.yml")
+    messages = [e.message for e in built.errors]
+    assert messages == [
+        "x-waiters: jobDone: the answer of 'getJob' has no field 'progress.state'",
+        "x-waiters: jobGone: 'deleteJob' must be a GET whose required parameters are all in its path; "
+        "the answer of 'deleteJob' has no field 'x'",
+        "x-waiters: nowhere: no operation has the operationId 'getNothing'; "
+        "success must name at least one value, and none that failure names",
+        "x-waiters: odd: success must name at least one value, and none that failure names; "
+        "interval and timeout must be positive, the interval no longer than the timeout",
+        "x-waiters: shape: statusField is required; success must be a list; unknown key 'colour'",
+    ], messages
+    assert {e.pointer for e in built.errors} == {
+        f"/x-waiters/{n}" for n in ("jobDone", "jobGone", "nowhere", "odd", "shape")
+    }
+    assert built.api.waiters == ()

@@ -113,7 +113,7 @@ def _public_names(cls: type) -> set[str]:
 def test_the_readme_documents_the_whole_template_context() -> None:
     documented = _documented_context()
     classes = [ir.Api, ir.Operation, ir.Parameter, ir.Body, ir.BodyField, ir.Pagination, ir.ErrorResponse]
-    classes += [ir.Constraint, ir.ClientFlavor, ir.Credential, ir.Webhook]
+    classes += [ir.Constraint, ir.ClientFlavor, ir.Credential, ir.Webhook, ir.Waiter]
     assert set(documented) == {cls.__name__ for cls in classes}
     for cls in classes:
         assert documented[cls.__name__] == _public_names(cls), cls.__name__
