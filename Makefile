@@ -19,14 +19,14 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 generate: $(STAMP) ## Regenerate generated/ from spec/ (upstream + overlays) and templates/
-	$(BIN)/python -m generator generate
+	$(BIN)/deployments-generator generate
 
-diff: $(STAMP) ## API changes from OLD= to NEW= (default: the vendored spec), overlays applied; exit 1 if any is breaking
-	@test -n "$(OLD)" || { echo "usage: make diff OLD=old-spec.yml [NEW=new-spec.yml] [FORMAT=json]"; exit 2; }
-	$(BIN)/python -m generator diff $(OLD) $(or $(NEW),spec/paperspace-deployments-api-openapi.yml) --format $(or $(FORMAT),text)
+diff: $(STAMP) ## API changes from OLD= (a spec file or a git revision, e.g. OLD=HEAD~1) to NEW= (default: the vendored spec), overlays applied (an action the old spec lacks is skipped, and said); exit 1 if any is breaking
+	@test -n "$(OLD)" || { echo "usage: make diff OLD=<old-spec.yml or git revision> [NEW=new-spec.yml] [FORMAT=json]"; exit 2; }
+	$(BIN)/deployments-generator diff $(OLD) $(or $(NEW),spec/paperspace-deployments-api-openapi.yml) --format $(or $(FORMAT),text)
 
 check-generated: $(STAMP) ## Fail if generated/ is not exactly what `make generate` would write
-	$(BIN)/python -m generator check
+	$(BIN)/deployments-generator check
 
 lint: $(STAMP) ## ruff check and format check
 	$(BIN)/ruff check .
@@ -37,7 +37,7 @@ typecheck: $(STAMP) ## mypy --strict on the generator, the generated package, th
 	$(BIN)/mypy
 
 test: $(STAMP) ## The project's tests: generated-output check, lint, mypy, pytest
-	$(BIN)/python -m generator check
+	$(BIN)/deployments-generator check
 	$(MAKE) --no-print-directory lint typecheck
 	$(BIN)/python -m pytest
 
@@ -65,7 +65,8 @@ contract: export CONTRACT_BASELINE := $(or $(BASELINE),$(CONTRACT_BASELINE))
 contract: export CONTRACT_RECORD_DEVIATIONS := $(or $(RECORD),$(CONTRACT_RECORD_DEVIATIONS))
 contract: export CONTRACT_ALLOW_WRITES := $(or $(ALLOW_WRITES),$(CONTRACT_ALLOW_WRITES))
 contract: export CONTRACT_MAX_CREATED := $(or $(MAX_CREATED),$(CONTRACT_MAX_CREATED))
-contract: $(STAMP) ## The conformance suite (default: the embedded emulator; BASE_URL= API_TOKEN= OTHER_TEAM_TOKEN= PROFILE=quick|full SEED= ALLOW_WRITES=1 MAX_CREATED= BASELINE= RECORD=1)
+contract: export CONTRACT_WORKERS := $(or $(WORKERS),$(CONTRACT_WORKERS))
+contract: $(STAMP) ## The conformance suite (default: the embedded emulator; BASE_URL= API_TOKEN= OTHER_TEAM_TOKEN= PROFILE=quick|full SEED= WORKERS= ALLOW_WRITES=1 MAX_CREATED= BASELINE= RECORD=1; or deployments-contract.toml)
 	$(BIN)/deployments-contract
 
 RUNS ?= 30
@@ -74,7 +75,7 @@ contract-repeat: $(STAMP) ## The conformance suite against the embedded emulator
 	$(BIN)/python bench/contract_repeat.py --runs $(RUNS)
 
 emulator: $(STAMP) ## Run the emulator on 127.0.0.1:8000 (pass options as ARGS="--clock manual --db :memory:")
-	$(BIN)/python -m emulator $(ARGS)
+	$(BIN)/deployments-emulator $(ARGS)
 
 st-emulator: $(STAMP) ## Schemathesis `st run`, every check and two teams, against the emulator (ST_SECONDS=120)
 	$(BIN)/python tests/st_emulator.py --max-time $(or $(ST_SECONDS),120)

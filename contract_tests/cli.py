@@ -5,46 +5,119 @@ current directory (JUnit XML included), and exits with one of the codes of ``ver
 server conforms, 1 it broke the contract, 2 the options make no sense, 3 the run was refused,
 70 an error inside the tooling (the server is not blamed), 130 interrupted. CI should call it
 rather than ``make contract``, which turns every failure into make's own exit status 2.
+
+Its options are the table of :mod:`contract_tests.options` (flags over ``CONTRACT_*`` variables
+over the config file); other arguments, and all that follow ``--``, go to pytest as they are (``-k isolation -x``).
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
 from pathlib import Path
 
 import pytest
 
 from contract_tests import verdict
+from contract_tests.options import OPTIONS, ConfigError, as_environment, default_of, read_config
+
+PROG = "deployments-contract"
+
+
+def _parser(config: dict[str, object]) -> argparse.ArgumentParser:
+    codes = "; ".join(f"{code} {meaning}" for code, meaning in verdict.EXIT_CODES.items())
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        allow_abbrev=False,  # --co is pytest's --collect-only, not --config
+        description="Check a Deployments API server against the contract: Schemathesis fuzzing of every "
+        "operation and the API's own rules, then a conformance report in ./reports/. Without --base-url "
+        "the embedded emulator is tested.",
+        epilog=f"Each option also reads CONTRACT_<NAME> (CONTRACT_API_TOKEN...) and a config file "
+        f"(deployments-contract.toml, or [tool.deployments-contract] in pyproject.toml). Exit codes: {codes}. "
+        "Other arguments (or all after --) go to pytest: -k NAME, -x, -p PLUGIN.",
+    )
+    for option in OPTIONS:
+        shown = default_of(option, config)
+        note = "" if option.secret or shown in (None, False, option.default) else f" [now: {shown}]"
+        if option.kind is bool:
+            parser.add_argument(option.flag, action="store_true", default=None, help=option.help + note)
+        else:
+            kind = option.kind
+            parser.add_argument(
+                option.flag,
+                type=kind,
+                default=None,
+                choices=list(option.choices) or None,
+                metavar=option.key.split("-")[-1].upper(),
+                help=option.help + note,
+            )
+    parser.add_argument("--config", metavar="FILE", help="read options from FILE (TOML; a pyproject.toml's table)")
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    ours, passed = (
+        (arguments[: arguments.index("--")], arguments[arguments.index("--") + 1 :])
+        if "--" in arguments
+        else (arguments, [])
+    )
+    if "-h" in ours or "--help" in ours:
+        _parser(_config_or_empty()).print_help()
+        return 0
     try:
-        status = _run(arguments)
+        status = _run(ours, passed)
     except KeyboardInterrupt:
         status = verdict.INTERRUPTED
     except Exception as exc:  # the suite itself broke: one line, and the server is not blamed
-        print(f"deployments-contract: the suite failed ({type(exc).__name__}: {exc})", file=sys.stderr)
+        print(f"{PROG}: the suite failed ({type(exc).__name__}: {exc})", file=sys.stderr)
         status = verdict.TOOLING_ERROR
-    if "--help" not in arguments and "-h" not in arguments:
-        print(f"deployments-contract: exit {status}: {verdict.EXIT_CODES.get(status, 'unknown')}")
+    print(f"{PROG}: exit {status}: {verdict.EXIT_CODES.get(status, 'unknown')}")
     return status
 
 
-def _run(arguments: list[str]) -> int:
+def _config_or_empty() -> dict[str, object]:
+    try:
+        return read_config()
+    except ConfigError:
+        return {}
+
+
+def _run(ours: list[str], passed: list[str]) -> int:
     from contract_tests import report
 
     report.clear(report.REPORTS)  # whatever happens next, no report of a previous run is left
+    try:
+        config_file = _parser({}).parse_known_args(ours)[0].config
+        if config_file:
+            os.environ["CONTRACT_CONFIG"] = config_file
+        args, unknown = _parser(read_config()).parse_known_args(ours)
+    except ConfigError as exc:
+        return _refused(f"{exc}")
+    except SystemExit as exc:  # argparse said what was wrong
+        return _refused("the options were refused (the message is above)") if exc.code else verdict.CONFORMS
+    for option in OPTIONS:  # the suite reads them from the environment: a token never sits in an argv
+        value = as_environment(option, getattr(args, option.key.replace("-", "_")))
+        if value is not None:
+            os.environ[option.env] = value
     suite = Path(__file__).resolve().parent
     junit = f"--junitxml={report.REPORTS / 'junit.xml'}"
-    status = int(pytest.main([str(suite), "-p", "no:cacheprovider", junit, *arguments]))
+    status = int(pytest.main([str(suite), "-p", "no:cacheprovider", junit, *unknown, *passed]))
     if status in {pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.NO_TESTS_COLLECTED}:
         why = (
             "the options were refused (pytest's message is above)"
             if status == pytest.ExitCode.USAGE_ERROR
             else "no test was selected (check -k or the test names)"
         )
-        report.refuse(verdict.USAGE, why)
-        report.write_files(report.REPORTS, verdict.USAGE)
-        return verdict.USAGE
+        return _refused(why)
     return verdict.documented(status, refused=report.refusal_code())
+
+
+def _refused(why: str) -> int:
+    from contract_tests import report
+
+    print(f"{PROG}: {why}", file=sys.stderr)
+    report.refuse(verdict.USAGE, why)
+    report.write_files(report.REPORTS, verdict.USAGE)
+    return verdict.USAGE

@@ -1,9 +1,7 @@
 """Options, the target, and the preflight that refuses to "pass" on a wall of 401s.
 
-Every option has a ``CONTRACT_*`` environment variable: CONTRACT_BASE_URL, CONTRACT_API_TOKEN,
-CONTRACT_OTHER_TEAM_TOKEN, CONTRACT_ALLOW_WRITES=1, CONTRACT_PROFILE, CONTRACT_SEED,
-CONTRACT_MAX_CREATED, CONTRACT_BASELINE, CONTRACT_RECORD_DEVIATIONS=1, CONTRACT_REQUEST_TIMEOUT.
-Exit codes: see ``verdict``.
+The options (flags, ``CONTRACT_*`` environment variables, a config file) are listed once, in
+``contract_tests.options``. Exit codes: see ``verdict``.
 """
 
 from __future__ import annotations
@@ -21,16 +19,13 @@ import pytest
 
 from contract_tests import journal, verdict
 from contract_tests import report as conformance
+from contract_tests.options import OPTIONS, ConfigError, default_of, read_config
 from contract_tests.target import (
     DEFAULT_MAX_CREATED,
-    DEFAULT_REQUEST_TIMEOUT,
-    DEFAULT_SEED,
     EMULATOR_TOKENS,
     MIN_CREATED,
-    PROFILES,
     Target,
     embedded_emulator,
-    env,
     is_loopback,
     manual_clock,
     preflight,
@@ -45,50 +40,21 @@ EMULATOR_TOKEN, EMULATOR_OTHER_TOKEN = EMULATOR_TOKENS
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
+    """The options of :mod:`contract_tests.options`, each defaulting to its environment variable,
+    then the config file, then its own default."""
+    try:
+        config = read_config()
+    except ConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None
     group = parser.getgroup("contract", "Deployments API conformance")
-    group.addoption(
-        "--base-url", default=env("BASE_URL"), help="the API's base URL, e.g. https://api.paperspace.com/v1"
-    )
-    group.addoption("--api-token", default=env("API_TOKEN"), help="bearer token of the team under test")
-    group.addoption(
-        "--other-team-token", default=env("OTHER_TEAM_TOKEN"), help="a second team's token (isolation checks)"
-    )
-    group.addoption(
-        "--allow-writes",
-        action="store_true",
-        default=bool(env("ALLOW_WRITES")),
-        help="create and delete deployments on a non-loopback target",
-    )
-    group.addoption("--profile", choices=sorted(PROFILES), default=env("PROFILE") or "quick")
-    group.addoption(
-        "--seed",
-        type=int,
-        default=env("SEED") or DEFAULT_SEED,  # argparse converts a default given as text: a bad value is a usage error
-        help=f"seed of every generated input (default {DEFAULT_SEED}: runs repeat; another explores)",
-    )
-    group.addoption(
-        "--max-created",
-        type=int,
-        default=env("MAX_CREATED"),
-        help=f"deployments a run may create (default: {DEFAULT_MAX_CREATED} off loopback, no cap on loopback)",
-    )
-    group.addoption(
-        "--baseline",
-        default=env("BASELINE"),
-        help="accepted deviations: a Schemathesis baseline file (JSON); its failures do not fail the run",
-    )
-    group.addoption(
-        "--record-deviations",
-        action="store_true",
-        default=bool(env("RECORD_DEVIATIONS")),
-        help="add this run's Schemathesis failures to --baseline",
-    )
-    group.addoption(
-        "--request-timeout",
-        type=float,
-        default=env("REQUEST_TIMEOUT") or DEFAULT_REQUEST_TIMEOUT,
-        help=f"seconds to wait for each answer (default {DEFAULT_REQUEST_TIMEOUT:g})",
-    )
+    for option in OPTIONS:
+        default = default_of(option, config)
+        if option.kind is bool:
+            group.addoption(option.flag, action="store_true", default=bool(default), help=option.help)
+        else:
+            # argparse converts a default given as text: a bad value is a usage error
+            choices = list(option.choices) or None
+            group.addoption(option.flag, type=option.kind, default=default, choices=choices, help=option.help)
 
 
 def refuse(code: int, reason: str) -> NoReturn:
@@ -118,6 +84,8 @@ def target_from_options(config: pytest.Config, stack: ExitStack) -> Target:
         max_created = DEFAULT_MAX_CREATED
     if max_created is not None and max_created < MIN_CREATED:
         refuse(verdict.USAGE, f"--max-created must be at least {MIN_CREATED}")
+    if option("--workers") is not None and not 1 <= option("--workers") <= 64:
+        refuse(verdict.USAGE, "--workers must be 1 to 64")
     if option("--request-timeout") <= 0:
         refuse(verdict.USAGE, "--request-timeout must be a positive number of seconds")
     baseline = option("--baseline")
@@ -143,6 +111,7 @@ def target_from_options(config: pytest.Config, stack: ExitStack) -> Target:
         baseline=baseline or None,
         record_deviations=option("--record-deviations"),
         request_timeout=option("--request-timeout"),
+        worker_count=option("--workers"),
         clock_url=manual_clock(str(base_url)),
     )
 

@@ -20,7 +20,8 @@ import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -197,7 +198,10 @@ def command(target: Target, spec: str, workdir: Path, report_dir: Path) -> list[
     return argv
 
 
-def run(target: Target, spec: str, workdir: Path, report_dir: Path) -> Findings:
+def run(
+    target: Target, spec: str, workdir: Path, report_dir: Path, progress: Callable[[str], None] | None = None
+) -> Findings:
+    """Schemathesis's findings on ``target``; ``progress`` is told how far it has got as it runs."""
     report_dir = report_dir.resolve()  # st runs in workdir
     report_dir.mkdir(parents=True, exist_ok=True)
     for old in report_dir.glob("*"):  # one run's reports at a time
@@ -207,11 +211,85 @@ def run(target: Target, spec: str, workdir: Path, report_dir: Path) -> Findings:
     # travel in the auth file, so the child's environment goes without them
     env = {k: v for k, v in os.environ.items() if not (k.startswith("CONTRACT_") and k.endswith("TOKEN"))}
     env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    watcher = Progress(report_dir)
     try:
-        result = subprocess.run(argv, cwd=workdir, capture_output=True, text=True, env=env, timeout=7200, check=False)
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as said:  # a file, not a pipe: nobody reads it meanwhile
+            process = subprocess.Popen(argv, cwd=workdir, stdout=said, stderr=subprocess.STDOUT, text=True, env=env)
+            try:
+                returncode = _wait(process, progress, watcher)
+            finally:
+                if process.poll() is None:  # interrupted, or out of time
+                    process.kill()
+                    process.wait()
+            said.seek(0)
+            output = said.read()
     finally:
         (workdir / AUTH_FILE).unlink(missing_ok=True)
-    return read_findings(report_dir, result.returncode, result.stdout + result.stderr, target.seed, target.baseline)
+    return read_findings(report_dir, returncode, output, target.seed, target.baseline)
+
+
+PROGRESS_EVERY = 5.0  # seconds between two progress lines of a running Schemathesis
+ENGINE_TIMEOUT = 7200.0
+
+
+def _wait(process: subprocess.Popen[str], progress: Callable[[str], None] | None, watcher: Progress) -> int:
+    """``process``'s exit code, saying how far it has got every :data:`PROGRESS_EVERY` seconds."""
+    waited = 0.0
+    while True:
+        try:
+            return process.wait(timeout=PROGRESS_EVERY)
+        except subprocess.TimeoutExpired:
+            waited += PROGRESS_EVERY
+            if waited >= ENGINE_TIMEOUT:
+                raise
+            line = watcher.line()
+            if progress is not None and line:
+                progress(line)
+
+
+class Progress:
+    """How far a running Schemathesis has got, read from its NDJSON events as they are written:
+    the phase, the test cases so far and how many of them failed a check."""
+
+    def __init__(self, report_dir: Path) -> None:
+        self.report_dir = report_dir
+        self.phase = ""
+        self.cases = 0
+        self.failed = 0
+        self._offset = 0
+
+    def line(self) -> str:
+        events = sorted(self.report_dir.glob("ndjson-*.ndjson"))
+        if not events:
+            return ""
+        with events[-1].open("rb") as stream:
+            stream.seek(self._offset)
+            chunk = stream.read()
+        complete = chunk[: chunk.rfind(b"\n") + 1]  # a line still being written waits for the next look
+        self._offset += len(complete)
+        for raw in complete.splitlines():
+            self._count(raw)
+        if not self.phase:
+            return ""
+        return f"Schemathesis: {self.phase} phase, {self.cases} test cases, {self.failed} failing so far"
+
+    def _count(self, raw: bytes) -> None:
+        try:
+            event = json.loads(raw)
+        except ValueError:
+            return
+        if not isinstance(event, dict) or not event:
+            return
+        name, payload = next(iter(event.items()))
+        if not isinstance(payload, dict):
+            return
+        if name in {"PhaseStarted", "ScenarioFinished"}:
+            phase = payload.get("phase")
+            self.phase = str(phase.get("name", "") if isinstance(phase, dict) else phase or self.phase)
+        if name == "ScenarioFinished":
+            checks = (payload.get("recorder") or {}).get("checks") or {}
+            self.cases += len(checks)
+            self.failed += sum(any(c.get("status") == "failure" for c in found) for found in checks.values())
 
 
 def read_findings(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 import threading
 from collections.abc import Iterator
@@ -51,6 +50,7 @@ class Target:
     record_deviations: bool = False
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT  # seconds per request, Schemathesis's and the suite's
     clock_url: str | None = None  # an emulator's control API for its manual clock (loopback only)
+    worker_count: int | None = None  # Schemathesis's workers; None: the profile's
 
     def __post_init__(self) -> None:
         # kept as Secret, so a local that holds one (target.token) never shows it
@@ -78,7 +78,7 @@ class Target:
 
     @property
     def workers(self) -> int:
-        return WORKERS[self.profile]
+        return self.worker_count or WORKERS[self.profile]
 
     @property
     def fuzzing_names(self) -> int | None:
@@ -245,7 +245,3 @@ def manual_clock(base_url: str) -> str | None:
     except (httpx.HTTPError, ValueError, AttributeError):
         return None
     return url if kind == "manual" else None
-
-
-def env(name: str) -> str | None:
-    return os.environ.get(f"CONTRACT_{name}") or None

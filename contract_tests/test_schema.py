@@ -58,9 +58,17 @@ def not_checked(label: str, check: str, target: Target) -> str | None:
 
 
 @pytest.fixture(scope="session")
-def findings(target: Target, tmp_path_factory: pytest.TempPathFactory) -> Iterator[engine.Findings]:
+def findings(
+    target: Target, tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
+) -> Iterator[engine.Findings]:
     workdir = tmp_path_factory.mktemp("schemathesis")
-    found = engine.run(target, SPEC, workdir, report.REPORTS / "schemathesis")
+    terminal = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+
+    def progress(line: str) -> None:  # on the terminal as it runs, whatever pytest captures
+        if terminal is not None:
+            terminal.write_line(f"  {line}")
+
+    found = engine.run(target, SPEC, workdir, report.REPORTS / "schemathesis", progress)
     report.describe_run(found.cases, report.REPORTS / "schemathesis")
     yield found
 

@@ -22,7 +22,7 @@ from .clock import ClockOutOfRange
 from .connections import DEFAULT_HEADER_TIMEOUT, ConnectionLimits, default_max_connections, guarded_protocol
 
 DEFAULT_PORT = 8000
-PROG = "python -m emulator"
+PROG = "deployments-emulator"  # also `python -m emulator`
 # what a bearer token may hold (RFC 6750's b64token); a token outside it could not be sent
 _BEARER_TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
 _TEAM = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_.]{0,62}")

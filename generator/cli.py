@@ -1,4 +1,4 @@
-"""``python -m generator``: generate, check, diff."""
+"""``deployments-generator`` (also ``python -m generator``): generate the SDK and stubs from the spec, check, diff."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from .background import Worker
 from .diff import diff_specs, render_json, render_text, suggested_bump
 from .encoders import comment
-from .errors import SpecErrors
+from .errors import SpecError, SpecErrors
 from .limits import add_limit_options, limits_from
 from .lock import LOCK_NAME, changed_inputs, edited_outputs, read_lock
 from .pipeline import (
@@ -29,6 +29,7 @@ from .pipeline import (
     run,
 )
 from .render import TEMPLATES, TemplateError
+from .revision import spec_at_revision
 from .write import (
     FormatError,
     compare_trees,
@@ -43,12 +44,14 @@ EXIT_SPEC_ERRORS = 2
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    parser = argparse.ArgumentParser(prog="deployments-generator", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     diff = commands.add_parser(
         "diff", help="every change to the API surface from OLD to NEW, breaking or not (exit 1 if any is breaking)"
     )
-    diff.add_argument("old", type=Path, help="the older upstream spec")
+    diff.add_argument(
+        "old", type=Path, help="the older upstream spec: a file, or a git revision (NEW's files at that revision)"
+    )
     diff.add_argument("new", type=Path, help="the newer upstream spec")
     diff.add_argument(
         "--overlay",
@@ -236,15 +239,20 @@ def _stale_because(inputs: Inputs) -> list[str] | None:
 
 def _diff(args: argparse.Namespace) -> int:
     overlays = () if args.no_overlays else tuple(args.overlay or default_overlays())
-    try:
-        limits = limits_from(args)
-        specs = [
-            load_effective(Inputs(spec=path, overlays=overlays, limits=limits))[1].data for path in (args.old, args.new)
-        ]
-    except SpecErrors as exc:
-        for error in exc.errors:
-            print(error, file=sys.stderr)
-        return EXIT_SPEC_ERRORS
+    with contextlib.ExitStack() as stack:
+        try:
+            limits = limits_from(args)
+            old = args.old if args.old.exists() else stack.enter_context(spec_at_revision(str(args.old), args.new))
+            specs = []
+            for path in (old, args.new):
+                skipped: list[SpecError] = []
+                specs.append(load_effective(Inputs(spec=path, overlays=overlays, limits=limits), skipped)[1].data)
+                for action in skipped:  # an overlay written for the newer spec may not fit the older
+                    print(f"{action} (while reading the {'old' if path is old else 'new'} spec)", file=sys.stderr)
+        except SpecErrors as exc:
+            for error in exc.errors:
+                print(error, file=sys.stderr)
+            return EXIT_SPEC_ERRORS
     changes = diff_specs(*specs)
     print(render_json(changes) if args.format == "json" else render_text(changes))
     return EXIT_STALE if any(c.breaking for c in changes) else 0

@@ -15,6 +15,7 @@ the sign that an overlay silently stopped documenting what it was written for.
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from typing import Any
 
 import jsonpath_rfc9535 as jsonpath
@@ -25,12 +26,19 @@ from .loader import Origin, Path_, SourceDocument, walk
 
 
 def apply_overlays(
-    spec: SourceDocument, overlays: list[SourceDocument], limits: Limits | None = None
+    spec: SourceDocument,
+    overlays: list[SourceDocument],
+    limits: Limits | None = None,
+    skipped: list[SpecError] | None = None,
 ) -> SourceDocument:
     """The effective spec: ``spec`` with every overlay applied; ``spec`` itself is not changed.
 
     The effective spec is held to ``limits.max_nodes`` too: one action whose target selects every
     node (``$..*``) multiplies its update by the size of the spec.
+
+    An action whose target selects nothing is an error, unless ``skipped`` is given: it is then
+    left out and said there (``generator diff`` compares an older spec the overlays were not
+    written for).
     """
     if not overlays:  # the same document: its line map stays unbuilt until something needs a line
         return SourceDocument(spec.display_name, copy.deepcopy(spec.data), spec.origin)
@@ -39,7 +47,7 @@ def apply_overlays(
     budget = _Budget((limits or Limits()).max_nodes - sum(1 for _ in walk(data)))
     errors: list[SpecError] = []
     for overlay in overlays:
-        errors.extend(_apply_one(data, origin, overlay, budget))
+        errors.extend(_apply_one(data, origin, overlay, budget, skipped))
     if errors:
         raise SpecErrors(errors)
     return SourceDocument(spec.display_name, data, origin)
@@ -52,14 +60,24 @@ class _Budget:
         self.left = left
 
 
-def _apply_one(data: Any, origin: Origin, overlay: SourceDocument, budget: _Budget) -> list[SpecError]:
+def _apply_one(
+    data: Any, origin: Origin, overlay: SourceDocument, budget: _Budget, skipped: list[SpecError] | None
+) -> list[SpecError]:
     problems = _check_overlay_shape(overlay)
     if problems:
         return problems
     errors: list[SpecError] = []
     for index, action in enumerate(overlay.data["actions"]):
-        errors.extend(_apply_action(data, origin, overlay, ("actions", index), action, budget))
+        found = _apply_action(data, origin, overlay, ("actions", index), action, budget)
+        if skipped is not None and [e.message for e in found] == [_selects_nothing(action)]:
+            skipped.append(replace(found[0], message=f"skipped: {found[0].message}"))
+            continue
+        errors.extend(found)
     return errors
+
+
+def _selects_nothing(action: dict[str, Any]) -> str:
+    return f"target {action['target']!r} selects nothing in the spec"
 
 
 def _error(overlay: SourceDocument, path: Path_, message: str) -> SpecError:
@@ -92,7 +110,7 @@ def _apply_action(
     except jsonpath.JSONPathError as exc:
         return [_error(overlay, (*path, "target"), f"invalid JSONPath: {exc}")]
     if not nodes:
-        return [_error(overlay, (*path, "target"), f"target {action['target']!r} selects nothing in the spec")]
+        return [_error(overlay, (*path, "target"), _selects_nothing(action))]
     errors = []
     size = 0 if action.get("remove") else sum(1 for _ in walk(action["update"]))
     if size * len(nodes) > budget.left:

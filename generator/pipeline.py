@@ -86,11 +86,12 @@ def display_path(path: Path) -> str:
     return Path(relative).as_posix() if not relative.startswith("..") else path.name
 
 
-def load_effective(inputs: Inputs) -> tuple[SourceDocument, SourceDocument]:
-    """The upstream spec and the effective spec; raises :class:`SpecErrors` on unreadable input."""
+def load_effective(inputs: Inputs, skipped: list[SpecError] | None = None) -> tuple[SourceDocument, SourceDocument]:
+    """The upstream spec and the effective spec; raises :class:`SpecErrors` on unreadable input.
+    With ``skipped``, an overlay action that selects nothing is said there instead of stopping."""
     spec = load_bundled(inputs.spec, display_path, inputs.limits, inputs.spec_root).document
     overlays = [load_document(p, display_path(p), inputs.limits) for p in inputs.overlays]
-    return spec, apply_overlays(spec, overlays, inputs.limits)
+    return spec, apply_overlays(spec, overlays, inputs.limits, skipped)
 
 
 def run(inputs: Inputs, models_worker: Worker | None = None) -> Outcome:

@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import paperspace_deployments as sdk
 from paperspace_deployments import models
-from sync_asgi import SyncASGITransport
 
 from emulator.app import DEV_TOKENS, Settings, build_app
+from emulator.asgi_transport import SyncASGITransport
 
 TEAM_A, TEAM_B = list(DEV_TOKENS)
 BASE = "http://emulator"

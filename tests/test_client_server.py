@@ -19,7 +19,8 @@ from deployments_backend import EPOCH, MemoryBackend
 from paperspace_deployments import models
 from paperspace_deployments._server_base import TooManyRequests
 from paperspace_deployments.server import create_app
-from sync_asgi import SyncASGITransport
+
+from emulator.asgi_transport import SyncASGITransport
 
 BASE_URL = "http://testserver/v1"
 TOKENS = {"good-token": "team-a"}

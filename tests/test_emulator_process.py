@@ -219,10 +219,9 @@ def test_two_processes_on_one_database_serialise_their_upserts(tmp_path: Path) -
 
 
 def test_off_loopback_the_control_api_needs_an_admin_token_printed_once() -> None:
-    from sync_asgi import SyncASGITransport
-
     from emulator.__main__ import _parser, plan
     from emulator.app import build_app
+    from emulator.asgi_transport import SyncASGITransport
 
     chosen = plan(_parser().parse_args(["--host", "0.0.0.0", "--db", ":memory:"]))  # nothing is bound
     token = chosen.settings.admin_token

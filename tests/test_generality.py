@@ -17,7 +17,8 @@ from typing import Any
 import httpx
 import pytest
 from conftest import SPECS, generate_package, imported, user_program_type_checks
-from sync_asgi import SyncASGITransport
+
+from emulator.asgi_transport import SyncASGITransport
 
 USER_PROGRAM = """
 from generality import AsyncClient, Client, models

@@ -16,7 +16,8 @@ from typing import Any
 import httpx
 import pytest
 from conftest import SPECS, generate_package, imported, run_generator, user_program_type_checks
-from sync_asgi import SyncASGITransport
+
+from emulator.asgi_transport import SyncASGITransport
 
 TREE = SPECS / "multifile"
 

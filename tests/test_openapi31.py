@@ -16,7 +16,8 @@ import httpx
 import pydantic
 import pytest
 from conftest import SPECS, generate_package, imported, user_program_type_checks
-from sync_asgi import SyncASGITransport
+
+from emulator.asgi_transport import SyncASGITransport
 
 SPEC = SPECS / "openapi31.yaml"
 

@@ -14,7 +14,8 @@ from typing import Any
 
 import httpx
 import pytest
-from sync_asgi import SyncASGITransport
+
+from emulator.asgi_transport import SyncASGITransport
 
 USER_PROGRAM = """
 from zoo import AsyncClient, Client, models

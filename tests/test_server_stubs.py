@@ -10,7 +10,8 @@ import httpx
 import pytest
 from deployments_backend import MemoryBackend
 from paperspace_deployments.server import UnimplementedBackend, create_app
-from sync_asgi import SyncASGITransport
+
+from emulator.asgi_transport import SyncASGITransport
 
 AUTH = {"Authorization": "Bearer any-token"}
 GENERATED_SPEC = Path(__file__).resolve().parent.parent / "generated" / "openapi.json"

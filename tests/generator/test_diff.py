@@ -542,3 +542,35 @@ def test_openapi_3_1_type_arrays_are_nullability_not_a_new_type() -> None:
     widened = base()
     widened["components"]["schemas"]["Item"]["properties"]["size"]["type"] = ["integer", "string"]
     assert any("type changed from integer to integer or string" in c.what for c in diff_specs(old, widened))
+
+
+def _git(directory: Path, *command: str) -> None:
+    import subprocess
+
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+    subprocess.run(["git", "-C", str(directory), *command], check=True, capture_output=True, env=env)
+
+
+def test_the_old_spec_may_be_a_git_revision_and_an_overlay_action_it_lacks_is_skipped(tmp_path: Path) -> None:
+    specs = tmp_path / "spec"
+    specs.mkdir()
+    _git(tmp_path, "init", "-q")
+    spec = _write(specs, "api.yml", base())
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-q", "-m", "old")
+    newer = base()
+    newer["paths"]["/tags"] = {"get": {"operationId": "listTags", "responses": {"200": {"description": "ok"}}}}
+    _write(specs, "api.yml", newer)
+    overlay = tmp_path / "tags.yaml"
+    overlay.write_text(
+        "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n"
+        "- target: $.paths['/tags'].get\n  update: {summary: List tags}\n",
+        encoding="utf-8",
+    )
+    result = run_generator("diff", "HEAD", spec, "--overlay", overlay)
+    assert result.returncode == 0, result.stderr
+    assert "GET /tags: operation added" in result.stdout, result.stdout
+    assert "tags.yaml:4: /actions/0/target: skipped: target \"$.paths['/tags'].get\" selects nothing" in result.stderr
+    assert "(while reading the old spec)" in result.stderr
+    unknown = run_generator("diff", "no-such-revision", spec, "--no-overlays")
+    assert unknown.returncode == 2 and "neither a file nor a git revision" in unknown.stderr, unknown.stderr

@@ -35,6 +35,8 @@ class SyncASGITransport(httpx.BaseTransport):
         return response.status_code, response.headers, content, {}
 
     def close(self) -> None:
+        if self._loop.is_closed():  # closed already
+            return
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join()
         self._loop.close()
