@@ -242,7 +242,10 @@ def _wait(process: subprocess.Popen[str], progress: Callable[[str], None] | None
             waited += PROGRESS_EVERY
             if waited >= ENGINE_TIMEOUT:
                 raise
-            line = watcher.line()
+            try:
+                line = watcher.line()
+            except Exception:  # a progress line is a courtesy: an event it cannot read never stops the run
+                line = ""
             if progress is not None and line:
                 progress(line)
 

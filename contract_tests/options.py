@@ -102,7 +102,8 @@ def read_config() -> dict[str, Any]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not TOML: {exc}") from None
     where = f"{path} [tool.{CONFIG_TABLE}]" if in_pyproject else str(path)
-    table = data.get("tool", {}).get(CONFIG_TABLE, {}) if in_pyproject else data
+    tool = data.get("tool", {}) if in_pyproject else {}
+    table = (tool.get(CONFIG_TABLE, {}) if isinstance(tool, dict) else None) if in_pyproject else data
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: must be a table")
     by_key = {option.key: option for option in OPTIONS}
@@ -115,7 +116,8 @@ def read_config() -> dict[str, Any]:
             raise ConfigError(f"{where}: {key} may not be in a file; pass --{key} or set {option.env}")
         if not _fits(option, value):
             raise ConfigError(f"{where}: {key} must be {_kind_name(option)}, not {value!r}")
-        values[key] = value
+        # a file named in the config is where the config says, wherever the suite is started
+        values[key] = str(path.parent / value) if key == "baseline" else value
     return values
 
 

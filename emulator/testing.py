@@ -157,7 +157,21 @@ def in_process(*, seed: int = 0) -> Iterator[InProcessEmulator]:
 @contextlib.contextmanager
 def serve(*, seed: int = 0, db: str = ":memory:") -> Iterator[RunningEmulator]:
     """``python -m emulator`` on a free port of 127.0.0.1 with a manual clock, stopped on exit."""
-    command = [sys.executable, "-m", "emulator", "--port", "0", "--db", db, "--clock", "manual", "--seed", str(seed)]
+    # -P: not the current directory first on sys.path, where a package of the user's may be called emulator
+    command = [
+        sys.executable,
+        "-P",
+        "-m",
+        "emulator",
+        "--port",
+        "0",
+        "--db",
+        db,
+        "--clock",
+        "manual",
+        "--seed",
+        str(seed),
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         url = _announced_url(process)
@@ -181,17 +195,23 @@ def _drain(stream: Any) -> None:
 
 
 def _announced_url(process: subprocess.Popen[str]) -> str:
-    """The API URL the emulator prints once its socket is bound; what it said if it stopped instead."""
+    """The API URL the emulator prints once its socket is bound (after any warning it printed
+    first); what it said if it stopped instead."""
     assert process.stdout is not None
     import selectors
+    import time
 
+    said: list[str] = []
+    deadline = time.monotonic() + STARTUP_SECONDS
     with selectors.DefaultSelector() as selector:
         selector.register(process.stdout, selectors.EVENT_READ)
-        if not selector.select(timeout=STARTUP_SECONDS):
-            raise RuntimeError(f"the emulator printed nothing in {STARTUP_SECONDS:g} s")
-    banner = process.stdout.readline()
-    found = re.search(r"on (http://127\.0\.0\.1:\d+/v1)", banner)
-    if found is None:
-        rest = banner + (process.stdout.read() if process.poll() is not None else "")
-        raise RuntimeError(f"the emulator did not start: {rest.strip()[:500]}")
-    return found.group(1)
+        while selector.select(timeout=max(0.0, deadline - time.monotonic())):
+            line = process.stdout.readline()
+            if not line:  # it stopped
+                break
+            found = re.search(r"emulator on (http://127\.0\.0\.1:\d+/v1)", line)
+            if found is not None:
+                return found.group(1)
+            said.append(line)
+    what = "".join(said).strip()[-500:] or f"nothing in {STARTUP_SECONDS:g} s"
+    raise RuntimeError(f"the emulator did not start: {what}")

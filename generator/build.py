@@ -53,6 +53,7 @@ _EXTENSIONS: dict[str, dict[str, tuple[type, bool]]] = {  # extension â†’ key â†
 }
 DEFAULT_WAIT_INTERVAL = 5.0  # seconds between polls, where x-waiters gives none (boto3's waiters: 5 to 30)
 DEFAULT_WAIT_TIMEOUT = 600.0
+MAX_WAIT_TIMEOUT = 7 * 86400.0  # a week: longer is a mistake (and a huge number no float holds)
 _EXCLUSIVE = {"exclusiveMinimum": "gt", "exclusiveMaximum": "lt"}
 _CONSTRAINT_KEYWORDS = {"minimum": "ge", "maximum": "le", "minLength": "min_length", "maxLength": "max_length"}
 
@@ -328,8 +329,10 @@ def _waiters(ctx: _Context, operations: list[ir.Operation]) -> tuple[ir.Waiter, 
     found = []
     for name in sorted(declared, key=str):
         where: Path_ = ("x-waiters", name)
-        ext = _extension(ctx, where, declared, shape_of="x-waiters")
+        ext = _extension(ctx, where, declared, shape_of="x-waiters") if declared[name] is not None else None
         if ext is None:
+            if declared[name] is None:
+                ctx.problem(where, f"x-waiters: {name}: must be a mapping")
             continue
         python_name = f"wait_for_{snake_case(str(name))}"
         op = by_id.get(ext["operationId"])
@@ -340,16 +343,21 @@ def _waiters(ctx: _Context, operations: list[ir.Operation]) -> tuple[ir.Waiter, 
             problems.append(f"no operation has the operationId {ext['operationId']!r}")
         elif op.method != "get" or any(p.required and p.location != "path" for p in op.parameters):
             problems.append(f"{ext['operationId']!r} must be a GET whose required parameters are all in its path")
-        attrs = _status_attrs(ctx, op.returns if op is not None else NONE, ext["statusField"])
-        if op is not None and attrs is None:
+        status = _status_attrs(ctx, op.returns if op is not None else NONE, ext["statusField"])
+        if op is not None and status is None:
             problems.append(f"the answer of {ext['operationId']!r} has no field {ext['statusField']!r}")
         values = {key: ext.get(key, []) for key in ("success", "failure")}
         problems += [f"{key} must be a list of strings" for key, v in values.items() if not _strings(v)]
+        problems += _unknown_statuses(status[1], values) if status is not None else []
+        attrs = status[0] if status is not None else None
         if not values["success"] or set(values["success"]) & set(values["failure"]):
             problems.append("success must name at least one value, and none that failure names")
         interval, timeout = ext.get("interval", DEFAULT_WAIT_INTERVAL), ext.get("timeout", DEFAULT_WAIT_TIMEOUT)
-        if not 0 < interval <= timeout:
-            problems.append("interval and timeout must be positive, the interval no longer than the timeout")
+        if not 0 < interval <= timeout <= MAX_WAIT_TIMEOUT:
+            problems.append(
+                "interval and timeout must be positive, the interval no longer than the timeout,"
+                f" the timeout at most {MAX_WAIT_TIMEOUT:g} s"
+            )
         if problems or op is None or attrs is None:
             ctx.problem(where, f"x-waiters: {name}: " + "; ".join(problems))
             continue
@@ -383,19 +391,32 @@ def _strings(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
-def _status_attrs(ctx: _Context, returns: TypeRef, field_path: str) -> tuple[Identifier, ...] | None:
-    """The attribute path of ``field_path`` (wire names, dotted) on an answer of type ``returns``;
-    None when a part is no property of the model it is read from."""
+def _status_attrs(ctx: _Context, returns: TypeRef, field_path: str) -> tuple[tuple[Identifier, ...], Any] | None:
+    """The attribute path of ``field_path`` (wire names, dotted) on an answer of type ``returns``,
+    and the field's schema; None when a part is no property of the model it is read from."""
     attrs = []
-    current = returns
+    current, field_schema = returns, None
     for part in field_path.split("."):
-        schema = _model_schema(ctx, current)
-        properties = schema.get("properties")
+        properties = _model_schema(ctx, current).get("properties")
         if not isinstance(properties, dict) or part not in properties:
             return None
         attrs.append(Identifier(snake_case(part)))
+        field_schema = ctx.deref(properties[part])
         current = type_of(properties[part])
-    return tuple(attrs)
+    return tuple(attrs), field_schema
+
+
+def _unknown_statuses(field_schema: Any, values: dict[str, list[Any]]) -> list[str]:
+    """The waiter's values its status field can never hold (its ``enum`` lists the others)."""
+    allowed = field_schema.get("enum") if isinstance(field_schema, dict) else None
+    if not isinstance(allowed, list):
+        return []
+    return [
+        f"{key} names {v!r}, a value the status field's enum does not list"
+        for key, vs in values.items()
+        for v in vs
+        if v not in allowed
+    ]
 
 
 def _constraints(schema: Any) -> tuple[ir.Constraint, ...]:

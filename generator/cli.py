@@ -244,11 +244,15 @@ def _diff(args: argparse.Namespace) -> int:
             limits = limits_from(args)
             old = args.old if args.old.exists() else stack.enter_context(spec_at_revision(str(args.old), args.new))
             specs = []
-            for path in (old, args.new):
-                skipped: list[SpecError] = []
-                specs.append(load_effective(Inputs(spec=path, overlays=overlays, limits=limits), skipped)[1].data)
-                for action in skipped:  # an overlay written for the newer spec may not fit the older
-                    print(f"{action} (while reading the {'old' if path is old else 'new'} spec)", file=sys.stderr)
+            # an overlay written for the newer spec may not fit the older: what it lacks is skipped
+            skipped: list[SpecError] = []
+            try:
+                specs.append(load_effective(Inputs(spec=old, overlays=overlays, limits=limits), skipped)[1].data)
+            except SpecErrors as exc:
+                raise SpecErrors([replace(e, message=f"{e.message} (in the old spec)") for e in exc.errors]) from None
+            for action in skipped:
+                print(f"{action} (while reading the old spec)", file=sys.stderr)
+            specs.append(load_effective(Inputs(spec=args.new, overlays=overlays, limits=limits))[1].data)
         except SpecErrors as exc:
             for error in exc.errors:
                 print(error, file=sys.stderr)

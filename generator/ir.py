@@ -519,7 +519,9 @@ class Api(_Checked):
     @property
     def dependencies(self) -> tuple[str, ...]:
         """What the package imports, as requirements: whatever its models use is declared."""
-        return ("httpx>=0.27,<1", "pydantic[email]>=2.7,<3" if self.uses_email else "pydantic>=2.7,<3")
+        pydantic = "pydantic[email]>=2.7,<3" if self.uses_email else "pydantic>=2.7,<3"
+        # typing-extensions: the models' TypeAliasType (generator/models.py invented_roots_as_aliases)
+        return ("httpx>=0.27,<1", pydantic, "typing-extensions>=4.6")
 
     @property
     def server_dependencies(self) -> tuple[str, ...]:

@@ -44,6 +44,7 @@ from .validate import openapi_minor, resolve_pointer, schema_nodes
 # called ``type`` would shadow ``type`` in its own method
 RESERVED_PARAMETER_NAMES = frozenset(
     {"self", "body", "extra_headers", "timeout", "max_retries", "models", "request", "context", "backend", "result"}
+    | {"poll_interval", "on_poll"}  # a waiter's own (generator/build.py _waiters)
     | {"type", "list", "dict", "str", "bytes", "int", "float", "bool", "object"}
 )
 # the clients' own methods and attributes; an operation named so gets a trailing underscore

@@ -12,7 +12,12 @@ from . import encoders
 from .encoders import RawSpecTextError, SpecText, py_literal
 from .ir import CLIENT_FLAVORS, Api
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# an installed toolkit carries the templates inside this package (pyproject.toml's force-include);
+# a clone has them beside it
+_PACKAGED_TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATES = (
+    _PACKAGED_TEMPLATES if _PACKAGED_TEMPLATES.is_dir() else Path(__file__).resolve().parent.parent / "templates"
+)
 EFFECTIVE_SPEC_NAME = "openapi.json"  # the effective spec, at the output's root (what `diff` compares)
 # hand-owned runtime modules, copied into every package as they are
 RUNTIME_MODULES = ("_base_client.py", "_enums.py", "_server_base.py", "errors.py")

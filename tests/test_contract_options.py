@@ -51,6 +51,7 @@ def test_an_environment_variable_wins_over_the_config_file(in_tmp: Path, monkeyp
         ('workers = "four"\n', "workers must be an integer, not 'four'"),
         ('profile = "heavy"\n', "profile must be one of full, quick"),
         ("profile = \n", "not TOML: Invalid value (at line 1, column 11)"),
+        ("[profile]\n", "profile must be one of full, quick"),
     ],
 )
 def test_a_config_file_that_cannot_be_used_is_refused_naming_what(in_tmp: Path, text: str, said: str) -> None:
@@ -97,3 +98,15 @@ def test_the_commands_help_lists_its_options_not_pytests() -> None:
     )
     assert result.returncode == 0 and "--workers" in result.stdout and "--config" in result.stdout
     assert "--junitxml" not in result.stdout and len(result.stdout.splitlines()) < 80
+
+
+def test_a_pyproject_whose_tool_is_no_table_and_a_relative_baseline_are_read_sensibly(
+    in_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (in_tmp / "pyproject.toml").write_text("tool = 3\n")
+    with pytest.raises(ConfigError, match=r"pyproject.toml \[tool.deployments-contract\]: must be a table"):
+        read_config()
+    (in_tmp / "conf").mkdir()
+    (in_tmp / "conf" / "suite.toml").write_text('baseline = "accepted.json"\n')
+    monkeypatch.setenv("CONTRACT_CONFIG", str(in_tmp / "conf" / "suite.toml"))
+    assert read_config() == {"baseline": str(in_tmp / "conf" / "accepted.json")}

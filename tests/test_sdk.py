@@ -369,6 +369,25 @@ def test_a_waiter_waits_what_retry_after_says_instead_of_its_interval(flavor: Fl
     assert waits == [7.0]
 
 
+def test_a_waiter_waits_out_a_429_or_503_and_ends_on_any_other_error(flavor: Flavor, waits: list[float]) -> None:
+    server = Server(error(429, **{"Retry-After": "3"}), error(503), *_states("ready"))
+    client = flavor.client(server, max_retries=0)
+    assert flavor.run(client.wait_for_deployment_ready("dep-1", poll_interval=1)).state == "ready"
+    assert waits == [3.0, 1.0] and len(server.requests) == 3
+    server.answers = [error(404)]
+    with pytest.raises(sdk.NotFoundError):
+        flavor.run(client.wait_for_deployment_ready("gone", poll_interval=1))
+    assert waits == [3.0, 1.0]  # a 404 ends the wait at once
+
+
+def test_a_waiter_still_refused_when_time_is_up_raises_a_waiter_timeout(flavor: Flavor, waits: list[float]) -> None:
+    server = Server(default=error(503))
+    client = flavor.client(server, max_retries=0)
+    with pytest.raises(sdk.WaiterTimeoutError, match=r"still asks to wait \(503\)") as caught:
+        flavor.run(client.wait_for_deployment_ready("dep-1", timeout=0))
+    assert (caught.value.last_answer, caught.value.status, len(server.requests)) == (None, None, 1)
+
+
 def test_a_waiter_refuses_a_negative_timeout_before_polling(flavor: Flavor) -> None:
     server = Server()
     with pytest.raises(ValueError, match="timeout and poll_interval"):

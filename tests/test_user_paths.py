@@ -1,7 +1,8 @@
 """Each user's path, tried as they would: in a new virtualenv holding the toolkit and the generated
 package as installed packages (not this clone's ``.venv``, not its sources on ``sys.path``).
 
-- every command answers ``--help`` with its own options;
+- every command answers ``--help`` with its own options, and the installed generator generates a
+  spec of the user's (its templates travel inside the wheel);
 - a test file of the user's, using the ``deployments_emulator`` fixture of the toolkit's pytest
   plugin, passes: the waiter returns once the emulator's clock moves the deployment to ready,
   ``async for`` over a listing pages to the end, faults and reset work, and the in-process mode
@@ -19,7 +20,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, SPECS
 
 USER_TESTS = """
 import asyncio
@@ -144,3 +145,20 @@ def test_a_users_program_passes_mypy_strict(user_venv: Path, tmp_path: Path) -> 
     (tmp_path / "deploy.py").write_text(textwrap.dedent(USER_PROGRAM), encoding="utf-8")
     result = _run(user_venv, str(user_venv / "python"), "-m", "mypy", "--strict", "deploy.py", cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_the_installed_generator_generates_a_spec_of_the_users(user_venv: Path, tmp_path: Path) -> None:
+    spec, out = SPECS / "generality.yml", tmp_path / "out"
+    generator = str(user_venv / "deployments-generator")
+    result = _run(
+        user_venv, generator, "generate", "--spec", str(spec), "--out", str(out), "--package", "shop", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    imported = _run(user_venv, str(user_venv / "python"), "-c", "import shop, shop.models, shop.server", cwd=out)
+    assert imported.returncode == 0, imported.stderr[-3000:]
+    assert (
+        _run(
+            user_venv, generator, "check", "--spec", str(spec), "--out", str(out), "--package", "shop", cwd=tmp_path
+        ).returncode
+        == 0
+    )

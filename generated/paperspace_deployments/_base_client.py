@@ -35,6 +35,7 @@ from .errors import (
     APIConnectionError,
     APIError,
     APIResponseValidationError,
+    APIStatusError,
     APITimeoutError,
     WaiterFailureError,
     WaiterTimeoutError,
@@ -247,6 +248,16 @@ class Waiting:
             raise WaiterTimeoutError(message, waiter=self.name, last_answer=answer, status=status)
         return False
 
+    def refused(self, error: APIStatusError, last_answer: Any, remaining: float) -> None:
+        """A poll answered 429 or 503 (the client's own retries used up): the wait goes on, unless
+        time is up; any other error ends it as it is."""
+        if error.status_code not in _POLL_AGAIN:
+            raise error
+        if remaining <= 0:
+            status = None if last_answer is None else self.status_of(last_answer)
+            message = f"{self.name}: the server still asks to wait ({error.status_code}), and time is up"
+            raise WaiterTimeoutError(message, waiter=self.name, last_answer=last_answer, status=status) from error
+
     @staticmethod
     def delay(response: httpx.Response, poll_interval: float, remaining: float) -> float:
         """Seconds before the next poll: the answer's ``Retry-After`` if it gave one, never past the
@@ -254,6 +265,9 @@ class Waiting:
         retry_after = _retry_after_seconds(response)
         wanted = retry_after if retry_after is not None and retry_after >= 0 else poll_interval
         return max(0.0, min(wanted, remaining))
+
+
+_POLL_AGAIN = frozenset({429, 503})  # answers that say "later", which a waiter waits out
 
 
 def _one_of(values: frozenset[str]) -> str:
@@ -727,13 +741,18 @@ class SyncAPIClient(BaseClient):
         on_poll: Callable[[T], object] | None,
     ) -> T:
         deadline = _check_wait(timeout, poll_interval)
+        last: T | None = None
         while True:
             token = _RAW_RESPONSE.set(True)  # the answer's headers too: its Retry-After
             try:
                 raw = cast(APIResponse[T], poll())
+            except APIStatusError as refused:
+                waiting.refused(refused, last, deadline - time.monotonic())
+                self._wait(waiting.delay(refused.response, poll_interval, deadline - time.monotonic()))
+                continue
             finally:
                 _RAW_RESPONSE.reset(token)
-            answer = raw.parse()
+            last = answer = raw.parse()
             if on_poll is not None:
                 on_poll(answer)
             if waiting.reached(answer, deadline - time.monotonic()):
@@ -812,13 +831,18 @@ class AsyncAPIClient(BaseClient):
         import inspect
 
         deadline = _check_wait(timeout, poll_interval)
+        last: T | None = None
         while True:
             token = _RAW_RESPONSE.set(True)  # the answer's headers too: its Retry-After
             try:
                 raw = cast(APIResponse[T], await poll())
+            except APIStatusError as refused:
+                waiting.refused(refused, last, deadline - time.monotonic())
+                await self._wait(waiting.delay(refused.response, poll_interval, deadline - time.monotonic()))
+                continue
             finally:
                 _RAW_RESPONSE.reset(token)
-            answer = raw.parse()
+            last = answer = raw.parse()
             if on_poll is not None:
                 called = on_poll(answer)
                 if inspect.isawaitable(called):  # an async callback is awaited

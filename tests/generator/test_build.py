@@ -138,10 +138,37 @@ def test_a_waiter_naming_what_cannot_be_polled_is_a_located_error(tmp_path: Path
         "x-waiters: nowhere: no operation has the operationId 'getNothing'; "
         "success must name at least one value, and none that failure names",
         "x-waiters: odd: success must name at least one value, and none that failure names; "
-        "interval and timeout must be positive, the interval no longer than the timeout",
+        "interval and timeout must be positive, the interval no longer than the timeout, the timeout at most 604800 s",
         "x-waiters: shape: statusField is required; success must be a list; unknown key 'colour'",
     ], messages
     assert {e.pointer for e in built.errors} == {
         f"/x-waiters/{n}" for n in ("jobDone", "jobGone", "nowhere", "odd", "shape")
     }
     assert built.api.waiters == ()
+
+
+def test_a_waiter_with_values_its_status_never_takes_or_no_shape_is_a_located_error(tmp_path: Path) -> None:
+    spec = load_text(tmp_path, "spec.yml", WAITER_SPEC)
+    spec.data["components"]["schemas"]["Progress"]["properties"]["jobPhase"]["enum"] = ["running", "done", "failed"]
+    spec.data["x-waiters"] = {
+        "typo": {
+            "operationId": "getJob",
+            "statusField": "progress.jobPhase",
+            "success": ["dnoe"],
+            "failure": ["failed"],
+        },
+        "empty": None,
+        "forever": {
+            "operationId": "getJob",
+            "statusField": "progress.jobPhase",
+            "success": ["done"],
+            "timeout": 10**400,
+        },
+    }
+    built = build_api(spec, package="t", source="spec.yml")
+    assert sorted(e.message for e in built.errors) == [
+        "x-waiters: empty: must be a mapping",
+        "x-waiters: forever: interval and timeout must be positive, the interval no longer than the timeout, "
+        "the timeout at most 604800 s",
+        "x-waiters: typo: success names 'dnoe', a value the status field's enum does not list",
+    ]

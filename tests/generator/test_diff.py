@@ -574,3 +574,14 @@ def test_the_old_spec_may_be_a_git_revision_and_an_overlay_action_it_lacks_is_sk
     assert "(while reading the old spec)" in result.stderr
     unknown = run_generator("diff", "no-such-revision", spec, "--no-overlays")
     assert unknown.returncode == 2 and "neither a file nor a git revision" in unknown.stderr, unknown.stderr
+
+
+def test_a_revision_that_git_would_read_as_an_option_is_refused_before_git_runs(tmp_path: Path) -> None:
+    from generator.errors import SpecErrors
+    from generator.revision import spec_at_revision
+
+    _git(tmp_path, "init", "-q")
+    spec = _write(tmp_path, "api.yml", base())
+    with pytest.raises(SpecErrors, match="starts with '-'"), spec_at_revision(f"--output={tmp_path}/made", spec):
+        pass
+    assert not list(tmp_path.glob("made*"))
