@@ -16,7 +16,14 @@ from ._version import API_VERSION, __version__
 
 if TYPE_CHECKING:
     from . import errors, models
-    from ._base_client import NOT_GIVEN, APIResponse, AsyncPage, AsyncPaginator, NotGiven, SyncPage
+    from ._base_client import (
+        NOT_GIVEN,
+        APIResponse,
+        AsyncPage,
+        AsyncPaginator,
+        NotGiven,
+        SyncPage,
+    )
     from ._client import AsyncClient, Client
     from .errors import (
         APIConnectionError,
