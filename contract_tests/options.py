@@ -69,6 +69,11 @@ OPTIONS = (
     Option("--baseline", "accepted deviations: a Schemathesis baseline file (JSON); its failures do not fail the run"),
     Option("--record-deviations", "add this run's Schemathesis failures to --baseline", kind=bool, default=False),
     Option(
+        "--max-response-time",
+        "seconds an answer may take at most; a slower one fails the run (default: no limit)",
+        kind=float,
+    ),
+    Option(
         "--request-timeout",
         f"seconds to wait for each answer (default {DEFAULT_REQUEST_TIMEOUT:g})",
         kind=float,

@@ -41,6 +41,59 @@ class Outcome:
 
 
 _OUTCOMES: dict[str, Outcome] = {}
+_LEDGER: list[Any] = []  # the run's contract ledger (probe.Ledger): coverage, violations, exchanges
+
+
+def attach_ledger(ledger: Any) -> None:
+    """The ledger whose coverage and violations the reports show."""
+    _LEDGER[:] = [ledger]
+
+
+def coverage_rows() -> list[dict[str, Any]]:
+    return _LEDGER[0].coverage() if _LEDGER else []
+
+
+def coverage_markdown() -> list[str]:
+    rows = coverage_rows()
+    if not rows:
+        return ["## Contract coverage", "", "Not measured: the contract rules did not run.", ""]
+    lines = [
+        "## Contract coverage",
+        "",
+        "Items of the effective spec (upstream plus overlays): provoked by a request, judged, passed.",
+        "",
+        "| items | count | provoked | judged | passed | not reached |",
+        "| --- | --: | --: | --: | --: | --: |",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['kind']} | {row['items']} | {row['provoked']} | {row['judged']} | {row['passed']} |"
+            f" {len(row['not reached'])} |"
+        )
+    missing = [(row["kind"], m) for row in rows for m in row["not reached"]]
+    if missing:
+        lines += ["", "Not reached, and why:", ""]
+        lines += [f"- {kind} `{m['item']}`: {m['reason']}" for kind, m in missing]
+    return [*lines, ""]
+
+
+def _violations() -> list[dict[str, Any]]:
+    if not _LEDGER:
+        return []
+    ledger = _LEDGER[0]
+    by_number = {ex.number: ex for ex in ledger.exchanges}
+    return [
+        {
+            "rule": v.rule,
+            "operation": v.operation,
+            "expected": v.expected,
+            "got": v.got,
+            "requests": [by_number[n].record() for n in v.exchanges if n in by_number],
+        }
+        for v in ledger.violations
+    ]
+
+
 _TARGET: list[str] = []
 _REFUSAL: list[tuple[int, str]] = []  # (exit code, why) of a run that ended before testing
 
@@ -151,6 +204,7 @@ def markdown(exit_code: int) -> str:
                 row.append(f"[{symbol}](#{_anchor(nodeid)})" if outcome.outcome == "failed" else symbol)
             lines.append(f"| `{check}` | " + " | ".join(row) + f" | {CHECKS.get(check, '')} |")
         lines.append("")
+    lines += coverage_markdown()
     lines += [
         "## The API's rules and the run itself",
         "",
@@ -212,6 +266,8 @@ def html_page(schemathesis_report: str | None, exit_code: int) -> str:
                 out.append(f"<td style='background:{colors[outcome.outcome]}' title='{title}'>{symbol}</td>")
             out.append("</tr>")
         out.append("</table>")
+    out.append("<h2>Contract coverage</h2>")
+    out.append(_markdownish_to_html(coverage_markdown()[2:]))
     out.append("<h2>The API's rules and the run itself</h2><table>")
     for nodeid, outcome in sorted(_others()):
         out.append(
@@ -228,6 +284,32 @@ def html_page(schemathesis_report: str | None, exit_code: int) -> str:
             out.append(f"<h3 id='{_anchor(nodeid)}'><code>{esc(nodeid.split('::', 1)[-1])}</code></h3>")
             out.append(f"<pre>{esc(outcome.text)}</pre>")
     return "\n".join(out) + "\n"
+
+
+def _markdownish_to_html(lines: list[str]) -> str:
+    """The coverage section's table and list as HTML."""
+    esc = html.escape
+    out, in_list = [], False
+    for line in lines:
+        if line.startswith("| ---"):
+            continue
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            tag = "th" if cells[0] == "items" else "td"
+            out.append("<tr>" + "".join(f"<{tag}>{esc(c)}</{tag}>" for c in cells) + "</tr>")
+        elif line.startswith("- "):
+            if not in_list:
+                out.append("<ul>")
+                in_list = True
+            out.append(f"<li>{esc(line[2:])}</li>")
+        elif line:
+            out.append(f"<p>{esc(line)}</p>")
+    text = "\n".join(out)
+    text = text.replace("<tr>", "<table><tr>", 1) if "<tr>" in text else text
+    if "<tr>" in text:
+        last = text.rfind("</tr>") + len("</tr>")
+        text = text[:last] + "</table>" + text[last:]
+    return text + ("</ul>" if in_list else "")
 
 
 def terminal_lines() -> list[str]:
@@ -315,6 +397,8 @@ def write_files(directory: Path, exit_code: int) -> None:
         "verdict": EXIT_CODES.get(exit_code, ""),
         "schemathesis_cases": _CASES[-1] if _CASES else None,
         "outcomes": outcomes,
+        "coverage": coverage_rows(),
+        "violations": _violations(),
     }
     _write(directory / "conformance.json", json.dumps(summary, indent=1, sort_keys=True) + "\n")
     schemathesis_html = sorted((directory / "schemathesis").glob("html-*/index.html"))
@@ -331,5 +415,15 @@ def print_summary(terminalreporter: Any, directory: Path) -> None:
     else:
         for line in terminal_lines():
             terminalreporter.write_line(line)
+        for row in coverage_rows():
+            terminalreporter.write_line(
+                f"contract coverage, {row['kind']}: {row['provoked']} of {row['items']} provoked,"
+                f" {row['judged']} judged, {row['passed']} passed"
+                + (
+                    f"; not reached: {len(row['not reached'])} (reports/conformance.md says why)"
+                    if row["not reached"]
+                    else ""
+                )
+            )
         terminalreporter.write_line(f"{_counts()}")
     terminalreporter.write_line(f"report: {directory / 'conformance.md'}, .html and .json; JUnit XML with --junitxml")

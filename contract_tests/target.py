@@ -94,6 +94,16 @@ class Target:
         # httpx.Headers, not a dict: its repr masks the token in any traceback that shows locals
         return httpx.Headers({"Authorization": f"Bearer {token or self.token}"})
 
+    def control(self, name: str, body: dict[str, Any] | None) -> bool:
+        """POST ``body`` to the emulator's control API ``name`` (None: DELETE it); False when the
+        target has no control API or it refused."""
+        url = control_url(self, name)
+        if url is None:
+            return False
+        if body is None:
+            return httpx.delete(url, timeout=self.request_timeout).is_success
+        return httpx.post(url, json=body, timeout=self.request_timeout).is_success
+
     def advance_clock(self, seconds: float) -> bool:
         """Move the emulator's manual clock on; False when the target has no clock to move."""
         if self.clock_url is None:
@@ -230,6 +240,20 @@ def _body_start(response: httpx.Response, target: Target) -> str:
     if not shown:
         return "Its body was empty."
     return f"Its body began: {shown}" + ("..." if len(text) > BODY_SHOWN else "")
+
+
+def control_url(target: Target, name: str) -> str | None:
+    """The URL of a loopback emulator's control API ``name`` (``faults``, ``clock``), if the target
+    has one; never asked of a target off loopback."""
+    if not is_loopback(target.base_url):
+        return None
+    parts = urlparse(target.base_url)
+    url = f"{parts.scheme}://{parts.netloc}/_emulator/{name}"
+    try:
+        answer = httpx.get(url, timeout=5)
+        return url if answer.status_code == 200 and isinstance(answer.json(), dict) else None
+    except (httpx.HTTPError, ValueError):
+        return None
 
 
 def manual_clock(base_url: str) -> str | None:

@@ -187,11 +187,21 @@ class FaultInjection:
             if rule is not None:
                 await delay(rule)
                 if rule.status is not None:
-                    headers = {"Retry-After": str(rule.retry_after)} if rule.retry_after is not None else {}
+                    headers = _documented_headers(rule)
                     response = error_response(rule.status, "Injected by the emulator's fault rules.", headers=headers)
                     await response(scope, receive, send)
                     return
         await self.app(scope, receive, send)
+
+
+def _documented_headers(rule: FaultRule) -> dict[str, str]:
+    """An injected answer carries the headers the contract documents for its status: a 429 its
+    Retry-After (the rule's, else 1 s), a 401 its WWW-Authenticate challenge."""
+    if rule.status == 429 or rule.retry_after is not None:
+        return {"Retry-After": str(1 if rule.retry_after is None else rule.retry_after)}
+    if rule.status == 401:
+        return {"WWW-Authenticate": "Bearer"}
+    return {}
 
 
 def build_app(settings: Settings | None = None) -> FastAPI:
