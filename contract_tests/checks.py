@@ -237,7 +237,9 @@ def after_call(context: Any, case: Any, response: Any) -> None:
         if str(answer.get("name", "")).startswith(prefix):
             with _LOCK:
                 _CREATED.add(answer["id"])
+            _log_created(answer["id"], str(answer.get("name", "")))
         else:  # a server that took a name the hooks left alone (invalid): remove it at once
+            _log_created(answer["id"], str(answer.get("name", "")))
             _delete_stray(response, answer["id"])
     for record in _records(answer):
         id, name = record.get("id"), record.get("name")
@@ -246,6 +248,15 @@ def after_call(context: Any, case: Any, response: Any) -> None:
                 _SEEN.add(id)
                 if isinstance(name, str) and name.startswith(prefix):
                     _OURS.add(id)
+
+
+def _log_created(id: str, name: str) -> None:
+    """Tell the suite's process of a deployment Schemathesis's requests made: its cleanup deletes
+    every one by id, whatever the server's listings say (CONTRACT_CREATED_LOG names the file)."""
+    log = os.environ.get("CONTRACT_CREATED_LOG")
+    if log:
+        with _LOCK, open(log, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"id": id, "name": name}) + "\n")
 
 
 def _records(body: Any) -> list[dict[str, Any]]:

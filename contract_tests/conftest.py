@@ -6,8 +6,11 @@ The options (flags, ``CONTRACT_*`` environment variables, a config file) are lis
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import secrets
+import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack
 from importlib import resources
@@ -127,6 +130,9 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         # read by the hooks, here and in Schemathesis's process
         os.environ["CONTRACT_RUN_PREFIX"] = found.run_prefix
         os.environ["CONTRACT_NAME_POOL"] = str(found.fuzzing_names or "")
+        # Schemathesis's process names there every deployment its requests made (checks._log_created)
+        created_log = stack.enter_context(tempfile.TemporaryDirectory(prefix="contract-created-"))
+        os.environ["CONTRACT_CREATED_LOG"] = str(Path(created_log) / "created.ndjson")
         # strict off loopback, or where asked for (CONTRACT_CONFINE=strict): see checks.confine
         strict = not is_loopback(found.base_url) or os.environ.get("CONTRACT_CONFINE") == "strict"
         os.environ["CONTRACT_CONFINE"] = "strict" if strict else ""
@@ -135,9 +141,23 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         finally:  # after failures and Ctrl-C too
             journal.close_all()
             if found.allow_writes:
-                left = sweep(found)
+                left = sweep(found, {**journal.CREATED, **_logged(os.environ["CONTRACT_CREATED_LOG"])})
                 if left:  # an error of the session's last test: the run cannot exit 0
-                    raise verdict.ServerFault(f"the sweep could not delete this run's deployments: {left}")
+                    raise verdict.ServerFault(
+                        f"the run could not delete {len(left)} of its deployments (they may be billed):\n"
+                        + "\n".join(f"  {line}" for line in left)
+                    )
+
+
+def _logged(path: str) -> dict[str, str]:
+    """id -> name of each deployment Schemathesis's requests made, from its hooks' log."""
+    found: dict[str, str] = {}
+    with contextlib.suppress(OSError):
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            with contextlib.suppress(ValueError, LookupError, AttributeError, TypeError):
+                record = json.loads(line)
+                found[str(record["id"])] = str(record.get("name", ""))
+    return found
 
 
 class Judged:

@@ -22,7 +22,7 @@ _LAST: deque[httpx.Request] = deque(maxlen=KEPT)
 _OPEN: list[httpx.Client] = []  # the generated client leaves a borrowed httpx client open
 
 
-CREATED: set[str] = set()  # ids of deployments the suite's own tests created
+CREATED: dict[str, str] = {}  # id -> name of every deployment an answer to the suite's own tests made
 
 
 def _record(request: httpx.Request) -> None:
@@ -34,7 +34,7 @@ def _count(response: httpx.Response) -> None:
         response.read()
         body = response.json() if is_json_media_type(response.headers.get("content-type", "")) else None
         if isinstance(body, dict) and isinstance(body.get("id"), str):
-            CREATED.add(body["id"])
+            CREATED.setdefault(body["id"], str(body.get("name", "")))
 
 
 def budget_spent(target: Target) -> bool:

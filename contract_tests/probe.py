@@ -302,7 +302,6 @@ class Prober:
         self.max_response_time = max_response_time
         self.http = httpx.Client(timeout=target.request_timeout, follow_redirects=False)
         self.scenario: list[int] = []
-        self.created: dict[str, str] = {}  # id -> name of every deployment this run's own writes made
 
     def close(self) -> None:
         self.http.close()

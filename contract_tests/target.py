@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import httpx
 
@@ -159,31 +159,64 @@ def serve(app: Any) -> Iterator[str]:
         sock.close()
 
 
-def sweep(target: Target) -> list[str]:
-    """Delete every deployment of this run (its name starts with the run prefix), through the
-    generated client (retries on 429/5xx, every page); return the ids still there afterwards."""
+def sweep(target: Target, tracked: dict[str, str]) -> list[str]:
+    """Delete every deployment of this run and say which are still there.
+
+    First each id the run's own writes got back (``tracked``: id -> name), by id, as either team
+    (Schemathesis may retry a refused request as the other team), each confirmed gone by a read
+    that answers 404: nothing here trusts a listing. Then, for anything the tracking missed, every
+    deployment a listing shows under the run's prefix. Returns one line per deployment left, with
+    its id, its name and a command that deletes it."""
     import paperspace_deployments as sdk
 
-    def mine(client: sdk.Client) -> list[str]:
-        return [d.id for d in client.list_deployments(limit=120) if d.name.startswith(target.run_prefix)]
+    clients = [
+        sdk.Client(api_key=token, base_url=target.base_url, max_retries=5, timeout=target.request_timeout)
+        for token in (target.token, target.other_token)
+        if token
+    ]
+    left: dict[str, str] = {}
+    try:
+        for id, name in sorted(tracked.items()):
+            if not _deleted(clients, id):
+                left[id] = name
+        for client in clients:  # the listing only adds to what is deleted, never vouches for it
+            try:
+                listed = [d for d in client.list_deployments(limit=120) if d.name.startswith(target.run_prefix)]
+            except (sdk.APIError, ValueError):
+                continue
+            for deployment in listed:
+                if deployment.id not in tracked and not _deleted(clients, deployment.id):
+                    left[deployment.id] = deployment.name
+    finally:
+        for client in clients:
+            client.close()
+    return [
+        f'{id} (named {name!r}); delete it with: curl -X DELETE -H "Authorization: Bearer $CONTRACT_API_TOKEN" '
+        f"{target.base_url}/deployments/{quote(id, safe='')}"
+        for id, name in sorted(left.items())
+    ]
 
-    left: list[str] = []
-    # the other team's too: Schemathesis may retry a refused request as the other team
-    for token in [t for t in (target.token, target.other_token) if t]:
-        with sdk.Client(
-            api_key=token, base_url=target.base_url, max_retries=5, timeout=target.request_timeout
-        ) as client:
-            for _ in range(3):  # a deployment created while the sweep ran is found by the next pass
-                doomed = mine(client)
-                for id in doomed:
-                    try:
-                        client.delete_deployment(id)
-                    except sdk.NotFoundError:
-                        continue
-                if not doomed:
-                    break
-            left += mine(client)
-    return left
+
+def _deleted(clients: list[Any], id: str) -> bool:
+    """Delete ``id`` as whichever team has it; True once every team's read of it answers 404."""
+    import paperspace_deployments as sdk
+
+    for client in clients:
+        try:
+            client.delete_deployment(id)
+        except sdk.NotFoundError:
+            continue
+        except sdk.APIError:
+            continue  # confirmed (or not) by the reads below
+    for client in clients:
+        try:
+            client.get_deployment(id)
+        except sdk.NotFoundError:
+            continue
+        except sdk.APIError:
+            return False  # no answer, or one that is not a 404: not confirmed gone
+        return False
+    return True
 
 
 def preflight(target: Target) -> str | None:

@@ -107,8 +107,7 @@ class Maker:
         """Keep the id of any deployment an answer says was made (whatever the status)."""
         answer = ex.json
         if isinstance(answer, dict) and isinstance(answer.get("id"), str) and 200 <= ex.status < 300:
-            self.prober.created.setdefault(answer["id"], str(answer.get("name", "")))
-            journal.CREATED.add(answer["id"])
+            journal.CREATED.setdefault(answer["id"], str(answer.get("name", "")))
             if self.default_project is None and isinstance(answer.get("projectId"), str):
                 self.default_project = answer["projectId"]
 
@@ -542,7 +541,6 @@ def test_after_a_delete_everything_answers_404(
                 "the deleted deployment no longer listed",
                 f"{id} still listed",
             )
-        prober.created.pop(id, None)
 
 
 # -- bounds

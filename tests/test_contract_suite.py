@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 from conftest import ROOT
@@ -148,3 +149,40 @@ def test_an_accepted_deviation_is_reported_and_does_not_fail_the_run(tmp_path: P
     assert accepted.returncode == 0, accepted.stdout[-3000:]
     assert outcomes["test_check[GET /deployments/{id}/history-not_a_server_error]"]["outcome"] == "accepted"
     assert outcomes["test_check[GET /deployments/{id}/runs-not_a_server_error]"]["outcome"] == "passed"
+
+
+def test_a_server_whose_listing_hides_everything_is_left_with_nothing(tmp_path: Path) -> None:
+    """The cleanup deletes by the ids the run's own writes got back, never trusting a listing:
+    a server whose listings answer no items still ends the run with none of its deployments."""
+    from fastapi.responses import JSONResponse
+
+    from contract_tests.target import EMULATOR_TOKENS, serve
+    from emulator.app import Settings, build_app
+
+    app = build_app(Settings(db=":memory:", clock="manual", tokens=dict(EMULATOR_TOKENS)))
+    service = app.state.service
+
+    @app.middleware("http")
+    async def empty_listings(request: Any, call_next: Any) -> Any:
+        response = await call_next(request)
+        if request.method == "GET" and request.url.path.endswith("/deployments") and response.status_code == 200:
+            return JSONResponse({"items": [], "hasMore": False})
+        return response
+
+    token, other = list(EMULATOR_TOKENS)
+    with serve(app) as url:
+        result = run_suite(
+            "--base-url",
+            url,
+            "--api-token",
+            token,
+            "--other-team-token",
+            other,
+            "-k",
+            "POST or test_contract or rules",
+            cwd=tmp_path,
+        )
+    left = {team: service.store.list_deployments(team, None, None, 1000) for team in ("team-a", "team-b")}
+    assert left == {"team-a": [], "team-b": []}, f"left behind: {left}"
+    assert result.returncode == 1, result.stdout[-3000:]  # the listings broke the contract
+    assert "could not delete" not in result.stdout
