@@ -239,6 +239,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
     if call.when == "call" and (report.passed or report.failed):
         verdict.TALLY.tested += 1
+    blamed = ""
     if report.failed and call.excinfo is not None:
         blamed = "server" if verdict.blames_server(call.excinfo.value) else "tooling"
         report.user_properties.append(("blame", blamed))
@@ -252,9 +253,48 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         if report.passed and judged.count == 0:
             report.outcome = "skipped"
             report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: not run: {judged.why_none}")
-    if call.when == "call" and report.failed and journal.curls():
-        seed = item.config.getoption("--seed")
-        lines = ["", f"Last requests (of {journal.KEPT} at most; the token is $CONTRACT_API_TOKEN):"]
-        lines += [f"    {command}" for command in journal.curls()]
-        lines.append(f"Reproduce the run with --seed {seed}")
-        report.longrepr = report.longreprtext + "\n" + "\n".join(lines)
+    if call.when == "call" and report.failed:
+        steps = journal.exchanges()
+        if steps:
+            report.user_properties.append(("requests", [ex.record() for ex in steps]))
+        plain = call.excinfo is not None and isinstance(call.excinfo.value, pytest.fail.Exception)
+        if call.excinfo is not None and blamed == "server" and not plain and _short_tracebacks(item.config):
+            report.longrepr = _short_block(item, call.excinfo.value, steps)
+
+
+def _short_tracebacks(config: pytest.Config) -> bool:
+    """Failures as short blocks unless the user asked for pytest's tracebacks with --tb."""
+    return str(config.getoption("tbstyle", "auto")) == "auto"
+
+
+def _short_block(item: pytest.Item, error: BaseException, steps: list[Any]) -> str:
+    """One block a person can act on: the rule, what was expected against what came, the call
+    that showed it, and every request of the test as curl commands (the set-up included)."""
+    said = _said(error)
+    lines = [f"{item.name} (the rule: {_first_line(item)})"]
+    if steps:
+        last = steps[-1]
+        lines.append(f"    at:       {last.method} {last.url.split('?', 1)[0]} answered {last.shown()[:200]}")
+    lines += [f"    {'said:' if i == 0 else '     '}     {line}" for i, line in enumerate(said.splitlines()[:15])]
+    if steps:
+        lines.append(
+            f"    reproduce ({len(steps)} request{'s' if len(steps) > 1 else ''}, in order; tokens as"
+            " $CONTRACT_API_TOKEN / $CONTRACT_OTHER_TEAM_TOKEN; all in reports/conformance.json):"
+        )
+        for ex in steps[-12:]:
+            lines.append(f"      {ex.curl()}")
+            lines.append(f"        -> {ex.shown()[:160]}")
+    lines.append(f"    the whole run again: --seed {item.config.getoption('--seed')}; pytest's traceback: --tb=long")
+    return "\n".join(lines)
+
+
+def _said(error: BaseException) -> str:
+    if isinstance(error, BaseExceptionGroup):
+        return "\n".join(_said(inner) for inner in error.exceptions[:3])
+    text = str(error).strip() or type(error).__name__
+    return text if isinstance(error, AssertionError) else f"{type(error).__name__}: {text}"
+
+
+def _first_line(item: pytest.Item) -> str:
+    doc = getattr(getattr(item, "function", None), "__doc__", None) or item.name.removeprefix("test_").replace("_", " ")
+    return doc.strip().split("\n")[0].rstrip(".")

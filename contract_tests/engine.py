@@ -77,10 +77,12 @@ class Failure:
     phase: str
     curl: str
     case_id: str
+    answered: str = ""  # the status and the start of the body that failed the check
 
     def describe(self, seed: int | None) -> str:
         lines = [
             f"{self.operation} | {self.check}: {self.title} ({self.phase} phase, case {self.case_id})",
+            *([f"answered: {self.answered}"] if self.answered else []),
             "",
             *self.message.strip().splitlines(),
             "",
@@ -396,6 +398,11 @@ def _operation(recorder: dict[str, Any], case_id: str) -> str:
 def _failure(recorder: dict[str, Any], case_id: str, operation: str, check: dict[str, Any], phase: str) -> Failure:
     failure = (check.get("failure_info") or {}).get("failure") or {}
     interaction = (recorder.get("interactions") or {}).get(case_id) or {}
+    # the credentials the failing request carried (Schemathesis records them filtered)
+    scenario = str(failure.get("scenario") or "")
+    auth = {"no_auth": "", "invalid_auth": MADE_UP, "generated_auth": MADE_UP}.get(scenario)
+    if check.get("name") == "missing_required_header":
+        auth = ""
     return Failure(
         operation=str(failure.get("operation") or operation),
         check=str(check["name"]),
@@ -404,20 +411,37 @@ def _failure(recorder: dict[str, Any], case_id: str, operation: str, check: dict
         title=str(failure.get("title", check["name"])),
         message=str(failure.get("message", "")),
         phase=phase,
-        curl=curl(interaction.get("request") or {}),
+        curl=curl(interaction.get("request") or {}, auth=auth),
         case_id=case_id,
+        answered=_answered(interaction.get("response")),
     )
 
 
-def curl(request: dict[str, Any]) -> str:
-    """A curl command for a recorded request; the token is left to the shell's $CONTRACT_API_TOKEN."""
+MADE_UP = "Bearer contract-suite-made-up-token"  # what an invalid-credentials reproduction sends
+
+
+def _answered(response: Any) -> str:
+    if not isinstance(response, dict) or "status_code" not in response:
+        return ""
+    body = _body(response.get("content")) or ""
+    shown = body[:200].encode("unicode_escape").decode("ascii")
+    return f"{response['status_code']} {shown}".rstrip() + ("..." if len(body) > 200 else "")
+
+
+def curl(request: dict[str, Any], auth: str | None = None) -> str:
+    """A curl command for a recorded request; the token is left to the shell's $CONTRACT_API_TOKEN.
+    ``auth``: the Authorization header the request really carried ("" for none), where the
+    record does not show it (a check that sent no token or a made-up one)."""
     if not request:
         return "(no request recorded)"
     parts = ["curl", "-X", str(request.get("method", "GET"))]
+    if auth:
+        parts += ["-H", f"Authorization: {auth}"]
     for name, values in sorted((request.get("headers") or {}).items()):
         for value in values if isinstance(values, list) else [values]:
             if name.lower() == "authorization":
-                parts += ["-H", "Authorization: Bearer $CONTRACT_API_TOKEN"]
+                if auth is None:
+                    parts += ["-H", "Authorization: Bearer $CONTRACT_API_TOKEN"]
             elif name.lower() not in {"user-agent", "accept-encoding", "accept", "connection", "content-length"}:
                 parts += ["-H", f"{name}: {value}"]
     body = _body(request.get("body"))

@@ -28,7 +28,7 @@ from urllib.parse import quote, urlencode
 import httpx
 
 from contract_tests.inventory import Contract, Item, Operation, fields
-from contract_tests.target import Target
+from contract_tests.target import Secret, Target
 from contract_tests.verdict import ServerFault
 
 NOTHING = object()  # an answer without a JSON body
@@ -87,7 +87,7 @@ class Exchange:
 
 
 def _quote(part: str) -> str:
-    if "$CONTRACT_" in part:  # the shell fills the token in
+    if "${CONTRACT_" in part:  # the shell fills the token in
         return '"' + part.replace("\\", "\\\\").replace('"', '\\"').replace("`", "\\`") + '"'
     return shlex.quote(part)
 
@@ -330,18 +330,20 @@ class Prober:
         """Send ``operation_id``; ``token`` None sends no Authorization header; ``auth`` sends
         that header exactly (its shell form is given with it)."""
         op = self.contract.operations[operation_id]
-        url = self.target.base_url + _fill(op.path, path or {})
-        if query:
-            url += "?" + urlencode({k: v for k, v in query.items()}, doseq=True)
+        # a Secret: a query may carry a token (a probe of where tokens are taken), and a
+        # traceback that shows this frame's locals shows it as '***'
+        url = Secret(
+            self.target.base_url + _fill(op.path, path or {}) + ("?" + urlencode(query, doseq=True) if query else "")
+        )
         headers = httpx.Headers()
-        shown_auth = "none"
+        auth_shown = "none"
         if auth is not None:
             headers["Authorization"] = auth
-            shown_auth = self._shown(auth)
+            auth_shown = self._shown(auth)
         elif token is not None:
             real = self.target.token if token is DEFAULT_TOKEN else token
             headers["Authorization"] = f"Bearer {real}"
-            shown_auth = self._shown(f"Bearer {real}")
+            auth_shown = self._shown(f"Bearer {real}")
         content: bytes | None = None
         others: dict[str, str] = {}
         if raw is not None:
@@ -352,7 +354,7 @@ class Prober:
             others["Content-Type"] = "application/json"
         headers.update(others)
         shown_body = None if content is None else content.decode("utf-8", errors="backslashreplace")
-        ex = Exchange(0, op.label, op.method, url, shown_auth, others, shown_body)
+        ex = Exchange(0, op.label, op.method, self._variables(url), auth_shown, others, shown_body)
         started = time.perf_counter()
         try:
             response = self.http.request(op.method, url, headers=headers, content=content)
@@ -422,20 +424,42 @@ class Prober:
         return None if ex.json is NOTHING else ex.json
 
     def _shown(self, header: str) -> str:
-        """An Authorization header as a reproduction shows it: the real tokens as variables."""
+        return shown_auth(self.target, header)
+
+    def _variables(self, text: str) -> str:
+        """``text`` with each real token as the shell variable that holds it."""
         for variable, token in (
-            ("$CONTRACT_API_TOKEN", self.target.token),
-            ("$CONTRACT_OTHER_TEAM_TOKEN", self.target.other_token),
+            ("CONTRACT_API_TOKEN", self.target.token),
+            ("CONTRACT_OTHER_TEAM_TOKEN", self.target.other_token),
         ):
-            if token and token in header:
-                header = header.replace(token, variable)
-        return header
+            if token:
+                text = text.replace(token, "${" + variable + "}").replace(quote(token, safe=""), "${" + variable + "}")
+        return text
 
     def _masked(self, text: str) -> str:
         for token in (self.target.token, self.target.other_token):
             if token:
                 text = text.replace(token, "***")
         return text
+
+
+def shown_auth(target: Target, header: str) -> str:
+    """An Authorization header as a reproduction shows it: the real tokens as shell variables, a
+    made-up or mutated one as it was sent (that is what reproduces the answer); "none" if absent."""
+    if not header:
+        return "none"
+    for variable, token in (("CONTRACT_API_TOKEN", target.token), ("CONTRACT_OTHER_TEAM_TOKEN", target.other_token)):
+        if not token:
+            continue
+        if token in header:
+            header = header.replace(token, "${" + variable + "}")
+            continue
+        scheme, _, given = header.rpartition(" ")
+        if len(given) >= 4 and token.startswith(given):  # a prefix of the token: shell substring
+            header = f"{scheme} ${{{variable}:0:{len(given)}}}".lstrip()
+        elif any(token[i : i + 8] in header for i in range(max(1, len(token) - 7))):
+            header = f"{scheme} <a mutated ${{{variable}}}>".lstrip()  # never most of a real token
+    return header
 
 
 def _fill(template: str, values: dict[str, str]) -> str:

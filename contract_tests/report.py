@@ -41,7 +41,10 @@ class Outcome:
 
 
 _OUTCOMES: dict[str, Outcome] = {}
-_LEDGER: list[Any] = []  # the run's contract ledger (probe.Ledger): coverage, violations, exchanges
+_LEDGER: list[Any] = []
+_REQUESTS: dict[
+    str, list[dict[str, Any]]
+] = {}  # a failed rule's requests and answers, in order  # the run's contract ledger (probe.Ledger): coverage, violations, exchanges
 
 
 def attach_ledger(ledger: Any) -> None:
@@ -145,8 +148,11 @@ def record(report: pytest.TestReport) -> None:
     elif report.failed:
         # pytest's "E   ..." line says what broke; a pytest.fail message has none: its first line
         errors = [line[1:].strip() for line in text.splitlines() if line.startswith("E ")]
-        reason = (errors or [line for line in text.splitlines() if line.strip()] or ["failed"])[0][:200]
+        reason = (errors or [line for line in text.splitlines() if line.strip()] or ["failed"])[0]
     judged = properties.get("judged")
+    requests = properties.get("requests")
+    if isinstance(requests, list):
+        _REQUESTS[report.nodeid] = requests
     if report.nodeid not in _OUTCOMES or outcome in {"failed", "tooling error"}:
         _OUTCOMES[report.nodeid] = Outcome(outcome, reason, text, judged if isinstance(judged, int) else None)
 
@@ -390,6 +396,8 @@ def write_files(directory: Path, exit_code: int) -> None:
     _write(directory / "conformance.md", markdown(exit_code))
     outcomes = {
         nodeid.split("::", 1)[-1]: {"outcome": o.outcome, "reason": o.reason, "judged": o.judged}
+        | ({"text": o.text} if o.outcome in {"failed", "tooling error"} else {})
+        | ({"requests": _REQUESTS[nodeid]} if nodeid in _REQUESTS else {})
         for nodeid, o in _OUTCOMES.items()
     }
     summary = {

@@ -39,7 +39,7 @@ from contract_tests.inventory import Contract, Field, Item, Operation
 from contract_tests.probe import NOTHING, Exchange, Ledger, Prober
 from contract_tests.scene import Scene
 from contract_tests.shape import Shape, shape_of
-from contract_tests.target import Target, control_url
+from contract_tests.target import Secret, Target, control_url
 from contract_tests.values import edges, sample, text
 
 UNKNOWN_ID = "contract-suite-no-such-deployment"
@@ -871,12 +871,13 @@ def test_only_the_documented_scheme_authenticates(
     exactly as one that does not exist (no 403 for what exists)."""
     with Scene(prober, "authentication", judged) as scene:
         id = maker.made("auth", 1)["id"] if target.allow_writes else _any_deployment(prober, shape) or UNKNOWN_ID
+        # Secret: a traceback that shows this frame's locals shows these as '***'
         ways: dict[str, dict[str, Any]] = {
             "no Authorization header": {"token": None},
             "a made-up bearer token": {"auth": "Bearer contract-suite-made-up-token"},
-            "the valid token under the Basic scheme": {"auth": f"Basic {target.token}"},
-            "the valid token under the Token scheme": {"auth": f"Token {target.token}"},
-            "the valid token without a scheme": {"auth": f"{target.token}"},
+            "the valid token under the Basic scheme": {"auth": Secret(f"Basic {target.token}")},
+            "the valid token under the Token scheme": {"auth": Secret(f"Token {target.token}")},
+            "the valid token without a scheme": {"auth": Secret(f"{target.token}")},
             "the Bearer scheme without a token": {"auth": "Bearer"},
         }
         for op in shape.contract.operations.values():

@@ -100,7 +100,9 @@ def machine_for(target: Target, prefix: str, created: set[str], judged: Judged) 
             for where, answer in answers.items():
                 wrong = differences(want, answer.model_dump(mode="json", by_alias=True, exclude_none=True))
                 assert not wrong, f"{where} does not show what was sent: {wrong}"
-            newest = self.client.get_deployment_history(expected.id)[-1]
+            history = self.client.get_deployment_history(expected.id)
+            assert history, f"GET /deployments/{expected.id}/history answered no revision after an upsert"
+            newest = max(history, key=lambda r: r.revision)
             held = newest.spec.model_dump(mode="json", by_alias=True, exclude_none=True)
             assert held.get("projectId", expected.project_id) == expected.project_id
             wrong = differences(expected.spec, held)

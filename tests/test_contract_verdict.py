@@ -328,3 +328,86 @@ def test_a_rule_that_could_judge_nothing_is_not_run_never_passed(tmp_path: Path)
         "reason": "not run: every log line had the same timestamp: their order says nothing",
         "judged": 0,
     }
+
+
+# -- blame: the server's malformed answers exit 1, the suite's own bug exits 70
+
+MALFORMED: dict[str, tuple[str, Any]] = {
+    "history answers []": (r"/v1/deployments/[^/]+/history", []),
+    "history answers null": (r"/v1/deployments/[^/]+/history", None),
+    "history answers an object": (r"/v1/deployments/[^/]+/history", {"revision": 1}),
+    "history answers a list of numbers": (r"/v1/deployments/[^/]+/history", [1, 2]),
+    "a deployment answers a list": (r"/v1/deployments/[^/]+", [{"id": "x"}]),
+    "runs answer a string": (r"/v1/deployments/[^/]+/runs", "runs"),
+    "the listing's items are null": (r"/v1/deployments", {"items": None, "hasMore": False}),
+}
+
+
+@pytest.mark.parametrize("shape", list(MALFORMED))
+def test_a_malformed_answer_of_any_shape_is_the_servers_fault(tmp_path: Path, shape: str) -> None:
+    import re
+
+    from fastapi.responses import JSONResponse
+
+    path, body = MALFORMED[shape]
+    app = build_app(Settings(db=":memory:", clock="manual", tokens=dict(EMULATOR_TOKENS)))
+    pattern = re.compile(path)
+
+    @app.middleware("http")
+    async def malformed(request: Any, call_next: Any) -> Any:
+        response = await call_next(request)
+        if request.method == "GET" and pattern.fullmatch(request.url.path) and response.status_code == 200:
+            # the listing's own preflight read (limit=1) stays whole, so the run is not refused
+            if request.url.path.endswith("/deployments") and request.query_params.get("limit") == "1":
+                return response
+            return JSONResponse(body)
+        return response
+
+    with serve(app) as url:
+        result = run_command(
+            "--base-url",
+            url,
+            "--api-token",
+            TEAM_A,
+            "--other-team-token",
+            TEAM_B,
+            "-k",
+            "test_contract or rules or model",
+            cwd=tmp_path,
+        )
+    summary = outcomes(tmp_path / "reports")
+    kinds = {name: o["outcome"] for name, o in summary["outcomes"].items()}
+    assert result.returncode == verdict.VIOLATIONS, result.stdout[-3000:]
+    assert "tooling error" not in kinds.values(), {k: v for k, v in kinds.items() if v == "tooling error"}
+    assert "Traceback" not in result.stdout, "a server's fault is shown as a short block, not a traceback"
+
+
+PLANTED_BUG = """
+import contract_tests.test_contract as rules
+
+def _compare(*args, **kwargs):
+    raise ZeroDivisionError("a bug planted in a rule")
+
+rules._compare = _compare
+"""
+
+
+def test_a_bug_in_a_rule_exits_70_against_a_conforming_server(tmp_path: Path) -> None:
+    (tmp_path / "planted_bug.py").write_text(PLANTED_BUG)
+    env = {**_environ(), "PYTHONPATH": f"{tmp_path}:{ROOT}"}
+    with served() as url:
+        result = run_command(
+            "--base-url",
+            url,
+            "--api-token",
+            TEAM_A,
+            "-p",
+            "planted_bug",
+            "-k",
+            "reads_back_everywhere",
+            cwd=tmp_path,
+            env=env,
+        )
+    assert result.returncode == verdict.TOOLING_ERROR, result.stdout[-3000:]
+    outcome = outcomes(tmp_path / "reports")["outcomes"]["test_every_field_written_reads_back_everywhere"]
+    assert outcome["outcome"] == "tooling error" and "ZeroDivisionError" in outcome["reason"]
