@@ -16,11 +16,12 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from contract_tests import verdict
-from contract_tests.options import OPTIONS, ConfigError, as_environment, default_of, read_config
+from contract_tests.options import OPTIONS, ConfigError, as_environment, default_of, problem, read_config
 
 PROG = "deployments-contract"
 
@@ -35,7 +36,7 @@ def _parser(config: dict[str, object]) -> argparse.ArgumentParser:
         "the embedded emulator is tested.",
         epilog=f"Each option also reads CONTRACT_<NAME> (CONTRACT_API_TOKEN...) and a config file "
         f"(deployments-contract.toml, or [tool.deployments-contract] in pyproject.toml). Exit codes: {codes}. "
-        "Other arguments (or all after --) go to pytest: -k NAME, -x, -p PLUGIN.",
+        "Any other pytest option goes after --.",
     )
     for option in OPTIONS:
         shown = default_of(option, config)
@@ -53,7 +54,46 @@ def _parser(config: dict[str, object]) -> argparse.ArgumentParser:
                 help=option.help + note,
             )
     parser.add_argument("--config", metavar="FILE", help="read options from FILE (TOML; a pyproject.toml's table)")
+    group = parser.add_argument_group("passed to pytest (any other pytest option goes after --)")
+    for flags, metavar, meaning in PYTEST_OPTIONS:
+        if metavar:
+            group.add_argument(*flags, metavar=metavar, action="append", dest=_dest(flags), help=meaning)
+        else:
+            group.add_argument(*flags, action="count", dest=_dest(flags), help=meaning)
     return parser
+
+
+# pytest's options the command takes itself (anything else of pytest's goes after --)
+PYTEST_OPTIONS: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (("-k",), "EXPRESSION", "run only the tests whose names match, e.g. -k 'rules or test_contract'"),
+    (("-m",), "MARKERS", "run only the tests with these markers"),
+    (("-p",), "PLUGIN", "load a pytest plugin"),
+    (("--tb",), "STYLE", "pytest's tracebacks for failures (long, short, line...) instead of the short blocks"),
+    (("--maxfail",), "N", "stop after N failures"),
+    (("-x", "--exitfirst"), "", "stop at the first failure"),
+    (("-q", "--quiet"), "", "less output"),
+    (("-v", "--verbose"), "", "more output"),
+    (("-l", "--showlocals"), "", "show local variables in tracebacks (tokens are masked)"),
+    (("--collect-only", "--co"), "", "list the tests without running them"),
+)
+
+
+def _dest(flags: tuple[str, ...]) -> str:
+    return "pytest_" + flags[-1].lstrip("-").replace("-", "_")
+
+
+def _pytest_arguments(args: argparse.Namespace) -> list[str]:
+    found: list[str] = []
+    for flags, metavar, _ in PYTEST_OPTIONS:
+        given = getattr(args, _dest(flags))
+        if not given:
+            continue
+        if metavar:
+            for value in given:
+                found += [f"{flags[0]}={value}"] if flags[0].startswith("--") else [flags[0], value]
+        else:
+            found += [flags[0]] * given
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,18 +132,31 @@ def _run(ours: list[str], passed: list[str]) -> int:
         config_file = _parser({}).parse_known_args(ours)[0].config
         if config_file:
             os.environ["CONTRACT_CONFIG"] = config_file
-        args, unknown = _parser(read_config()).parse_known_args(ours)
+        config = read_config()
+        args = _parser(config).parse_args(ours)
     except ConfigError as exc:
         return _refused(f"{exc}")
-    except SystemExit as exc:  # argparse said what was wrong
+    except SystemExit as exc:  # argparse printed the command's usage and what was wrong
         return _refused("the options were refused (the message is above)") if exc.code else verdict.CONFORMS
+    values, why = _values(args, config)
+    why = why or problem(values)
+    if why:
+        return _refused(why)
     for option in OPTIONS:  # the suite reads them from the environment: a token never sits in an argv
         value = as_environment(option, getattr(args, option.key.replace("-", "_")))
         if value is not None:
             os.environ[option.env] = value
+    refusal = _preflight(values)
+    if refusal:
+        print(f"{PROG}: conformance run refused: {refusal}", file=sys.stderr)
+        report.refuse(verdict.REFUSED, f"conformance run refused: {refusal}")
+        report.write_files(report.REPORTS, verdict.REFUSED)
+        return verdict.REFUSED
     suite = Path(__file__).resolve().parent
     junit = f"--junitxml={report.REPORTS / 'junit.xml'}"
-    status = int(pytest.main([str(suite), "-p", "no:cacheprovider", junit, *unknown, *passed]))
+    # the preflight imported httpx (and so anyio, whose pytest plugin pytest would rewrite)
+    quiet = ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
+    status = int(pytest.main([str(suite), "-p", "no:cacheprovider", *quiet, junit, *_pytest_arguments(args), *passed]))
     if status in {pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.NO_TESTS_COLLECTED}:
         why = (
             "the options were refused (pytest's message is above)"
@@ -112,6 +165,48 @@ def _run(ours: list[str], passed: list[str]) -> int:
         )
         return _refused(why)
     return verdict.documented(status, refused=report.refusal_code())
+
+
+def _values(args: argparse.Namespace, config: dict[str, object]) -> tuple[dict[str, Any], str | None]:
+    """Each option's value as the run will see it (flag, then CONTRACT_*, then the config file,
+    then its default), or what is wrong with one given as text."""
+    values: dict[str, Any] = {}
+    for option in OPTIONS:
+        given = getattr(args, option.key.replace("-", "_"))
+        if given is None:
+            given = default_of(option, config)
+            if isinstance(given, str) and option.kind in {int, float}:
+                try:
+                    given = option.kind(given)
+                except ValueError:
+                    return values, f"{option.env}: invalid {option.kind.__name__} value: {given!r}"
+        values[option.key] = given
+    return values, None
+
+
+def _preflight(values: dict[str, Any]) -> str | None:
+    """Why a named target cannot be tested (unreachable, the token refused), asked before any
+    test runs; the embedded emulator is the suite's own and needs no asking."""
+    from contract_tests.target import Target, preflight, token_problem
+
+    if values.get("base-url") is None:
+        return None
+    for name in ("api-token", "other-team-token"):
+        trouble = token_problem(values[name]) if values.get(name) else None
+        if trouble:
+            return f"--{name} {trouble}"
+    target = Target(
+        base_url=str(values["base-url"]).rstrip("/"),
+        token=str(values["api-token"]),
+        other_token=values.get("other-team-token") or None,
+        allow_writes=False,
+        profile=str(values.get("profile") or "quick"),
+        seed=0,
+        embedded=False,
+        run_prefix="",
+        request_timeout=float(values.get("request-timeout") or 30),
+    )
+    return preflight(target)
 
 
 def _refused(why: str) -> int:

@@ -56,7 +56,16 @@ OPTIONS = (
     Option("--api-token", "bearer token of the team under test", secret=True),
     Option("--other-team-token", "a second team's token (the isolation checks)", secret=True),
     Option("--allow-writes", "create and delete deployments on a non-loopback target", kind=bool, default=False),
-    Option("--profile", "how hard to fuzz (default quick)", default="quick", choices=tuple(sorted(PROFILES))),
+    Option(
+        "--profile",
+        "how hard to fuzz: "
+        + "; ".join(
+            f"{name}: {examples} Hypothesis examples per operation and phase" for name, examples in PROFILES.items()
+        )
+        + " (default quick)",
+        default="quick",
+        choices=tuple(sorted(PROFILES)),
+    ),
     Option(
         "--seed", f"seed of every generated input (default {DEFAULT_SEED}: runs repeat)", kind=int, default=DEFAULT_SEED
     ),
@@ -80,6 +89,43 @@ OPTIONS = (
         default=DEFAULT_REQUEST_TIMEOUT,
     ),
 )
+
+
+def problem(values: dict[str, Any]) -> str | None:
+    """What makes these option values unusable (keys as in the config file), checked before
+    anything runs; None when they make sense. The target's own checks (a token a header cannot
+    carry, a URL that is not http(s)) are :func:`contract_tests.conftest.target_from_options`'s."""
+    from urllib.parse import urlparse
+
+    from contract_tests.target import MIN_CREATED
+
+    base_url = values.get("base-url")
+    if base_url is not None:
+        parts = urlparse(str(base_url))
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            return "--base-url must be an http:// or https:// URL, e.g. https://api.paperspace.com/v1"
+        if not values.get("api-token"):
+            return "--api-token (or CONTRACT_API_TOKEN) is required with --base-url"
+    workers = values.get("workers")
+    if workers is not None and not 1 <= workers <= 64:
+        return "--workers must be 1 to 64"
+    created = values.get("max-created")
+    if created and created < MIN_CREATED:
+        return f"--max-created must be at least {MIN_CREATED}"
+    if created is not None and created < 0:
+        return f"--max-created must be at least {MIN_CREATED} (0: the default)"
+    timeout = values.get("request-timeout")
+    if timeout is not None and timeout <= 0:
+        return "--request-timeout must be a positive number of seconds"
+    slowest = values.get("max-response-time")
+    if slowest is not None and slowest <= 0:
+        return "--max-response-time must be a positive number of seconds"
+    if values.get("record-deviations") and not values.get("baseline"):
+        return "--record-deviations needs --baseline FILE to record into"
+    baseline = values.get("baseline")
+    if baseline and not values.get("record-deviations") and not Path(str(baseline)).exists():
+        return f"--baseline {Path(str(baseline)).resolve()}: no such file"
+    return None
 
 
 def config_path() -> tuple[Path, bool] | None:
