@@ -134,6 +134,12 @@ class Ledger:
             found.judged += judged
             found.failed += failed
 
+    def unreachable(self, item: Item, reason: str) -> None:
+        """No black-box client can provoke ``item``: it is left out of the reachable inventory."""
+        found = self.marks.get(item.key)
+        if found is not None:
+            found.reason = "unreachable: " + reason
+
     def not_reached(self, item: Item, reason: str) -> None:
         found = self.marks.get(item.key)
         if found is not None and not found.provoked and not found.reason:
@@ -150,10 +156,12 @@ class Ledger:
         for kind in ("status", "parameter", "request field", "response field"):
             mine = [i for i in self.items if i.kind == kind]
             marks = [self.marks[i.key] for i in mine]
+            unreachable = sum(1 for m in marks if m.reason.startswith("unreachable:") and not m.provoked)
             rows.append(
                 {
                     "kind": kind,
                     "items": len(mine),
+                    "reachable": len(mine) - unreachable,
                     "provoked": sum(1 for m in marks if m.provoked),
                     "judged": sum(1 for m in marks if m.judged),
                     "passed": sum(1 for m in marks if m.judged and not m.failed),

@@ -65,19 +65,39 @@ def coverage_markdown() -> list[str]:
         "",
         "Items of the effective spec (upstream plus overlays): provoked by a request, judged, passed.",
         "",
-        "| items | count | provoked | judged | passed | not reached |",
-        "| --- | --: | --: | --: | --: | --: |",
+        "| items | count | reachable | provoked | judged | passed | coverage of the reachable |",
+        "| --- | --: | --: | --: | --: | --: | --: |",
     ]
     for row in rows:
+        share = f"{100 * row['provoked'] / row['reachable']:.0f} %" if row["reachable"] else "-"
         lines.append(
-            f"| {row['kind']} | {row['items']} | {row['provoked']} | {row['judged']} | {row['passed']} |"
-            f" {len(row['not reached'])} |"
+            f"| {row['kind']} | {row['items']} | {row['reachable']} | {row['provoked']} | {row['judged']} |"
+            f" {row['passed']} | {share} |"
         )
     missing = [(row["kind"], m) for row in rows for m in row["not reached"]]
-    if missing:
-        lines += ["", "Not reached, and why:", ""]
-        lines += [f"- {kind} `{m['item']}`: {m['reason']}" for kind, m in missing]
+    reachable = [(k, m) for k, m in missing if not m["reason"].startswith("unreachable:")]
+    if reachable:
+        lines += ["", "Reachable but not reached by this run, and why:", ""]
+        lines += [f"- {kind} `{m['item']}`: {m['reason']}" for kind, m in reachable]
+    unreachable = [(k, m) for k, m in missing if m["reason"].startswith("unreachable:")]
+    if unreachable:
+        lines += ["", "Unreachable by any black-box client, and why:", ""]
+        lines += [f"- {kind} `{m['item']}`: {m['reason'].removeprefix('unreachable: ')}" for kind, m in unreachable]
     return [*lines, ""]
+
+
+def coverage_terminal() -> list[str]:
+    """The coverage table in a few lines: one per kind of item."""
+    lines = []
+    for row in coverage_rows():
+        missed = [m for m in row["not reached"] if not m["reason"].startswith("unreachable:")]
+        lines.append(
+            f"contract coverage, {row['kind']}: {row['provoked']} of {row['reachable']} reachable provoked"
+            + (f" ({row['items'] - row['reachable']} unreachable)" if row["items"] > row["reachable"] else "")
+            + f", {row['judged']} judged, {row['passed']} passed"
+            + (f"; {len(missed)} not reached (reports/conformance.md says why)" if missed else "")
+        )
+    return lines
 
 
 def _violations() -> list[dict[str, Any]]:
@@ -423,15 +443,7 @@ def print_summary(terminalreporter: Any, directory: Path) -> None:
     else:
         for line in terminal_lines():
             terminalreporter.write_line(line)
-        for row in coverage_rows():
-            terminalreporter.write_line(
-                f"contract coverage, {row['kind']}: {row['provoked']} of {row['items']} provoked,"
-                f" {row['judged']} judged, {row['passed']} passed"
-                + (
-                    f"; not reached: {len(row['not reached'])} (reports/conformance.md says why)"
-                    if row["not reached"]
-                    else ""
-                )
-            )
+        for line in coverage_terminal():
+            terminalreporter.write_line(line)
         terminalreporter.write_line(f"{_counts()}")
     terminalreporter.write_line(f"report: {directory / 'conformance.md'}, .html and .json; JUnit XML with --junitxml")

@@ -550,7 +550,16 @@ def test_every_parameter_bound_is_enforced(
     target: Target, prober: Prober, shape: Shape, maker: Maker, judged: Judged
 ) -> None:
     """Each bounded query parameter at min-1, min, max and max+1: the values inside are answered
-    as valid (not 400), those outside with 400."""
+    as valid (not 400), those outside with 400. A path parameter's lengths are not a black-box
+    client's to vary: an empty segment makes another URL (``/deployments/``), not this operation."""
+    for op in shape.contract.operations.values():
+        for parameter in op.parameters:
+            if parameter.location == "path":
+                for facet, value in parameter.bounds().items():
+                    prober.ledger.unreachable(
+                        Item("parameter", op.label, f"{parameter.name} {facet} {value}"),
+                        "an empty path segment makes another URL, not this operation with an empty value",
+                    )
     with Scene(prober, "parameter_bounds", judged) as scene:
         id = maker.made("bounds-q", 1)["id"] if target.allow_writes else _any_deployment(prober, shape)
         for op in shape.contract.operations.values():
