@@ -78,6 +78,8 @@ class Operation:
     responses: dict[str, dict[str, Any]]  # status -> the response object, references resolved
     body: dict[str, Any] | None  # the JSON request body's schema, references resolved
     extensions: dict[str, Any] = field(default_factory=dict)  # its x- keys (x-pagination, ...)
+    summary: str = ""
+    description: str = ""
 
     @property
     def label(self) -> str:
@@ -144,6 +146,8 @@ class Contract:
                     responses,
                     body,
                     {k: v for k, v in operation.items() if k.startswith("x-")},
+                    str(operation.get("summary") or ""),
+                    str(operation.get("description") or ""),
                 )
                 self.operations[op.id] = op
 

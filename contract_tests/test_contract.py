@@ -319,6 +319,7 @@ def test_an_upsert_replaces_the_configuration(
                     f"{key} unchanged by an update ({json.dumps(created[key])})",
                     json.dumps(changed.get(key)),
                 )
+        _names_are_unique_per_project_only(scene, prober, shape, maker, full, created)
         left_out = [k for k in full if k not in lean and k not in {"projectId"}]
         got = prober.expect(_one(prober, shape, shape.get, id), 200, what="get after the update")
         for key in left_out:
@@ -369,6 +370,46 @@ def test_an_upsert_replaces_the_configuration(
             )
 
 
+def _names_are_unique_per_project_only(
+    scene: Scene, prober: Prober, shape: Shape, maker: Maker, sent: dict[str, Any], first: dict[str, Any]
+) -> None:
+    """A name is unique within its project (the name's description): the same name in another
+    project is another deployment there, or a 404 where the server has no such project; the
+    first one is untouched (RESTler's namespace rule)."""
+    schema = (shape.upsert.body or {}).get("properties") or {}
+    if "projectId" not in schema or not isinstance(first.get("projectId"), str):
+        return
+    other_project = text(schema["projectId"], maker.target.run_prefix + "project")
+    before = _snapshot(prober, shape, first["id"])
+    elsewhere = maker.upsert({**sent, "projectId": other_project, "image": str(sent.get("image", "")) + "-elsewhere"})
+    label = shape.upsert.label
+    if elsewhere.status == 404:
+        return
+    answer = prober.expect(elsewhere, 200, 201, what="the same name in another project")
+    scene.check(
+        answer.get("id") != first["id"],
+        label,
+        "name_space",
+        "another deployment for the same name in another project",
+        f"the same id {first['id']}",
+    )
+    scene.check(
+        answer.get("projectId") == other_project,
+        label,
+        "name_space",
+        f"projectId {other_project} as sent",
+        json.dumps(answer.get("projectId")),
+    )
+    after = _snapshot(prober, shape, first["id"])
+    scene.check(
+        after == before,
+        shape.get.label if shape.get else label,
+        "name_space",
+        "the first project's deployment unchanged by the other project's upsert",
+        _change(before, after),
+    )
+
+
 # -- sub-resources
 
 
@@ -388,6 +429,17 @@ def test_sub_resources_answer_for_their_deployment_only(
             id = mine["id"]
             for op in shape.reads_of_one:
                 answer = prober.expect(_one(prober, shape, op, id), 200, what=f"{shape.kind_of(op)} of a deployment")
+                if isinstance(answer, list) and "active" in f"{op.summary} {op.description}".lower():
+                    ended = [
+                        r.get("state") for r in answer if isinstance(r, dict) and r.get("state") in _terminal(shape)
+                    ]
+                    scene.check(
+                        not ended,
+                        op.label,
+                        "sub_resources",
+                        f"only active entries, as documented (none in a terminal state {sorted(_terminal(shape))})",
+                        f"entries in state {ended}",
+                    )
                 for where, value in _ids_naming_a_deployment(answer, op):
                     scene.check(
                         value == id, op.label, "sub_resources", f"{where} = {id} (the deployment in the path)", value
@@ -413,6 +465,15 @@ def test_sub_resources_answer_for_their_deployment_only(
                     f"every revision named {name}",
                     sorted(map(str, names)),
                 )
+
+
+def _terminal(shape: Shape) -> set[str]:
+    """States the contract calls terminal: the failure states of its waiters (x-waiters), which
+    waiting never leaves."""
+    waiters = shape.contract.spec.get("x-waiters") or {}
+    return {
+        str(state) for waiter in waiters.values() if isinstance(waiter, dict) for state in waiter.get("failure") or []
+    }
 
 
 def _ids_naming_a_deployment(answer: Any, op: Operation) -> list[tuple[str, Any]]:
@@ -603,6 +664,54 @@ def test_every_parameter_bound_is_enforced(
                         f"{parameter.name}='not-a-date' refused with 400",
                         ex.shown(),
                     )
+                    dated = [
+                        p for p in op.parameters if p.location == "query" and p.schema.get("format") == "date-time"
+                    ]
+                    if dated[0] is parameter:
+                        _reversed_range(scene, prober, op, path)
+
+
+def _reversed_range(scene: Scene, prober: Prober, op: Operation, path: dict[str, str]) -> None:
+    """Two date-time query parameters (start, end) given the wrong way round: a documented answer
+    that is not an error of the server, and, when it is a success, no point stamped outside."""
+    moments = [p.name for p in op.parameters if p.location == "query" and p.schema.get("format") == "date-time"]
+    if len(moments) != 2:
+        return
+    first, second = moments
+    query = {first: "2026-01-01T02:00:00Z", second: "2026-01-01T01:00:00Z"}
+    ex = prober.call(op.id, path=path, query=query)
+    scene.check(
+        op.documents(ex.status) and ex.status < 500 and ex.status != 404,
+        op.label,
+        "parameter_bounds",
+        f"{first} after {second} answered as a range with nothing in it (not {ex.status})",
+        ex.shown(),
+    )
+    if 200 <= ex.status < 300:
+        stamped = _moments(ex.json)
+        scene.check(
+            not stamped,
+            op.label,
+            "parameter_bounds",
+            f"no entry stamped in a range whose {second} comes before its {first}",
+            f"{len(stamped)} entries: {stamped[:3]}",
+        )
+
+
+def _moments(body: Any, depth: int = 0) -> list[str]:
+    """Every date-time stamp inside the arrays of ``body`` (a point's ``t``)."""
+    found: list[str] = []
+    if depth > 6:
+        return found
+    if isinstance(body, list):
+        for item in body:
+            if isinstance(item, dict):
+                found += [v for k, v in item.items() if k in {"t", "time", "timestamp"} and isinstance(v, str)]
+            found += _moments(item, depth + 1)
+    elif isinstance(body, dict):
+        for value in body.values():
+            found += _moments(value, depth + 1)
+    return found
 
 
 def _any_deployment(prober: Prober, shape: Shape) -> str:
