@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from conftest import ROOT
 from fastapi.responses import JSONResponse, Response
+from paperspace_deployments._server_base import Forbidden
 
 from contract_tests.target import EMULATOR_TOKENS, serve
 from emulator.app import Settings, build_app
@@ -401,3 +402,273 @@ def test_the_suite_fails_a_server_that_breaks_the_contract(
     assert token not in result.stdout + result.stderr
     if selection == SCHEMATHESIS:
         assert "Reproduce with:\n    curl -X" in result.stdout, result.stdout[-3000:]
+
+
+# -- the contract's rule families (contract_tests/test_contract.py): servers broken in ways no
+# rule was written for, several faults a server, each fault in a different family
+
+
+def _update_merges(app: Any) -> None:
+    """An update merges into the stored configuration: fields it leaves out are kept."""
+    service = app.state.service
+    original = service.upsert
+
+    def upsert(principal: Principal, submitted: dict[str, Any]) -> Any:
+        project = submitted.get("projectId") or service.default_project(principal.team)
+        found = service.store.find_by_name(principal.team, project, submitted["name"])
+        kept = {k: v for k, v in found.spec.items() if k != "projectId"} if found else {}
+        return original(principal, {**kept, **submitted})
+
+    service.upsert = upsert
+
+
+def _history_of_the_newest_other_deployment(app: Any) -> None:
+    service = app.state.service
+    original = service.history
+
+    def history(principal: Principal, id: str) -> Any:
+        mine = original(principal, id)
+        others = [d for d in service.store.list_deployments(principal.team, None, None, 50) if d.id != id]
+        return original(principal, others[0].id) if others and len(mine) == 1 else mine
+
+    service.history = history
+
+
+def _an_id_with_a_character_added_is_found(app: Any) -> None:
+    service = app.state.service
+    original = service.get
+
+    def get(principal: Principal, id: str) -> Any:
+        try:
+            return original(principal, id)
+        except NotFound:
+            return original(principal, id[:-1])
+
+    service.get = get
+
+
+def _a_second_delete_succeeds(app: Any) -> None:
+    service = app.state.service
+    original = service.delete
+
+    def delete(principal: Principal, id: str) -> None:
+        try:
+            original(principal, id)
+        except NotFound:
+            return None
+
+    service.delete = delete
+
+
+def _the_token_is_taken_under_any_scheme(app: Any) -> None:
+    def as_bearer(scope: dict[str, Any]) -> dict[str, Any]:
+        given = dict(scope["headers"]).get(b"authorization", b"")
+        if given[:6] in {b"Basic ", b"Token "}:
+            headers = [(k, v) for k, v in scope["headers"] if k != b"authorization"]
+            return {**scope, "headers": [*headers, (b"authorization", b"Bearer " + given[6:])]}
+        return scope
+
+    _rewrite_requests(app, r"/v1/.*", as_bearer)
+
+
+def _project_listing_leaves_out_autoscaling(app: Any) -> None:
+    def drop(body: Any) -> Any:
+        return {**body, "items": [{k: v for k, v in d.items() if k != "autoscaling"} for d in body["items"]]}
+
+    _rewrite_json(app, "GET", r"/v1/projects/[^/]+/deployments", drop)
+
+
+def _default_page_of_ten(app: Any) -> None:
+    def ten(scope: dict[str, Any]) -> dict[str, Any]:
+        if scope["method"] != "GET" or b"limit=" in scope["query_string"]:
+            return scope
+        joined = scope["query_string"] + (b"&" if scope["query_string"] else b"") + b"limit=10"
+        return {**scope, "query_string": joined}
+
+    _rewrite_requests(app, r"/v1/deployments", ten)
+
+
+def _sixteen_ports_kept_of_seventeen(app: Any) -> None:
+    """Ports past the documented 16 are dropped instead of refused (a body rewritten on the way in)."""
+
+    class Truncate:
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != "/v1/deployments":
+                await self.inner(scope, receive, send)
+                return
+            chunks = []
+            while True:
+                message = await receive()
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body"):
+                    break
+            body = b"".join(chunks)
+            try:
+                parsed = json.loads(body)
+                if isinstance(parsed, dict) and isinstance(parsed.get("ports"), list):
+                    parsed["ports"] = parsed["ports"][:16]
+                body = json.dumps(parsed).encode()
+            except ValueError:
+                pass
+            headers = [(k, v) for k, v in scope["headers"] if k != b"content-length"]
+            headers.append((b"content-length", str(len(body)).encode()))
+            sent = [False]
+
+            async def replay() -> Any:
+                if sent[0]:
+                    return await receive()
+                sent[0] = True
+                return {"type": "http.request", "body": body, "more_body": False}
+
+            await self.inner({**scope, "headers": headers}, replay, send)
+
+    app.add_middleware(Truncate)
+
+
+def _a_refused_upsert_still_changes_the_image(app: Any) -> None:
+    service = app.state.service
+    teams = dict(EMULATOR_TOKENS)
+
+    async def half_written(request: Any, call_next: Any) -> Any:
+        body = await request.body()
+        response = await call_next(request)
+        if request.method == "POST" and request.url.path == "/v1/deployments" and response.status_code == 400:
+            try:
+                sent = json.loads(body)
+                token = request.headers.get("authorization", "").removeprefix("Bearer ")
+                principal = Principal(teams[token], "u")
+                found = service.store.find_by_name(
+                    principal.team, service.default_project(principal.team), sent["name"]
+                )
+                if found is not None and isinstance(sent.get("image"), str) and sent["image"]:
+                    service.upsert(principal, {**found.spec, "image": sent["image"]})
+            except Exception:  # the fault is best effort: the server itself must keep answering
+                pass
+        return response
+
+    app.middleware("http")(half_written)
+
+
+def _not_found_bodies_carry_a_stack_trace(app: Any) -> None:
+    async def trace(request: Any, call_next: Any) -> Any:
+        response = await call_next(request)
+        if response.status_code == 404:
+            message = 'Traceback (most recent call last):\n  File "service.py", line 42, in get\nKeyError'
+            return JSONResponse({"code": "NOT_FOUND", "message": message}, status_code=404)
+        return response
+
+    app.middleware("http")(trace)
+
+
+def _the_largest_page_refused(app: Any) -> None:
+    async def refuse(request: Any, call_next: Any) -> Any:
+        if request.method == "GET" and request.query_params.get("limit") == "120":
+            return JSONResponse({"code": "BAD_REQUEST", "message": "limit must be below 120"}, status_code=400)
+        return await call_next(request)
+
+    app.middleware("http")(refuse)
+
+
+def _another_teams_deployment_is_forbidden(app: Any) -> None:
+    service = app.state.service
+    original = service.get
+
+    def get(principal: Principal, id: str) -> Any:
+        try:
+            return original(principal, id)
+        except NotFound:
+            for team in ("team-a", "team-b"):
+                if service.store.find_deployment(team, id) is not None:
+                    raise Forbidden("not yours") from None
+            raise
+
+    service.get = get
+
+
+def _rate_limits_without_retry_after(app: Any) -> None:
+    async def strip(request: Any, call_next: Any) -> Any:
+        response = await call_next(request)
+        if response.status_code == 429:
+            del response.headers["retry-after"]
+        return response
+
+    app.middleware("http")(strip)
+
+
+def _slow_history(app: Any) -> None:
+    import asyncio
+
+    async def slow(request: Any, call_next: Any) -> Any:
+        if request.url.path.endswith("/history"):
+            await asyncio.sleep(0.3)
+        return await call_next(request)
+
+    app.middleware("http")(slow)
+
+
+def _faults(*broken: Fault) -> Fault:
+    def all_of(app: Any) -> None:
+        for fault in broken:
+            fault(app)
+
+    return all_of
+
+
+@pytest.mark.parametrize(
+    ("fault", "options", "rules"),
+    [
+        (
+            _faults(
+                _update_merges,
+                _history_of_the_newest_other_deployment,
+                _an_id_with_a_character_added_is_found,
+                _a_second_delete_succeeds,
+                _the_token_is_taken_under_any_scheme,
+            ),
+            [],
+            {"upsert_replaces", "sub_resources", "unknown_ids", "use_after_free", "authentication"},
+        ),
+        (
+            _faults(
+                _project_listing_leaves_out_autoscaling,
+                _default_page_of_ten,
+                _sixteen_ports_kept_of_seventeen,
+                _a_refused_upsert_still_changes_the_image,
+                _not_found_bodies_carry_a_stack_trace,
+            ),
+            [],
+            {"round_trip", "defaults", "field_bounds", "refused_write_changes_nothing", "no_stack_trace_in_errors"},
+        ),
+        (
+            _faults(
+                _the_largest_page_refused,
+                _another_teams_deployment_is_forbidden,
+                _rate_limits_without_retry_after,
+                _slow_history,
+            ),
+            ["--max-response-time", "0.25"],
+            {"parameter_bounds", "existence_leak", "documented_headers_are_sent", "answers_in_time"},
+        ),
+    ],
+    ids=["replaces-subresources-ids-delete-auth", "roundtrip-defaults-bounds-leak-trace", "params-403-headers-time"],
+)
+def test_each_rule_family_fails_a_server_that_breaks_it(
+    tmp_path: Path, fault: Fault, options: list[str], rules: set[str]
+) -> None:
+    app = build_app(Settings(db=":memory:", clock="manual", tokens=dict(EMULATOR_TOKENS)))
+    fault(app)
+    token, other = list(EMULATOR_TOKENS)
+    with serve(app) as url:
+        command = [sys.executable, "-m", "contract_tests", "--base-url", url, "--api-token", token]
+        command += ["--other-team-token", other, "-k", "test_contract", *options]
+        result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 1, result.stdout[-3000:]
+    summary = json.loads((tmp_path / "reports" / "conformance.json").read_text())
+    found = {v["rule"] for v in summary["violations"]}
+    assert rules <= found, f"not caught: {sorted(rules - found)}; caught: {sorted(found)}"
+    assert "tooling error" not in {o["outcome"] for o in summary["outcomes"].values()}
+    every = [v for v in summary["violations"] if v["rule"] in rules]
+    assert all(v["requests"] and v["requests"][-1]["curl"].startswith("curl ") for v in every), "no reproduction"
