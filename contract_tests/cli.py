@@ -13,6 +13,7 @@ over the config file); other arguments, and all that follow ``--``, go to pytest
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -103,11 +104,15 @@ def main(argv: list[str] | None = None) -> int:
         if "--" in arguments
         else (arguments, [])
     )
+    replaying = bool(ours) and ours[0] == "replay"
     if "-h" in ours or "--help" in ours:
-        _parser(_config_or_empty()).print_help()
+        if replaying:
+            print(REPLAY_HELP)
+        else:
+            _parser(_config_or_empty()).print_help()
         return 0
     try:
-        status = _run(ours, passed)
+        status = _replay(ours[1:]) if replaying else _run(ours, passed)
     except KeyboardInterrupt:
         status = verdict.INTERRUPTED
     except Exception as exc:  # the suite itself broke: one line, and the server is not blamed
@@ -124,7 +129,51 @@ def _config_or_empty() -> dict[str, object]:
         return {}
 
 
-def _run(ours: list[str], passed: list[str]) -> int:
+REPLAY_HELP = f"""usage: {PROG} replay REPORT [options]
+
+Run again the rules that failed in REPORT (a reports/conformance.json), with the seed they ran
+with, against a target (the options are the command's own: --base-url, --api-token, ...; without
+--base-url the embedded emulator). Each recorded failure is said to "still fail" or to be
+"fixed"; reports/ then describes the replay.
+
+Exit codes: 0 every recorded failure is fixed; 1 at least one still fails; 2 the report or the
+options cannot be used; 3 the target cannot be tested; 70 an error inside the tooling."""
+
+
+def _replay(arguments: list[str]) -> int:
+    """``replay REPORT [options]``: the failed rules of a report, run again (see REPLAY_HELP)."""
+    if not arguments or arguments[0].startswith("-"):
+        return _refused(f"replay needs a report: {PROG} replay reports/conformance.json [options]")
+    path, options = Path(arguments[0]), arguments[1:]
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+        outcomes = recorded["outcomes"]
+        failed = {name: o["nodeid"] for name, o in outcomes.items() if o.get("outcome") == "failed" and o.get("nodeid")}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        return _refused(f"{path}: not a conformance report this command wrote ({type(exc).__name__}: {exc})")
+    if not failed:
+        print(f"{PROG} replay: {path} records no failure: nothing to replay")
+        return verdict.CONFORMS
+    if "--seed" not in options and isinstance(recorded.get("seed"), int):
+        options = [*options, "--seed", str(recorded["seed"])]
+    suite = Path(__file__).resolve().parent
+    status = _run(options, [], selection=[str(suite / nodeid) for nodeid in sorted(set(failed.values()))])
+    if status not in {verdict.CONFORMS, verdict.VIOLATIONS}:
+        return status
+    from contract_tests import report
+
+    now = json.loads((report.REPORTS / "conformance.json").read_text(encoding="utf-8")).get("outcomes", {})
+    still = 0
+    print(f"{PROG} replay: {len(failed)} recorded failure(s) of {path}")
+    for name in sorted(failed):
+        outcome = (now.get(name) or {}).get("outcome", "not run")
+        verdict_word = {"failed": "still fails", "passed": "fixed"}.get(outcome, f"not judged ({outcome})")
+        still += outcome != "passed"
+        print(f"  {verdict_word:<12} {name}")
+    return verdict.VIOLATIONS if still else verdict.CONFORMS
+
+
+def _run(ours: list[str], passed: list[str], selection: list[str] | None = None) -> int:
     from contract_tests import report
 
     report.clear(report.REPORTS)  # whatever happens next, no report of a previous run is left
@@ -156,7 +205,8 @@ def _run(ours: list[str], passed: list[str]) -> int:
     junit = f"--junitxml={report.REPORTS / 'junit.xml'}"
     # the preflight imported httpx (and so anyio, whose pytest plugin pytest would rewrite)
     quiet = ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
-    status = int(pytest.main([str(suite), "-p", "no:cacheprovider", *quiet, junit, *_pytest_arguments(args), *passed]))
+    chosen = selection or [str(suite)]
+    status = int(pytest.main([*chosen, "-p", "no:cacheprovider", *quiet, junit, *_pytest_arguments(args), *passed]))
     if status in {pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.NO_TESTS_COLLECTED}:
         why = (
             "the options were refused (pytest's message is above)"

@@ -130,8 +130,12 @@ def refusal_code() -> int | None:
     return _REFUSAL[-1][0] if _REFUSAL else None
 
 
+_SEED: list[int] = []
+
+
 def describe_target(target: Target) -> None:
     """What the report's header says of the run (never a token)."""
+    _SEED[:] = [target.seed]
     _TARGET[:] = [
         f"- target: {target.base_url}" + (" (the embedded emulator)" if target.embedded else ""),
         f"- teams: {'two (isolation checks run)' if target.other_token else 'one (isolation checks not run)'}",
@@ -212,6 +216,12 @@ def _counts() -> str:
 
 def _anchor(nodeid: str) -> str:
     return "f-" + "".join(c if c.isalnum() else "-" for c in nodeid.split("::", 1)[-1]).strip("-").lower()
+
+
+def _relative(nodeid: str) -> str:
+    """A test's node id from the suite's folder (``test_rules.py::test_x``), wherever pytest ran."""
+    path, _, name = nodeid.partition("::")
+    return f"{Path(path).name}::{name}"
 
 
 def markdown(exit_code: int) -> str:
@@ -415,7 +425,12 @@ def write_files(directory: Path, exit_code: int) -> None:
         return
     _write(directory / "conformance.md", markdown(exit_code))
     outcomes = {
-        nodeid.split("::", 1)[-1]: {"outcome": o.outcome, "reason": o.reason, "judged": o.judged}
+        nodeid.split("::", 1)[-1]: {
+            "outcome": o.outcome,
+            "reason": o.reason,
+            "judged": o.judged,
+            "nodeid": _relative(nodeid),
+        }
         | ({"text": o.text} if o.outcome in {"failed", "tooling error"} else {})
         | ({"requests": _REQUESTS[nodeid]} if nodeid in _REQUESTS else {})
         for nodeid, o in _OUTCOMES.items()
@@ -424,6 +439,7 @@ def write_files(directory: Path, exit_code: int) -> None:
         "exit_code": exit_code,
         "verdict": EXIT_CODES.get(exit_code, ""),
         "schemathesis_cases": _CASES[-1] if _CASES else None,
+        "seed": _SEED[-1] if _SEED else None,
         "outcomes": outcomes,
         "coverage": coverage_rows(),
         "violations": _violations(),

@@ -411,3 +411,27 @@ def test_a_bug_in_a_rule_exits_70_against_a_conforming_server(tmp_path: Path) ->
     assert result.returncode == verdict.TOOLING_ERROR, result.stdout[-3000:]
     outcome = outcomes(tmp_path / "reports")["outcomes"]["test_every_field_written_reads_back_everywhere"]
     assert outcome["outcome"] == "tooling error" and "ZeroDivisionError" in outcome["reason"]
+
+
+def test_replay_says_a_recorded_failure_still_fails_against_the_server_and_is_fixed_against_the_emulator(
+    tmp_path: Path,
+) -> None:
+    app = build_app(Settings(db=":memory:", clock="manual", tokens=dict(EMULATOR_TOKENS)))
+    service = app.state.service
+    original = service.history
+    service.history = lambda principal, id: original(principal, id)[:-1]  # the newest revision left out
+    with serve(app) as url:
+        first = run_command("--base-url", url, "--api-token", TEAM_A, "-k", "replaces or reads_back", cwd=tmp_path)
+        recorded = tmp_path / "recorded.json"
+        recorded.write_text((tmp_path / "reports" / "conformance.json").read_text())
+        again = run_command("replay", str(recorded), "--base-url", url, "--api-token", TEAM_A, cwd=tmp_path)
+    fixed = run_command("replay", str(recorded), cwd=tmp_path)  # the embedded emulator
+    assert first.returncode == verdict.VIOLATIONS, first.stdout[-2000:]
+    failed = [n for n, o in json.loads(recorded.read_text())["outcomes"].items() if o["outcome"] == "failed"]
+    assert failed
+    assert again.returncode == verdict.VIOLATIONS, again.stdout[-2000:]
+    assert all(f"still fails  {name}" in again.stdout for name in failed), again.stdout[-2000:]
+    assert fixed.returncode == verdict.CONFORMS, fixed.stdout[-2000:]
+    assert all(f"fixed        {name}" in fixed.stdout for name in failed), fixed.stdout[-2000:]
+    unusable = run_command("replay", str(tmp_path / "no-such.json"), cwd=tmp_path)
+    assert unusable.returncode == verdict.USAGE and "not a conformance report" in unusable.stdout + unusable.stderr
