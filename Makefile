@@ -66,7 +66,8 @@ contract: export CONTRACT_RECORD_DEVIATIONS := $(or $(RECORD),$(CONTRACT_RECORD_
 contract: export CONTRACT_ALLOW_WRITES := $(or $(ALLOW_WRITES),$(CONTRACT_ALLOW_WRITES))
 contract: export CONTRACT_MAX_CREATED := $(or $(MAX_CREATED),$(CONTRACT_MAX_CREATED))
 contract: export CONTRACT_WORKERS := $(or $(WORKERS),$(CONTRACT_WORKERS))
-contract: $(STAMP) ## The conformance suite (default: the embedded emulator; BASE_URL= API_TOKEN= OTHER_TEAM_TOKEN= PROFILE=quick|full SEED= WORKERS= ALLOW_WRITES=1 MAX_CREATED= BASELINE= RECORD=1; or deployments-contract.toml)
+contract: export CONTRACT_MAX_RESPONSE_TIME := $(or $(MAX_RESPONSE_TIME),$(CONTRACT_MAX_RESPONSE_TIME))
+contract: $(STAMP) ## The conformance suite (default: the embedded emulator; BASE_URL= API_TOKEN= OTHER_TEAM_TOKEN= PROFILE=quick|full SEED= WORKERS= ALLOW_WRITES=1 MAX_CREATED= MAX_RESPONSE_TIME= BASELINE= RECORD=1; or deployments-contract.toml)
 	$(BIN)/deployments-contract
 
 RUNS ?= 30

@@ -1124,7 +1124,7 @@ def test_every_documented_status_is_answered_as_documented(
                 if not added:
                     prober.ledger.not_reached(Item("status", op.label, status), "the fault API refused the fault")
                     continue
-                ex = prober.call(op.id, path=path, body=body)
+                ex = prober.call(op.id, path=path, body=body, injected=True)
                 maker.remember(ex)
                 scene.check(
                     ex.status == int(status),
