@@ -319,6 +319,7 @@ class Prober:
         self.max_response_time = max_response_time
         self.http = httpx.Client(timeout=target.request_timeout, follow_redirects=False)
         self.scenario: list[int] = []
+        self.stalled: dict[str, str] = {}  # operation -> the time-out it gave: later calls fail at once
 
     def close(self) -> None:
         self.http.close()
@@ -348,6 +349,8 @@ class Prober:
         """Send ``operation_id``; ``token`` None sends no Authorization header; ``auth`` sends
         that header exactly (its shell form is given with it)."""
         op = self.contract.operations[operation_id]
+        if op.label in self.stalled:  # one time-out per operation, not one per call
+            raise ServerFault(f"{op.label}: no answer (it timed out earlier in this run: {self.stalled[op.label]})")
         # a Secret: a query may carry a token (a probe of where tokens are taken), and a
         # traceback that shows this frame's locals shows it as '***'
         url = Secret(
@@ -381,6 +384,8 @@ class Prober:
         except httpx.HTTPError as exc:
             ex.seconds = time.perf_counter() - started
             ex.error = f"{type(exc).__name__}: {self._masked(str(exc))}"
+            if isinstance(exc, httpx.TimeoutException):
+                self.stalled[op.label] = f"no answer within {self.target.request_timeout:g} s"
             self._keep(ex)
             raise ServerFault(f"{op.label}: no answer ({ex.error})\n    {ex.curl()}") from None
         ex.seconds = time.perf_counter() - started
@@ -433,6 +438,7 @@ class Prober:
         """The answer's JSON body when its status is one of ``statuses`` and its body is valid;
         otherwise the scenario cannot go on: a :class:`ServerFault` naming the operation and the answer."""
         op = self.contract.by_label(ex.operation)
+        statuses = tuple(s for s in statuses if op.documents(s)) or statuses  # never an undocumented one
         schema = op.response_schema(ex.status)
         bad = schema is not None and (ex.json is NOTHING or schema_problem(schema, ex.json) is not None)
         if ex.status not in statuses or bad:
