@@ -197,16 +197,17 @@ def _run(ours: list[str], passed: list[str], selection: list[str] | None = None)
             os.environ[option.env] = value
     refusal = _preflight(values)
     if refusal:
-        print(f"{PROG}: conformance run refused: {refusal}", file=sys.stderr)
-        report.refuse(verdict.REFUSED, f"conformance run refused: {refusal}")
-        report.write_files(report.REPORTS, verdict.REFUSED)
-        return verdict.REFUSED
+        return _refused(f"conformance run refused: {refusal}", verdict.REFUSED)
     suite = Path(__file__).resolve().parent
     junit = f"--junitxml={report.REPORTS / 'junit.xml'}"
     # the preflight imported httpx (and so anyio, whose pytest plugin pytest would rewrite)
     quiet = ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
     chosen = selection or [str(suite)]
-    status = int(pytest.main([*chosen, "-p", "no:cacheprovider", *quiet, junit, *_pytest_arguments(args), *passed]))
+    from contract_tests.session import Handover, Run
+
+    run = Run()  # the run's one object: tally, report, journal; pytest's session gets it handed
+    argv = [*chosen, "-p", "no:cacheprovider", *quiet, junit, *_pytest_arguments(args), *passed]
+    status = int(pytest.main(argv, plugins=[Handover(run)]))
     if status in {pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.NO_TESTS_COLLECTED}:
         why = (
             "the options were refused (pytest's message is above)"
@@ -214,7 +215,7 @@ def _run(ours: list[str], passed: list[str], selection: list[str] | None = None)
             else "no test was selected (check -k or the test names)"
         )
         return _refused(why)
-    return verdict.documented(status, refused=report.refusal_code())
+    return verdict.documented(status, refused=run.report.refusal_code())
 
 
 def _values(args: argparse.Namespace, config: dict[str, object]) -> tuple[dict[str, Any], str | None]:
@@ -259,10 +260,12 @@ def _preflight(values: dict[str, Any]) -> str | None:
     return preflight(target)
 
 
-def _refused(why: str) -> int:
+def _refused(why: str, code: int = verdict.USAGE) -> int:
+    """Say why the run was refused, and leave reports that say it too."""
     from contract_tests import report
 
     print(f"{PROG}: {why}", file=sys.stderr)
-    report.refuse(verdict.USAGE, why)
-    report.write_files(report.REPORTS, verdict.USAGE)
-    return verdict.USAGE
+    model = report.Report()
+    model.refuse(code, why)
+    report.write_files(model, report.REPORTS, code)
+    return code

@@ -20,8 +20,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from contract_tests import journal, verdict
 from contract_tests import report as conformance
+from contract_tests import session, verdict
 from contract_tests.options import OPTIONS, ConfigError, default_of, read_config
 from contract_tests.target import (
     DEFAULT_MAX_CREATED,
@@ -60,9 +60,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             group.addoption(option.flag, type=option.kind, default=default, choices=choices, help=option.help)
 
 
-def refuse(code: int, reason: str) -> NoReturn:
+def refuse(config: pytest.Config, code: int, reason: str) -> NoReturn:
     """End the run before testing; the reports say why instead of showing a previous run."""
-    conformance.refuse(code, reason)
+    session.of(config).report.refuse(code, reason)
     pytest.exit(reason, returncode=code)
 
 
@@ -75,30 +75,32 @@ def target_from_options(config: pytest.Config, stack: ExitStack) -> Target:
     if embedded:
         base_url = stack.enter_context(embedded_emulator())
     if not embedded and not option("--api-token"):
-        refuse(verdict.USAGE, "--api-token (or CONTRACT_API_TOKEN) is required with --base-url")
+        refuse(config, verdict.USAGE, "--api-token (or CONTRACT_API_TOKEN) is required with --base-url")
     if urlparse(str(base_url)).scheme not in {"http", "https"} or not urlparse(str(base_url)).hostname:
-        refuse(verdict.USAGE, "--base-url must be an http:// or https:// URL, e.g. https://api.paperspace.com/v1")
+        refuse(
+            config, verdict.USAGE, "--base-url must be an http:// or https:// URL, e.g. https://api.paperspace.com/v1"
+        )
     for name in ("--api-token", "--other-team-token"):
         problem = None if embedded or not option(name) else token_problem(option(name))
         if problem:
-            refuse(verdict.USAGE, f"{name} {problem}")
+            refuse(config, verdict.USAGE, f"{name} {problem}")
     max_created = option("--max-created") or None  # 0: the default
     if max_created is None and not is_loopback(str(base_url)):
         max_created = DEFAULT_MAX_CREATED
     if max_created is not None and max_created < MIN_CREATED:
-        refuse(verdict.USAGE, f"--max-created must be at least {MIN_CREATED}")
+        refuse(config, verdict.USAGE, f"--max-created must be at least {MIN_CREATED}")
     if option("--workers") is not None and not 1 <= option("--workers") <= 64:
-        refuse(verdict.USAGE, "--workers must be 1 to 64")
+        refuse(config, verdict.USAGE, "--workers must be 1 to 64")
     if option("--request-timeout") <= 0:
-        refuse(verdict.USAGE, "--request-timeout must be a positive number of seconds")
+        refuse(config, verdict.USAGE, "--request-timeout must be a positive number of seconds")
     baseline = option("--baseline")
     if option("--record-deviations") and not baseline:
-        refuse(verdict.USAGE, "--record-deviations needs --baseline FILE to record into")
+        refuse(config, verdict.USAGE, "--record-deviations needs --baseline FILE to record into")
     if baseline:
         baseline = Path(baseline).resolve()
         if not baseline.exists():
             if not option("--record-deviations"):
-                refuse(verdict.USAGE, f"--baseline {baseline}: no such file")
+                refuse(config, verdict.USAGE, f"--baseline {baseline}: no such file")
             baseline.write_text('{"format_version": 1, "entries": []}\n')
     return Target(
         base_url=str(base_url).rstrip("/"),
@@ -123,10 +125,11 @@ def target_from_options(config: pytest.Config, stack: ExitStack) -> Target:
 def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     with ExitStack() as stack:
         found = target_from_options(request.config, stack)
-        conformance.describe_target(found)
+        run = session.of(request.config)
+        run.report.describe_target(found)
         problem = preflight(found)
         if problem:
-            refuse(verdict.REFUSED, f"conformance run refused: {problem}")
+            refuse(request.config, verdict.REFUSED, f"conformance run refused: {problem}")
         # read by the hooks, here and in Schemathesis's process
         os.environ["CONTRACT_RUN_PREFIX"] = found.run_prefix
         os.environ["CONTRACT_NAME_POOL"] = str(found.fuzzing_names or "")
@@ -139,9 +142,9 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         try:
             yield found
         finally:  # after failures and Ctrl-C too
-            journal.close_all()
+            run.journal.close_all()
             if found.allow_writes:
-                left = sweep(found, {**journal.CREATED, **_logged(os.environ["CONTRACT_CREATED_LOG"])})
+                left = sweep(found, {**run.journal.created, **_logged(os.environ["CONTRACT_CREATED_LOG"])})
                 if left:  # an error of the session's last test: the run cannot exit 0
                     raise verdict.ServerFault(
                         f"the run could not delete {len(left)} of its deployments (they may be billed):\n"
@@ -186,26 +189,39 @@ def judged(request: pytest.FixtureRequest) -> Judged:
 # the exit code from who is to blame for each failure.
 
 
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    conformance.record(report)
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(RunHooks(session.of(config)), "contract-run")
 
 
-def pytest_collectreport(report: pytest.CollectReport) -> None:
-    if report.failed:  # the suite itself does not load: nothing the server did
-        verdict.TALLY.tooling += 1
-        conformance.refuse(
-            verdict.TOOLING_ERROR, f"the suite could not be loaded: {report.longreprtext.strip()[-500:]}"
-        )
+@pytest.fixture(scope="session")
+def run(pytestconfig: pytest.Config) -> session.Run:
+    """This run: its journal, its report, its tally."""
+    return session.of(pytestconfig)
 
 
-def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
-    # Ctrl-C only: pytest.exit (a refusal) and pytest's own Interrupted (collection errors) come here too
-    if type(excinfo.value) is KeyboardInterrupt:
-        verdict.TALLY.interrupted = True
+class RunHooks:
+    """The hooks that feed the run's tally and report (pytest gives them no config to find it)."""
 
+    def __init__(self, run: session.Run) -> None:
+        self.run = run
 
-def pytest_internalerror(excrepr: Any, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
-    verdict.TALLY.tooling += 1
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.run.report.record(report)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:  # the suite itself does not load: nothing the server did
+            self.run.tally.tooling += 1
+            self.run.report.refuse(
+                verdict.TOOLING_ERROR, f"the suite could not be loaded: {report.longreprtext.strip()[-500:]}"
+            )
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        # Ctrl-C only: pytest.exit (a refusal) and pytest's own Interrupted (collection errors) come here too
+        if type(excinfo.value) is KeyboardInterrupt:
+            self.run.tally.interrupted = True
+
+    def pytest_internalerror(self, excrepr: Any, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        self.run.tally.tooling += 1
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -219,34 +235,40 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Iterator[N
     try:
         yield
     finally:
-        session.exitstatus = verdict.TALLY.exit_code(int(session.exitstatus))
-        if session.exitstatus == verdict.USAGE and conformance.refusal_code() is None:
-            conformance.refuse(verdict.USAGE, "nothing was tested: every selected test was skipped or only collected")
-        conformance.write_files(conformance.REPORTS, session.exitstatus)
+        run = of_session(session)
+        session.exitstatus = run.tally.exit_code(int(session.exitstatus))
+        if session.exitstatus == verdict.USAGE and run.report.refusal_code() is None:
+            run.report.refuse(verdict.USAGE, "nothing was tested: every selected test was skipped or only collected")
+        conformance.write_files(run.report, conformance.REPORTS, session.exitstatus)
+
+
+def of_session(pytest_session: pytest.Session) -> session.Run:
+    return session.of(pytest_session.config)
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    conformance.print_summary(terminalreporter, conformance.REPORTS)
+    conformance.print_summary(session.of(config).report, terminalreporter, conformance.REPORTS)
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     """Who is to blame for a failure; how many answers a rule judged (none: *not run*); and a
     failing rule ends with the last requests it sent, as curl commands, and the seed."""
+    run = session.of(item.config)
     if call.when == "setup":
-        journal.clear()
+        run.journal.clear()
     outcome = yield
     report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
     if call.when == "call" and (report.passed or report.failed):
-        verdict.TALLY.tested += 1
+        run.tally.tested += 1
     blamed = ""
     if report.failed and call.excinfo is not None:
         blamed = "server" if verdict.blames_server(call.excinfo.value) else "tooling"
         report.user_properties.append(("blame", blamed))
         if blamed == "server":
-            verdict.TALLY.server += 1
+            run.tally.server += 1
         else:
-            verdict.TALLY.tooling += 1
+            run.tally.tooling += 1
     judged = item.stash.get(JUDGED, None)
     if call.when == "call" and judged is not None:
         report.user_properties.append(("judged", judged.count))
@@ -254,7 +276,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             report.outcome = "skipped"
             report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: not run: {judged.why_none}")
     if call.when == "call" and report.failed:
-        steps = journal.exchanges()
+        steps = run.journal.exchanges()
         if steps:
             report.user_properties.append(("requests", [ex.record() for ex in steps]))
         plain = call.excinfo is not None and isinstance(call.excinfo.value, pytest.fail.Exception)

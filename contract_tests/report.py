@@ -1,4 +1,5 @@
-"""The conformance report: the operation x check matrix as Markdown and HTML, and a terminal summary.
+"""The conformance report: a model (:class:`Report`, one per run) and its renderers: the operation
+x check matrix and the contract coverage as a terminal summary, Markdown, HTML and JSON.
 
 Outcomes of a cell or a rule: passed, failed, accepted (a failure the baseline records as an
 accepted deviation), not applicable (the check has nothing to judge on that operation) and not run
@@ -17,7 +18,7 @@ import html
 import json
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,24 +41,58 @@ class Outcome:
     judged: int | None = None  # answers of the server the check or rule judged
 
 
-_OUTCOMES: dict[str, Outcome] = {}
-_LEDGER: list[Any] = []
-_REQUESTS: dict[
-    str, list[dict[str, Any]]
-] = {}  # a failed rule's requests and answers, in order  # the run's contract ledger (probe.Ledger): coverage, violations, exchanges
+@dataclass
+class Report:
+    """The model of one run's report, fed as the run goes; the renderers below turn it into the
+    terminal summary, Markdown, HTML and JSON (pytest writes the JUnit XML)."""
+
+    outcomes: dict[str, Outcome] = field(default_factory=dict)  # by node id
+    header: list[str] = field(default_factory=list)  # what the run was: target, teams, writes, profile
+    refusals: list[tuple[int, str]] = field(default_factory=list)  # (exit code, why) of a run that ended before testing
+    requests: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # a failed rule's exchanges, in order
+    ledger: Any = None  # the contract rules' probe.Ledger: coverage, violations and their exchanges
+    seed: int | None = None
+    cases: int | None = None  # Schemathesis's test cases
+
+    def attach_ledger(self, ledger: Any) -> None:
+        """The ledger whose coverage and violations the reports show."""
+        self.ledger = ledger
+
+    def refuse(self, code: int, reason: str) -> None:
+        """The run ends before (or instead of) testing: the reports will say so and why."""
+        self.refusals.append((code, reason))
+
+    def refusal_code(self) -> int | None:
+        return self.refusals[-1][0] if self.refusals else None
+
+    def describe_target(self, target: Target) -> None:
+        """What the report's header says of the run (never a token)."""
+        self.seed = target.seed
+        self.header[:] = [
+            f"- target: {target.base_url}" + (" (the embedded emulator)" if target.embedded else ""),
+            f"- teams: {'two (isolation checks run)' if target.other_token else 'one (isolation checks not run)'}",
+            f"- writes: {'allowed' if target.allow_writes else 'none (read-only target)'}"
+            + (f", at most {target.max_created} deployments, named {target.run_prefix}*" if target.max_created else ""),
+            f"- profile: {target.profile}, seed {target.seed}"
+            + (f", accepted deviations from {target.baseline.name}" if target.baseline else ""),
+        ]
+
+    def describe_run(self, cases: int, report_dir: Path) -> None:
+        """What Schemathesis did, for the header."""
+        self.cases = cases
+        self.header.append(f"- Schemathesis: {cases} test cases in every phase (its own reports: {report_dir})")
+
+    def record(self, test_report: pytest.TestReport) -> None:
+        """One test's outcome, as pytest reports it."""
+        record(self, test_report)
 
 
-def attach_ledger(ledger: Any) -> None:
-    """The ledger whose coverage and violations the reports show."""
-    _LEDGER[:] = [ledger]
+def coverage_rows(report: Report) -> list[dict[str, Any]]:
+    return list(report.ledger.coverage()) if report.ledger is not None else []
 
 
-def coverage_rows() -> list[dict[str, Any]]:
-    return _LEDGER[0].coverage() if _LEDGER else []
-
-
-def coverage_markdown() -> list[str]:
-    rows = coverage_rows()
+def coverage_markdown(report: Report) -> list[str]:
+    rows = coverage_rows(report)
     if not rows:
         return ["## Contract coverage", "", "Not measured: the contract rules did not run.", ""]
     lines = [
@@ -86,10 +121,10 @@ def coverage_markdown() -> list[str]:
     return [*lines, ""]
 
 
-def coverage_terminal() -> list[str]:
+def coverage_terminal(report: Report) -> list[str]:
     """The coverage table in a few lines: one per kind of item."""
     lines = []
-    for row in coverage_rows():
+    for row in coverage_rows(report):
         missed = [m for m in row["not reached"] if not m["reason"].startswith("unreachable:")]
         lines.append(
             f"contract coverage, {row['kind']}: {row['provoked']} of {row['reachable']} reachable provoked"
@@ -100,10 +135,10 @@ def coverage_terminal() -> list[str]:
     return lines
 
 
-def _violations() -> list[dict[str, Any]]:
-    if not _LEDGER:
+def _violations(report: Report) -> list[dict[str, Any]]:
+    if report.ledger is None:
         return []
-    ledger = _LEDGER[0]
+    ledger = report.ledger
     by_number = {ex.number: ex for ex in ledger.exchanges}
     return [
         {
@@ -117,42 +152,7 @@ def _violations() -> list[dict[str, Any]]:
     ]
 
 
-_TARGET: list[str] = []
-_REFUSAL: list[tuple[int, str]] = []  # (exit code, why) of a run that ended before testing
-
-
-def refuse(code: int, reason: str) -> None:
-    """The run ends before (or instead of) testing: the reports will say so and why."""
-    _REFUSAL.append((code, reason))
-
-
-def refusal_code() -> int | None:
-    return _REFUSAL[-1][0] if _REFUSAL else None
-
-
-_SEED: list[int] = []
-
-
-def describe_target(target: Target) -> None:
-    """What the report's header says of the run (never a token)."""
-    _SEED[:] = [target.seed]
-    _TARGET[:] = [
-        f"- target: {target.base_url}" + (" (the embedded emulator)" if target.embedded else ""),
-        f"- teams: {'two (isolation checks run)' if target.other_token else 'one (isolation checks not run)'}",
-        f"- writes: {'allowed' if target.allow_writes else 'none (read-only target)'}"
-        + (f", at most {target.max_created} deployments, named {target.run_prefix}*" if target.max_created else ""),
-        f"- profile: {target.profile}, seed {target.seed}"
-        + (f", accepted deviations from {target.baseline.name}" if target.baseline else ""),
-    ]
-
-
-def describe_run(cases: int, report_dir: Path) -> None:
-    """What Schemathesis did, for the header."""
-    _CASES.append(cases)
-    _TARGET.append(f"- Schemathesis: {cases} test cases in every phase (its own reports: {report_dir})")
-
-
-def record(report: pytest.TestReport) -> None:
+def record(model: Report, report: pytest.TestReport) -> None:
     if report.when != "call" and report.outcome == "passed":
         return
     text = report.longreprtext.strip() if report.failed else ""
@@ -176,9 +176,9 @@ def record(report: pytest.TestReport) -> None:
     judged = properties.get("judged")
     requests = properties.get("requests")
     if isinstance(requests, list):
-        _REQUESTS[report.nodeid] = requests
-    if report.nodeid not in _OUTCOMES or outcome in {"failed", "tooling error"}:
-        _OUTCOMES[report.nodeid] = Outcome(outcome, reason, text, judged if isinstance(judged, int) else None)
+        model.requests[report.nodeid] = requests
+    if report.nodeid not in model.outcomes or outcome in {"failed", "tooling error"}:
+        model.outcomes[report.nodeid] = Outcome(outcome, reason, text, judged if isinstance(judged, int) else None)
 
 
 def _split(nodeid: str) -> tuple[str, str] | None:
@@ -190,11 +190,11 @@ def _split(nodeid: str) -> tuple[str, str] | None:
     return operation, check
 
 
-def _matrix() -> tuple[list[str], list[str], dict[tuple[str, str], tuple[str, Outcome]]]:
+def _matrix(report: Report) -> tuple[list[str], list[str], dict[tuple[str, str], tuple[str, Outcome]]]:
     operations: list[str] = []
     checks: list[str] = []
     cells: dict[tuple[str, str], tuple[str, Outcome]] = {}
-    for nodeid, outcome in _OUTCOMES.items():
+    for nodeid, outcome in report.outcomes.items():
         where = _split(nodeid)
         if where is None:
             continue
@@ -205,12 +205,12 @@ def _matrix() -> tuple[list[str], list[str], dict[tuple[str, str], tuple[str, Ou
     return operations, checks, cells
 
 
-def _others() -> list[tuple[str, Outcome]]:
-    return [(nodeid, o) for nodeid, o in _OUTCOMES.items() if _split(nodeid) is None]
+def _others(report: Report) -> list[tuple[str, Outcome]]:
+    return [(nodeid, o) for nodeid, o in report.outcomes.items() if _split(nodeid) is None]
 
 
-def _counts() -> str:
-    counts = {o: sum(1 for v in _OUTCOMES.values() if v.outcome == o) for o in OUTCOMES}
+def _counts(report: Report) -> str:
+    counts = {o: sum(1 for v in report.outcomes.values() if v.outcome == o) for o in OUTCOMES}
     return ", ".join(f"{counts[o]} {o}" for o in OUTCOMES)
 
 
@@ -224,9 +224,9 @@ def _relative(nodeid: str) -> str:
     return f"{Path(path).name}::{name}"
 
 
-def markdown(exit_code: int) -> str:
-    operations, checks, cells = _matrix()
-    lines = ["# Conformance report", "", *_TARGET, "", f"**{_verdict_line(exit_code)}**; {_counts()}", ""]
+def markdown(report: Report, exit_code: int) -> str:
+    operations, checks, cells = _matrix(report)
+    lines = ["# Conformance report", "", *report.header, "", f"**{_verdict_line(exit_code)}**; {_counts(report)}", ""]
     legend = ", ".join(f"{SYMBOLS[o]} {o}" for o in OUTCOMES)
     if operations:
         lines += ["## Checks x operations", "", legend, ""]
@@ -240,18 +240,18 @@ def markdown(exit_code: int) -> str:
                 row.append(f"[{symbol}](#{_anchor(nodeid)})" if outcome.outcome == "failed" else symbol)
             lines.append(f"| `{check}` | " + " | ".join(row) + f" | {CHECKS.get(check, '')} |")
         lines.append("")
-    lines += coverage_markdown()
+    lines += coverage_markdown(report)
     lines += [
         "## The API's rules and the run itself",
         "",
         "| test | outcome | answers judged | detail |",
         "| --- | --- | --: | --- |",
     ]
-    for nodeid, outcome in sorted(_others()):
+    for nodeid, outcome in sorted(_others(report)):
         name = nodeid.split("::", 1)[-1]
         judged = "" if outcome.judged is None else str(outcome.judged)
         lines.append(f"| `{name}` | {outcome.outcome} | {judged} | {outcome.reason.replace('|', '/')} |")
-    failed = [(n, o) for n, o in _OUTCOMES.items() if o.outcome in {"failed", "tooling error"}]
+    failed = [(n, o) for n, o in report.outcomes.items() if o.outcome in {"failed", "tooling error"}]
     if failed:
         lines += ["", "## Failures", ""]
         for nodeid, outcome in failed:
@@ -260,8 +260,8 @@ def markdown(exit_code: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def html_page(schemathesis_report: str | None, exit_code: int) -> str:
-    operations, checks, cells = _matrix()
+def html_page(report: Report, schemathesis_report: str | None, exit_code: int) -> str:
+    operations, checks, cells = _matrix(report)
     esc = html.escape
     colors = {
         "passed": "#d9f2d9",
@@ -278,8 +278,8 @@ def html_page(schemathesis_report: str | None, exit_code: int) -> str:
         "th.ck{writing-mode:vertical-rl;transform:rotate(180deg);font-weight:normal}"
         "pre{background:#f6f6f6;padding:1em;overflow-x:auto}</style>",
         "<h1>Conformance report</h1><ul>",
-        *[f"<li>{esc(line.removeprefix('- '))}</li>" for line in _TARGET],
-        f"</ul><p><b>{esc(_verdict_line(exit_code))}</b>; {esc(_counts())}</p>",
+        *[f"<li>{esc(line.removeprefix('- '))}</li>" for line in report.header],
+        f"</ul><p><b>{esc(_verdict_line(exit_code))}</b>; {esc(_counts(report))}</p>",
         "<p>"
         + " ".join(f"<span style='background:{colors[o]};padding:2px 6px'>{SYMBOLS[o]} {o}</span>" for o in OUTCOMES),
     ]
@@ -303,9 +303,9 @@ def html_page(schemathesis_report: str | None, exit_code: int) -> str:
             out.append("</tr>")
         out.append("</table>")
     out.append("<h2>Contract coverage</h2>")
-    out.append(_markdownish_to_html(coverage_markdown()[2:]))
+    out.append(_markdownish_to_html(coverage_markdown(report)[2:]))
     out.append("<h2>The API's rules and the run itself</h2><table>")
-    for nodeid, outcome in sorted(_others()):
+    for nodeid, outcome in sorted(_others(report)):
         out.append(
             f"<tr><td class='op'><code>{esc(nodeid.split('::', 1)[-1])}</code></td>"
             f"<td style='background:{colors[outcome.outcome]}'>{esc(outcome.outcome)}</td>"
@@ -313,7 +313,7 @@ def html_page(schemathesis_report: str | None, exit_code: int) -> str:
             f"<td class='op'>{esc(outcome.reason)}</td></tr>"
         )
     out.append("</table>")
-    failed = [(n, o) for n, o in _OUTCOMES.items() if o.outcome in {"failed", "tooling error"}]
+    failed = [(n, o) for n, o in report.outcomes.items() if o.outcome in {"failed", "tooling error"}]
     if failed:
         out.append("<h2>Failures</h2>")
         for nodeid, outcome in failed:
@@ -348,9 +348,9 @@ def _markdownish_to_html(lines: list[str]) -> str:
     return text + ("</ul>" if in_list else "")
 
 
-def terminal_lines() -> list[str]:
+def terminal_lines(report: Report) -> list[str]:
     """The matrix on one screen: a column per check, numbered, and the rules below it."""
-    operations, checks, cells = _matrix()
+    operations, checks, cells = _matrix(report)
     lines: list[str] = []
     if operations:
         width = max(len(o) for o in operations)
@@ -365,7 +365,7 @@ def terminal_lines() -> list[str]:
         for i in range(column):
             lines.append("   ".join(f"{n:<33}" for n in names[i::column]).rstrip())
         lines.append("   ".join(f"{SYMBOLS[o]} {o}" for o in OUTCOMES))
-    for nodeid, outcome in sorted(_others()):
+    for nodeid, outcome in sorted(_others(report)):
         lines.append(
             f"{SYMBOLS[outcome.outcome]} {nodeid.split('::', 1)[-1]}"
             + (f" ({outcome.judged} answers judged)" if outcome.judged else "")
@@ -378,9 +378,9 @@ def _verdict_line(code: int) -> str:
     return f"exit {code}: {EXIT_CODES.get(code, 'pytest exit status')}"
 
 
-def _refusal_page(code: int, reason: str) -> tuple[str, str]:
+def _refusal_page(report: Report, code: int, reason: str) -> tuple[str, str]:
     """The Markdown and HTML of a run that ended before testing."""
-    md = ["# Conformance report", "", *_TARGET, "", f"**Not tested ({_verdict_line(code)})**", "", "```"]
+    md = ["# Conformance report", "", *report.header, "", f"**Not tested ({_verdict_line(code)})**", "", "```"]
     md += [reason.replace("```", "'''"), "```", ""]
     page = (
         "<!doctype html><meta charset='utf-8'><title>Conformance report</title><h1>Conformance report</h1>"
@@ -391,7 +391,6 @@ def _refusal_page(code: int, reason: str) -> tuple[str, str]:
 
 REPORTS = Path("reports")  # where every run writes its reports, relative to where it was started
 OWN_FILES = ("conformance.md", "conformance.html", "conformance.json", "junit.xml", "schemathesis")
-_CASES: list[int] = []  # Schemathesis's test cases in this run
 
 
 def clear(directory: Path) -> None:
@@ -411,19 +410,19 @@ def _write(path: Path, text: str) -> None:
     os.replace(scratch, path)
 
 
-def write_files(directory: Path, exit_code: int) -> None:
+def write_files(report: Report, directory: Path, exit_code: int) -> None:
     """Rewrite every report of the suite for the run that just ended (a refused one included)."""
     directory.mkdir(exist_ok=True)
-    if _REFUSAL or not _OUTCOMES:
-        code, reason = _REFUSAL[-1] if _REFUSAL else (exit_code, "no test ran: see the terminal output")
+    if report.refusals or not report.outcomes:
+        code, reason = report.refusals[-1] if report.refusals else (exit_code, "no test ran: see the terminal output")
         code = exit_code if exit_code not in {0, 1} else code
-        md, page = _refusal_page(code, reason)
+        md, page = _refusal_page(report, code, reason)
         _write(directory / "conformance.md", md)
         _write(directory / "conformance.html", page)
         summary = {"exit_code": code, "verdict": EXIT_CODES.get(code, ""), "refused": reason, "outcomes": {}}
         _write(directory / "conformance.json", json.dumps(summary, indent=1) + "\n")
         return
-    _write(directory / "conformance.md", markdown(exit_code))
+    _write(directory / "conformance.md", markdown(report, exit_code))
     outcomes = {
         nodeid.split("::", 1)[-1]: {
             "outcome": o.outcome,
@@ -432,34 +431,34 @@ def write_files(directory: Path, exit_code: int) -> None:
             "nodeid": _relative(nodeid),
         }
         | ({"text": o.text} if o.outcome in {"failed", "tooling error"} else {})
-        | ({"requests": _REQUESTS[nodeid]} if nodeid in _REQUESTS else {})
-        for nodeid, o in _OUTCOMES.items()
+        | ({"requests": report.requests[nodeid]} if nodeid in report.requests else {})
+        for nodeid, o in report.outcomes.items()
     }
     summary = {
         "exit_code": exit_code,
         "verdict": EXIT_CODES.get(exit_code, ""),
-        "schemathesis_cases": _CASES[-1] if _CASES else None,
-        "seed": _SEED[-1] if _SEED else None,
+        "schemathesis_cases": report.cases,
+        "seed": report.seed,
         "outcomes": outcomes,
-        "coverage": coverage_rows(),
-        "violations": _violations(),
+        "coverage": coverage_rows(report),
+        "violations": _violations(report),
     }
     _write(directory / "conformance.json", json.dumps(summary, indent=1, sort_keys=True) + "\n")
     schemathesis_html = sorted((directory / "schemathesis").glob("html-*/index.html"))
     link = str(schemathesis_html[-1].relative_to(directory)) if schemathesis_html else None
-    _write(directory / "conformance.html", html_page(link, exit_code))
+    _write(directory / "conformance.html", html_page(report, link, exit_code))
 
 
-def print_summary(terminalreporter: Any, directory: Path) -> None:
+def print_summary(report: Report, terminalreporter: Any, directory: Path) -> None:
     terminalreporter.section("conformance")
-    for line in _TARGET:
+    for line in report.header:
         terminalreporter.write_line(line)
-    if _REFUSAL or not _OUTCOMES:
-        terminalreporter.write_line(_REFUSAL[-1][1] if _REFUSAL else "no test ran")
+    if report.refusals or not report.outcomes:
+        terminalreporter.write_line(report.refusals[-1][1] if report.refusals else "no test ran")
     else:
-        for line in terminal_lines():
+        for line in terminal_lines(report):
             terminalreporter.write_line(line)
-        for line in coverage_terminal():
+        for line in coverage_terminal(report):
             terminalreporter.write_line(line)
-        terminalreporter.write_line(f"{_counts()}")
+        terminalreporter.write_line(f"{_counts(report)}")
     terminalreporter.write_line(f"report: {directory / 'conformance.md'}, .html and .json; JUnit XML with --junitxml")

@@ -32,12 +32,12 @@ from typing import Any
 
 import pytest
 
-from contract_tests import journal
-from contract_tests import report as conformance
 from contract_tests.conftest import SPEC, Judged
 from contract_tests.inventory import Contract, Field, Item, Operation
+from contract_tests.journal import Journal
 from contract_tests.probe import NOTHING, Exchange, Ledger, Prober
 from contract_tests.scene import Scene
+from contract_tests.session import Run
 from contract_tests.shape import Shape, shape_of
 from contract_tests.target import Secret, Target, control_url
 from contract_tests.values import edges, sample, text
@@ -52,9 +52,9 @@ def contract() -> Contract:
 
 
 @pytest.fixture(scope="session")
-def ledger(contract: Contract) -> Ledger:
+def ledger(contract: Contract, run: Run) -> Ledger:
     found = Ledger(contract)
-    conformance.attach_ledger(found)
+    run.report.attach_ledger(found)
     return found
 
 
@@ -76,8 +76,8 @@ class Maker:
     """Makes this run's deployments through the prober: named with the run's prefix, counted
     against --max-created, and every id an answer gave is kept for the cleanup."""
 
-    def __init__(self, prober: Prober, shape: Shape, target: Target) -> None:
-        self.prober, self.shape, self.target = prober, shape, target
+    def __init__(self, prober: Prober, shape: Shape, target: Target, journal: Journal) -> None:
+        self.prober, self.shape, self.target, self.journal = prober, shape, target, journal
         self.default_project: str | None = None
 
     def spec(self, label: str, n: int = 0, *, full: bool = True) -> dict[str, Any]:
@@ -96,7 +96,7 @@ class Maker:
         return body
 
     def upsert(self, body: Any, *, token: Any = None, what: str = "") -> Exchange:
-        if journal.budget_spent(self.target):
+        if self.journal.budget_spent(self.target):
             pytest.skip("not run: the run's creation budget (--max-created) is spent")
         kwargs: dict[str, Any] = {} if token is None else {"token": token}
         ex = self.prober.call(self.shape.upsert.id, body=body, **kwargs)
@@ -107,7 +107,7 @@ class Maker:
         """Keep the id of any deployment an answer says was made (whatever the status)."""
         answer = ex.json
         if isinstance(answer, dict) and isinstance(answer.get("id"), str) and 200 <= ex.status < 300:
-            journal.CREATED.setdefault(answer["id"], str(answer.get("name", "")))
+            self.journal.created.setdefault(answer["id"], str(answer.get("name", "")))
             if self.default_project is None and isinstance(answer.get("projectId"), str):
                 self.default_project = answer["projectId"]
 
@@ -125,8 +125,8 @@ PLACED = frozenset({"projectId"})  # set by the maker: the team's default projec
 
 
 @pytest.fixture(scope="session")
-def maker(prober: Prober, shape: Shape, target: Target) -> Maker:
-    return Maker(prober, shape, target)
+def maker(prober: Prober, shape: Shape, target: Target, run: Run) -> Maker:
+    return Maker(prober, shape, target, run.journal)
 
 
 def _writes(target: Target) -> None:
@@ -972,7 +972,7 @@ def _enough(
         missing = default + 1 - count
         if missing > 0:
             budget = target.suite_budget
-            if not target.allow_writes or (budget is not None and len(journal.CREATED) + missing > budget):
+            if not target.allow_writes or (budget is not None and len(maker.journal.created) + missing > budget):
                 return None, {
                     "why": f"needs {default + 1} deployments; the team has {count} and the run may not create {missing} more"
                 }

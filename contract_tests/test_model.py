@@ -21,9 +21,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
 from paperspace_deployments import models
 
-from contract_tests import journal
 from contract_tests.conftest import Judged
 from contract_tests.expectations import differences, view_of
+from contract_tests.journal import Journal
+from contract_tests.session import Run
 from contract_tests.target import Target
 
 NAMES = ("alpha", "beta", "gamma")  # at most this many deployments exist at once
@@ -56,7 +57,9 @@ class Expected:
     project_id: str = ""  # the project the server put it in (the team's default)
 
 
-def machine_for(target: Target, prefix: str, created: set[str], judged: Judged) -> type[RuleBasedStateMachine]:
+def machine_for(
+    target: Target, prefix: str, created: set[str], judged: Judged, journal: Journal
+) -> type[RuleBasedStateMachine]:
     class DeploymentsAgreeWithTheModel(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
@@ -166,11 +169,11 @@ def machine_for(target: Target, prefix: str, created: set[str], judged: Judged) 
     return DeploymentsAgreeWithTheModel
 
 
-def test_the_server_agrees_with_the_reference_model(target: Target, judged: Judged) -> None:
+def test_the_server_agrees_with_the_reference_model(target: Target, judged: Judged, run: Run) -> None:
     if not target.allow_writes:
         pytest.skip("not run: the target is read-only (pass --allow-writes)")
     created: set[str] = set()
-    machine = machine_for(target, target.run_prefix, created, judged)
+    machine = machine_for(target, target.run_prefix, created, judged, run.journal)
     try:
         run_state_machine_as_test(
             seed(target.seed)(machine),

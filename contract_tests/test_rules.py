@@ -18,9 +18,10 @@ import paperspace_deployments as sdk
 import pytest
 from paperspace_deployments import models
 
-from contract_tests import journal
 from contract_tests.conftest import Judged
 from contract_tests.expectations import BASE_SPEC, differences, instant, view_of
+from contract_tests.journal import Journal
+from contract_tests.session import Run
 from contract_tests.target import Secret, Target
 
 MAX_CREATED = 20  # distinct deployments these tests create
@@ -30,7 +31,8 @@ LIFECYCLE_STEP = 40  # seconds the emulator's clock moves between writes: past a
 class Deployments:
     """Creates deployments for one run and removes them all afterwards."""
 
-    def __init__(self, client: sdk.Client, target: Target) -> None:
+    def __init__(self, client: sdk.Client, target: Target, journal: Journal) -> None:
+        self.journal = journal
         self.client = client
         self.target = target
         self.prefix = target.run_prefix
@@ -40,7 +42,7 @@ class Deployments:
         """Upsert ``name`` (under the run's prefix) with the wire ``fields`` over a base spec."""
         if len(self.created) >= MAX_CREATED:
             pytest.fail(f"the suite would create more than {MAX_CREATED} deployments")
-        if journal.budget_spent(self.target):
+        if self.journal.budget_spent(self.target):
             pytest.skip("not run: the run's creation budget (--max-created) is spent")
         spec = models.DeploymentSpec.model_validate({**BASE_SPEC, **fields, "name": self.prefix + name})
         deployment = self.client.upsert_deployment(spec)
@@ -54,16 +56,16 @@ class Deployments:
 
 
 @pytest.fixture(scope="module")
-def client(target: Target) -> Iterator[sdk.Client]:
-    with journal.client(target) as c:
+def client(target: Target, run: Run) -> Iterator[sdk.Client]:
+    with run.journal.client(target) as c:
         yield c
 
 
 @pytest.fixture(scope="module")
-def deployments(target: Target, client: sdk.Client) -> Iterator[Deployments]:
+def deployments(target: Target, client: sdk.Client, run: Run) -> Iterator[Deployments]:
     if not target.allow_writes:
         pytest.skip("not run: the target is read-only (pass --allow-writes)")
-    made = Deployments(client, target)
+    made = Deployments(client, target, run.journal)
     try:
         yield made
     finally:
@@ -71,10 +73,10 @@ def deployments(target: Target, client: sdk.Client) -> Iterator[Deployments]:
 
 
 @pytest.fixture(scope="module")
-def other_team(target: Target) -> Iterator[sdk.Client]:
+def other_team(target: Target, run: Run) -> Iterator[sdk.Client]:
     if not target.other_token:
         pytest.skip("not run: no second team's token (--other-team-token)")
-    with journal.client(target, target.other_token) as other:
+    with run.journal.client(target, target.other_token) as other:
         yield other
 
 

@@ -18,6 +18,7 @@ import pytest
 from contract_tests import engine, report
 from contract_tests.conftest import SPEC, Judged
 from contract_tests.inventory import Contract
+from contract_tests.session import Run
 from contract_tests.target import Target
 from contract_tests.verdict import ToolingError
 
@@ -61,7 +62,7 @@ def not_checked(label: str, check: str, target: Target) -> str | None:
 
 @pytest.fixture(scope="session")
 def findings(
-    target: Target, tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
+    target: Target, tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config, run: Run
 ) -> Iterator[engine.Findings]:
     workdir = tmp_path_factory.mktemp("schemathesis")
     terminal = pytestconfig.pluginmanager.get_plugin("terminalreporter")
@@ -71,7 +72,7 @@ def findings(
             terminal.write_line(f"  {line}")
 
     found = engine.run(target, SPEC, workdir, report.REPORTS / "schemathesis", progress)
-    report.describe_run(found.cases, report.REPORTS / "schemathesis")
+    run.report.describe_run(found.cases, report.REPORTS / "schemathesis")
     yield found
 
 

@@ -90,6 +90,3 @@ class Tally:
         if pytest_status == CONFORMS and not self.tested:
             return USAGE  # --collect-only, --setup-plan, every test deselected or skipped: nothing was tested
         return pytest_status
-
-
-TALLY = Tally()

@@ -323,7 +323,7 @@ def test_a_rule_that_could_judge_nothing_is_not_run_never_passed(tmp_path: Path)
         result = run_command("--base-url", url, "--api-token", TEAM_A, "-k", "oldest_first and rules", cwd=tmp_path)
     assert result.returncode == verdict.CONFORMS, result.stdout[-3000:]
     rule = outcomes(tmp_path / "reports")["outcomes"]["test_logs_never_exceed_limit_and_come_oldest_first"]
-    assert rule == {
+    assert {k: rule[k] for k in ("outcome", "reason", "judged")} == {
         "outcome": "not run",
         "reason": "not run: every log line had the same timestamp: their order says nothing",
         "judged": 0,
