@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 import threading
@@ -202,12 +203,8 @@ def _deleted(clients: list[Any], id: str) -> bool:
     import paperspace_deployments as sdk
 
     for client in clients:
-        try:
+        with contextlib.suppress(sdk.APIError):  # a 404 or a failure: the reads below confirm or not
             client.delete_deployment(id)
-        except sdk.NotFoundError:
-            continue
-        except sdk.APIError:
-            continue  # confirmed (or not) by the reads below
     for client in clients:
         try:
             client.get_deployment(id)
