@@ -235,6 +235,19 @@ def error_code_names_status(op: Operation, ex: Exchange, contract: Contract) -> 
     return None
 
 
+def error_details_as_documented(op: Operation, ex: Exchange, contract: Contract) -> str | None:
+    """An error body's ``details`` where the Error schema describes it as a list (of problems)."""
+    schema = op.response_schema(ex.status) if ex.status >= 400 else None
+    details = ((schema or {}).get("properties") or {}).get("details") or {}
+    said = str(details.get("description", "")).lower()
+    body = ex.json
+    if not isinstance(body, dict) or "details" not in body or body["details"] is None:
+        return None
+    if "list of" in said and ex.status == 400 and not isinstance(body["details"], list):
+        return f"details as the list of problems the Error schema describes; got {json.dumps(body['details'])[:120]}"
+    return None
+
+
 STACK_TRACE = re.compile(
     r"Traceback \(most recent call last\)|\bFile \"[^\"]+\", line \d+|^\s+at [\w$.<>]+\(.*:\d+\)"
     r"|\.(?:py|java|js|ts|go|rb|php|cs):\d+|goroutine \d+ \[|Exception in thread",
@@ -264,6 +277,7 @@ ANSWER_CHECKS: tuple[Callable[[Operation, Exchange, Contract], str | None], ...]
     no_content_has_no_body,
     documented_headers_are_sent,
     error_code_names_status,
+    error_details_as_documented,
     no_stack_trace_in_errors,
 )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
 import socket
 import threading
@@ -177,9 +176,16 @@ def sweep(target: Target, tracked: dict[str, str]) -> list[str]:
     ]
     left: dict[str, str] = {}
     try:
+        gone: set[str] = set()
         for id, name in sorted(tracked.items()):
-            if not _deleted(clients, id):
-                left[id] = name
+            try:
+                if _deleted(clients, id):
+                    gone.add(id)
+                else:
+                    left[id] = name
+            except sdk.APIConnectionError:  # the server stopped answering: retrying each id would not help
+                rest = {i: n for i, n in tracked.items() if i not in gone}
+                return _leftovers(target, rest, "the server stopped answering")
         for client in clients:  # the listing only adds to what is deleted, never vouches for it
             try:
                 listed = [d for d in client.list_deployments(limit=120) if d.name.startswith(target.run_prefix)]
@@ -191,8 +197,14 @@ def sweep(target: Target, tracked: dict[str, str]) -> list[str]:
     finally:
         for client in clients:
             client.close()
+    return _leftovers(target, left)
+
+
+def _leftovers(target: Target, left: dict[str, str], why: str = "") -> list[str]:
+    """One line per deployment left: its id, its name, and a command that deletes it."""
+    said = f" ({why})" if why else ""
     return [
-        f'{id} (named {name!r}); delete it with: curl -X DELETE -H "Authorization: Bearer $CONTRACT_API_TOKEN" '
+        f'{id} (named {name!r}){said}; delete it with: curl -X DELETE -H "Authorization: Bearer $CONTRACT_API_TOKEN" '
         f"{target.base_url}/deployments/{quote(id, safe='')}"
         for id, name in sorted(left.items())
     ]
@@ -203,15 +215,21 @@ def _deleted(clients: list[Any], id: str) -> bool:
     import paperspace_deployments as sdk
 
     for client in clients:
-        with contextlib.suppress(sdk.APIError):  # a 404 or a failure: the reads below confirm or not
+        try:
             client.delete_deployment(id)
+        except sdk.APIConnectionError:
+            raise
+        except sdk.APIError:  # a 404 or a refusal: the reads below confirm or not
+            continue
     for client in clients:
         try:
             client.get_deployment(id)
         except sdk.NotFoundError:
             continue
+        except sdk.APIConnectionError:
+            raise
         except sdk.APIError:
-            return False  # no answer, or one that is not a 404: not confirmed gone
+            return False  # an answer that is not a 404: not confirmed gone
         return False
     return True
 

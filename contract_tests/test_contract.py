@@ -27,6 +27,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -375,6 +376,36 @@ def test_an_upsert_replaces_the_configuration(
                 "revisions created in order",
                 times,
             )
+        _a_stopping_value_stops(scene, prober, shape, maker, target, lean, id)
+
+
+def _a_stopping_value_stops(
+    scene: Scene, prober: Prober, shape: Shape, maker: Maker, target: Target, sent: dict[str, Any], id: str
+) -> None:
+    """A request field whose description says a value stops the resource ("0 stops the
+    deployment"), sent with that value: once the change has rolled out (the emulator's clock moved
+    on; a target without one is not judged), the resource's state is the enum's stopped one."""
+    states = ((shape.resource_schema.get("properties") or {}).get("state") or {}).get("enum") or []
+    stopped = next((s for s in states if str(s).startswith("stop")), None)
+    for key, sub in ((shape.upsert.body or {}).get("properties") or {}).items():
+        said = str(sub.get("description", "")).lower()
+        if stopped is None or " stops" not in said or sub.get("type") != "integer" or "minimum" not in sub:
+            continue
+        prober.expect(
+            maker.upsert({**sent, key: sub["minimum"]}), 200, 201, what=f"an upsert with {key}={sub['minimum']}"
+        )
+        if not target.advance_clock(LONG_AGO):
+            return
+        got = prober.expect(_one(prober, shape, shape.get, id), 200, what="get after the stopping change")
+        scene.check(
+            got.get("state") == stopped,
+            shape.get.label if shape.get else shape.upsert.label,
+            "upsert_replaces",
+            f"state {stopped!r} once {key}={sub['minimum']} has rolled out ({sub.get('description')})",
+            json.dumps(got.get("state")),
+        )
+        prober.expect(maker.upsert(sent), 200, 201, what="the configuration before the stopping change")
+        return
 
 
 def _names_are_unique_per_project_only(
@@ -428,6 +459,7 @@ def test_sub_resources_answer_for_their_deployment_only(
     _writes(target)
     with Scene(prober, "sub_resources", judged) as scene:
         a = maker.made("sub-a", 1)
+        target.advance_clock(LONG_AGO)  # the second is made later: nothing of it is dated before
         b = maker.made("sub-b", 2)
         for n in (3, 4):
             prober.expect(maker.upsert(maker.spec("sub-b", n)), 200, 201, what="a change of the second deployment")
@@ -436,6 +468,19 @@ def test_sub_resources_answer_for_their_deployment_only(
             id = mine["id"]
             for op in shape.reads_of_one:
                 answer = prober.expect(_one(prober, shape, op, id), 200, what=f"{shape.kind_of(op)} of a deployment")
+                born = _instant(mine.get("dtCreated"))
+                early = [
+                    t
+                    for t in _moments(answer if isinstance(answer, list) else [])
+                    if born and (_instant(t) or born) < born
+                ]
+                scene.check(
+                    not early,
+                    op.label,
+                    "sub_resources",
+                    f"nothing dated before the deployment was created ({mine.get('dtCreated')})",
+                    f"entries dated {early[:3]}",
+                )
                 if isinstance(answer, list) and "active" in f"{op.summary} {op.description}".lower():
                     ended = [
                         r.get("state") for r in answer if isinstance(r, dict) and r.get("state") in _terminal(shape)
@@ -472,6 +517,17 @@ def test_sub_resources_answer_for_their_deployment_only(
                     f"every revision named {name}",
                     sorted(map(str, names)),
                 )
+
+
+def _instant(value: Any) -> datetime | None:
+    """An RFC 3339 stamp as an aware moment (none: None)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _terminal(shape: Shape) -> set[str]:
@@ -1068,6 +1124,22 @@ def test_only_the_documented_scheme_authenticates(
                     op.label,
                     "existence_leak",
                     f"another team's deployment answered as one that does not exist ({nothing.shown()[:80]})",
+                    theirs.shown(),
+                )
+            for listing in shape.parent_listings:  # another team's parent (a project) likewise
+                parent = _a_parent(prober, shape, listing)
+                if not parent:
+                    continue
+                theirs = prober.call(listing.id, path={_param(listing): parent}, token=target.other_token)
+                nothing = prober.call(
+                    listing.id, path={_param(listing): "contract-suite-no-such-parent"}, token=target.other_token
+                )
+                same = theirs.status == nothing.status and _code(theirs) == _code(nothing)
+                scene.check(
+                    same,
+                    listing.label,
+                    "existence_leak",
+                    f"another team's {_param(listing)} answered as one that does not exist ({nothing.shown()[:80]})",
                     theirs.shown(),
                 )
 
