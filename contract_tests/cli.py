@@ -205,7 +205,7 @@ def _run(ours: list[str], passed: list[str], selection: list[str] | None = None)
     chosen = selection or [str(suite)]
     from contract_tests.session import Handover, Run
 
-    run = Run()  # the run's one object: tally, report, journal; pytest's session gets it handed
+    run = Run(asked=values.get("base-url") is not None)  # the run's one object, handed to pytest's session
     argv = [*chosen, "-p", "no:cacheprovider", *quiet, junit, *_pytest_arguments(args), *passed]
     status = int(pytest.main(argv, plugins=[Handover(run)]))
     if status in {pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.NO_TESTS_COLLECTED}:

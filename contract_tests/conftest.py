@@ -127,7 +127,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         found = target_from_options(request.config, stack)
         run = session.of(request.config)
         run.report.describe_target(found)
-        problem = preflight(found)
+        problem = None if run.asked else preflight(found)
         if problem:
             refuse(request.config, verdict.REFUSED, f"conformance run refused: {problem}")
         # read by the hooks, here and in Schemathesis's process

@@ -23,6 +23,7 @@ class Run:
     tally: Tally = field(default_factory=Tally)
     report: Report = field(default_factory=Report)
     journal: Journal = field(default_factory=Journal)
+    asked: bool = False  # the command already asked the target (its preflight): not asked twice
 
 
 RUN = pytest.StashKey[Run]()
