@@ -41,6 +41,7 @@ class Parameter:
     location: str  # query, path, header
     schema: dict[str, Any]
     required: bool
+    description: str = ""
 
     @property
     def default(self) -> Any:
@@ -128,6 +129,7 @@ class Contract:
                         p["in"],
                         self.deep(p.get("schema") or {}),
                         bool(p.get("required")),
+                        str(p.get("description") or ""),
                     )
                     for p in by_key.values()
                 )

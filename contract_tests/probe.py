@@ -221,7 +221,18 @@ def documented_headers_are_sent(op: Operation, ex: Exchange, contract: Contract)
         problem = schema_problem(schema, typed)
         if problem:
             return f"a {name} header matching its schema; got {value!r} ({problem})"
+        schemes = _http_schemes(contract)
+        if name.lower() == "www-authenticate" and schemes and value.split(" ", 1)[0].lower() not in schemes:
+            return (
+                f"a WWW-Authenticate challenge of the documented scheme ({', '.join(sorted(schemes))}); got {value!r}"
+            )
     return None
+
+
+def _http_schemes(contract: Contract) -> set[str]:
+    """The HTTP authentication schemes the spec's security schemes name (``bearer``)."""
+    found = (contract.spec.get("components") or {}).get("securitySchemes") or {}
+    return {str(s.get("scheme", "")).lower() for s in found.values() if isinstance(s, dict) and s.get("type") == "http"}
 
 
 def error_code_names_status(op: Operation, ex: Exchange, contract: Contract) -> str | None:

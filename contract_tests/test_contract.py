@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -177,6 +178,10 @@ def _listed(prober: Prober, shape: Shape, op: Operation, path: dict[str, str], s
         items = page.get(paging.items) if isinstance(page, dict) else None
         if not isinstance(items, list):
             raise AssertionError(f"{op.label}: expected a list at {paging.items}; got {str(page)[:200]}")
+        if cursor is not None and not items:
+            scene.check(
+                False, op.label, "pagination", f"items on the page {paging.has_more}=true promised", "an empty page"
+            )
         found += [i for i in items if isinstance(i, dict)]
         if page.get(paging.has_more) is not True:
             return found
@@ -308,6 +313,15 @@ def test_an_upsert_replaces_the_configuration(
         created = prober.expect(maker.upsert(full), 200, 201, what="an upsert of every field")
         id = created["id"]
         again = prober.expect(maker.upsert(full), 200, 201, what="the identical upsert again")
+        for key in ("dtCreated", "projectId"):
+            if key in created:
+                scene.check(
+                    _same(created[key], again.get(key)),
+                    shape.upsert.label,
+                    "upsert_replaces",
+                    f"{key} unchanged by the identical upsert ({json.dumps(created[key])})",
+                    json.dumps(again.get(key)),
+                )
         scene.check(
             again.get("id") == id,
             shape.upsert.label,
@@ -492,6 +506,14 @@ def test_sub_resources_answer_for_their_deployment_only(
                         f"only active entries, as documented (none in a terminal state {sorted(_terminal(shape))})",
                         f"entries in state {ended}",
                     )
+                    state = _state_now(prober, shape, id)
+                    scene.check(
+                        bool(answer) or state is None or state in _terminal(shape),
+                        op.label,
+                        "sub_resources",
+                        f"an active entry for a deployment in state {state!r} (it runs, or is rolling out)",
+                        "[]",
+                    )
                 for where, value in _ids_naming_a_deployment(answer, op):
                     scene.check(
                         value == id, op.label, "sub_resources", f"{where} = {id} (the deployment in the path)", value
@@ -517,6 +539,14 @@ def test_sub_resources_answer_for_their_deployment_only(
                     f"every revision named {name}",
                     sorted(map(str, names)),
                 )
+
+
+def _state_now(prober: Prober, shape: Shape, id: str) -> Any:
+    """The deployment's state as a read answers it now (None: no state to read)."""
+    if shape.get is None:
+        return None
+    got = _one(prober, shape, shape.get, id)
+    return got.json.get("state") if isinstance(got.json, dict) else None
 
 
 def _instant(value: Any) -> datetime | None:
@@ -686,6 +716,7 @@ def test_every_parameter_bound_is_enforced(
                     )
     with Scene(prober, "parameter_bounds", judged) as scene:
         id = maker.made("bounds-q", 1)["id"] if target.allow_writes else _any_deployment(prober, shape)
+        target.advance_clock(3 * LONG_AGO)  # an emulator's deployment serves, and has metrics and logs
         for op in shape.contract.operations.values():
             if op.method != "GET":
                 continue
@@ -732,6 +763,7 @@ def test_every_parameter_bound_is_enforced(
                     ]
                     if dated[0] is parameter:
                         _reversed_range(scene, prober, op, path)
+                        _range_as_documented(scene, prober, op, path)
 
 
 def _reversed_range(scene: Scene, prober: Prober, op: Operation, path: dict[str, str]) -> None:
@@ -758,6 +790,47 @@ def _reversed_range(scene: Scene, prober: Prober, op: Operation, path: dict[str,
             "parameter_bounds",
             f"no entry stamped in a range whose {second} comes before its {first}",
             f"{len(stamped)} entries: {stamped[:3]}",
+        )
+
+
+NUMBERS = {"one": 1, "two": 2, "three": 3, "six": 6, "twelve": 12, "24": 24, "an": 1, "a": 1}
+
+
+def _range_as_documented(scene: Scene, prober: Prober, op: Operation, path: dict[str, str]) -> None:
+    """A range's ends where their descriptions say so: an end documented as inclusive keeps an
+    entry stamped exactly there; a start documented to default to N hours before the end keeps
+    nothing older when only the end is given."""
+    dated = [p for p in op.parameters if p.location == "query" and p.schema.get("format") == "date-time"]
+    if len(dated) != 2:
+        return
+    first, second = dated
+    plain = prober.call(op.id, path=path)
+    stamps = sorted(t for t in _moments(plain.json) if _instant(t))
+    if plain.status != 200 or not stamps:
+        return
+    t = stamps[-1]
+    if f"{first.description} {second.description}".lower().count("inclusive") >= 2:
+        both = prober.call(op.id, path=path, query={first.name: t, second.name: t})
+        scene.check(
+            both.status == 200 and t in _moments(both.json),
+            op.label,
+            "parameter_bounds",
+            f"the entry stamped {t} in the range [{t}, {t}] (both ends documented inclusive)",
+            both.shown(),
+        )
+    found = re.search(r"defaults to (\w+) hours? before", first.description)
+    hours = NUMBERS.get(found.group(1).lower()) if found else None
+    if hours:
+        end = _instant(t)
+        assert end is not None
+        only_end = prober.call(op.id, path=path, query={second.name: t})
+        older = [x for x in _moments(only_end.json) if (_instant(x) or end) < end - timedelta(hours=hours)]
+        scene.check(
+            only_end.status == 200 and not older,
+            op.label,
+            "defaults",
+            f"nothing older than {hours} h before {second.name}={t} when {first.name} is left to its default",
+            f"{len(older)} entries, the oldest {min(older) if older else '-'}",
         )
 
 
@@ -844,6 +917,10 @@ def test_every_request_field_bound_is_enforced_and_a_refused_write_changes_nothi
             body = {k: v for k, v in maker.spec("bounds-missing", 1).items() if k != key}
             ex = maker.upsert(body)
             scene.check(ex.status == 400, label, "field_bounds", f"400 without the required {key}", ex.shown())
+        _every_problem_is_named(scene, prober, shape, maker, base)
+        broken = maker.prober.call(shape.upsert.id, raw=b'{"name": "' + base["name"].encode() + b'", ')
+        scene.check(broken.status == 400, label, "field_bounds", "400 for a body that is not JSON", broken.shown())
+        before = _unchanged(scene, prober, shape, id, before, "body that is not JSON")
         for f in shape.request_fields():
             if "/" in f.pointer.strip("/") or f.top == "name":
                 continue
@@ -875,6 +952,41 @@ def _unchanged(
         _change(before, after),
     )
     return after
+
+
+def _every_problem_is_named(scene: Scene, prober: Prober, shape: Shape, maker: Maker, base: dict[str, Any]) -> None:
+    """Two fields out of bounds in one body: the 400's ``details``, where the Error schema says it
+    lists every problem and where each was found, names both fields."""
+    error = shape.upsert.response_schema(400) or {}
+    said = str(((error.get("properties") or {}).get("details") or {}).get("description", "")).lower()
+    if "every" not in said and "each" not in said:
+        return
+    wrong: dict[str, Any] = {}
+    for f in shape.request_fields():
+        if "/" in f.pointer.strip("/") or f.top == "name":
+            continue
+        invalid = [e for e in edges(f.schema, base.get(f.top, sample(f.schema, 1, f.name))) if not e.valid]
+        if invalid:
+            wrong[f.top] = invalid[0].value
+        if len(wrong) == 2:
+            break
+    if len(wrong) < 2:
+        return
+    ex = maker.upsert({**base, **wrong})
+    if ex.status != 400 or not isinstance(ex.json, dict) or "details" not in ex.json:
+        scene.check(
+            ex.status == 400, shape.upsert.label, "field_bounds", f"400 for {sorted(wrong)} out of bounds", ex.shown()
+        )
+        return
+    named = json.dumps(ex.json["details"])
+    missing = [key for key in wrong if key not in named]
+    scene.check(
+        not missing,
+        shape.upsert.label,
+        "error_details",
+        f"details naming every problem and where it was found ({', '.join(sorted(wrong))})",
+        f"details that do not name {missing}: {named[:200]}",
+    )
 
 
 def _varied(base: dict[str, Any], shape: Shape, avoid: set[str]) -> dict[str, Any]:
@@ -1126,9 +1238,10 @@ def test_only_the_documented_scheme_authenticates(
                     f"another team's deployment answered as one that does not exist ({nothing.shown()[:80]})",
                     theirs.shown(),
                 )
+            mine = _one(prober, shape, shape.get, id) if shape.get else None
+            parent = mine.json.get("projectId") if mine is not None and isinstance(mine.json, dict) else None
             for listing in shape.parent_listings:  # another team's parent (a project) likewise
-                parent = _a_parent(prober, shape, listing)
-                if not parent:
+                if not isinstance(parent, str):
                     continue
                 theirs = prober.call(listing.id, path={_param(listing): parent}, token=target.other_token)
                 nothing = prober.call(
@@ -1142,6 +1255,42 @@ def test_only_the_documented_scheme_authenticates(
                     f"another team's {_param(listing)} answered as one that does not exist ({nothing.shown()[:80]})",
                     theirs.shown(),
                 )
+            _another_team_cannot_reach_into_a_project(scene, prober, shape, maker, target)
+
+
+def _another_team_cannot_reach_into_a_project(
+    scene: Scene, prober: Prober, shape: Shape, maker: Maker, target: Target
+) -> None:
+    """A deployment in a project of the first team's making; the second team upserts the same name
+    into a project of the same id: a 404, or a deployment of its own, and the first team's stays
+    as it was (projects, and names within them, belong to one team)."""
+    schema = (shape.upsert.body or {}).get("properties") or {}
+    if "projectId" not in schema:
+        return
+    project = text(schema["projectId"], target.run_prefix + "shared")
+    body = {**maker.spec("auth-shared", 1), "projectId": project}
+    ours = maker.upsert(body)
+    if ours.status == 404:
+        return  # the target makes no project on first use
+    made = prober.expect(ours, 200, 201, what="a deployment in a project of the run's")
+    before = _snapshot(prober, shape, made["id"])
+    theirs = maker.upsert(_varied(body, shape, avoid={"name", "projectId"}), token=target.other_token)
+    if 200 <= theirs.status < 300 and isinstance(theirs.json, dict):
+        scene.check(
+            theirs.json.get("id") != made["id"],
+            shape.upsert.label,
+            "existence_leak",
+            "the second team's upsert into a project of the same id makes a deployment of its own, or a 404",
+            f"the first team's deployment {made['id']}",
+        )
+    after = _snapshot(prober, shape, made["id"])
+    scene.check(
+        after == before,
+        shape.upsert.label,
+        "existence_leak",
+        "the first team's deployment unchanged by the second team's upsert of its name and project id",
+        _change(before, after),
+    )
 
 
 def _code(ex: Exchange) -> Any:
@@ -1177,6 +1326,13 @@ def test_every_documented_status_is_answered_as_documented(
                     big = maker.spec("statuses-big", 1)
                     big["env"] = {f"K{i}": "x" * 1000 for i in range(4096)}
                     ex = maker.upsert(big)
+                    scene.check(
+                        ex.status != 400,
+                        op.label,
+                        "documented_statuses",
+                        "a schema-valid body of 4 MiB accepted, or refused as too large with 413",
+                        ex.shown(),
+                    )
                     if ex.status != 413:
                         prober.ledger.not_reached(
                             Item("status", op.label, status), f"a body of 4 MiB was answered {ex.status}"

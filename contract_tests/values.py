@@ -21,8 +21,12 @@ class Edge:
     what: str  # "min-1", "max", "a member", "not a member"
 
 
-def sample(schema: dict[str, Any], n: int = 0, name: str = "v") -> Any:
-    """A valid value of ``schema``, the ``n``-th of its kind."""
+NON_ASCII = " é✓"  # in free text inside lists and maps: a server that mangles what is not ASCII shows it
+
+
+def sample(schema: dict[str, Any], n: int = 0, name: str = "v", nested: bool = False) -> Any:
+    """A valid value of ``schema``, the ``n``-th of its kind (``nested``: inside a list or a map,
+    where every other value carries non-ASCII text and a space)."""
     if schema.get("enum"):
         members = list(schema["enum"])
         return members[n % len(members)]
@@ -40,7 +44,7 @@ def sample(schema: dict[str, Any], n: int = 0, name: str = "v") -> Any:
         size = max(int(schema.get("minItems", 0)), min(2, int(schema.get("maxItems", 2))))
         made: list[Any] = []
         for i in range(size * 4):
-            value = sample(items, n + i, name)
+            value = sample(items, n + i, name, nested=True)
             if value not in made:
                 made.append(value)
             if len(made) == size:
@@ -58,7 +62,7 @@ def sample(schema: dict[str, Any], n: int = 0, name: str = "v") -> Any:
         return {}
     if schema.get("format") == "date-time":
         return f"2026-01-{1 + n % 28:02d}T00:00:00Z"
-    return text(schema, f"{name}-{n}")
+    return text(schema, f"{name}-{n}" + (NON_ASCII if nested and n % 2 == 0 and "pattern" not in schema else ""))
 
 
 def text(schema: dict[str, Any], seed: str) -> str:
