@@ -156,11 +156,14 @@ def _same(sent: Any, got: Any) -> bool:
     return bool(sent == got)
 
 
-def _listed(prober: Prober, shape: Shape, op: Operation, path: dict[str, str], scene: Scene) -> list[dict[str, Any]]:
-    """Every item of a listing, page by page (at most 50 pages of the largest page size)."""
+def _listed(
+    prober: Prober, shape: Shape, op: Operation, path: dict[str, str], scene: Scene, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Every item of a listing, page by page (at most 50 pages of ``limit``, by default the largest
+    page size)."""
     paging = shape.paging(op)
     limit_parameter = op.parameter(paging.limit)
-    largest = (limit_parameter.schema.get("maximum") if limit_parameter else None) or 100
+    largest = limit or (limit_parameter.schema.get("maximum") if limit_parameter else None) or 100
     found: list[dict[str, Any]] = []
     cursor = None
     for _ in range(50):
@@ -764,6 +767,26 @@ def test_every_parameter_bound_is_enforced(
                     if dated[0] is parameter:
                         _reversed_range(scene, prober, op, path)
                         _range_as_documented(scene, prober, op, path)
+        _pages_end_where_the_items_end(scene, prober, shape)
+
+
+def _pages_end_where_the_items_end(scene: Scene, prober: Prober, shape: Shape) -> None:
+    """Each listing read with pages exactly as large as all it holds, and one by one: the same
+    items, each once, and no promised page empty (checked in ``_listed``)."""
+    for listing in shape.listings:
+        path = {} if "{" not in listing.path else {_param(listing): _a_parent(prober, shape, listing)}
+        if path and not all(path.values()):
+            continue
+        everything = [i.get("id") for i in _listed(prober, shape, listing, path, scene)]
+        for limit in sorted({len(everything), 1} - {0}):
+            paged = [i.get("id") for i in _listed(prober, shape, listing, path, scene, limit=limit)]
+            scene.check(
+                sorted(map(str, paged)) == sorted(map(str, everything)) and len(paged) == len(set(paged)),
+                listing.label,
+                "pagination",
+                f"the {len(everything)} items, each once, in pages of {limit}",
+                f"{len(paged)} items, {len(set(paged))} distinct",
+            )
 
 
 def _reversed_range(scene: Scene, prober: Prober, op: Operation, path: dict[str, str]) -> None:

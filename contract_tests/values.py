@@ -56,8 +56,8 @@ def sample(schema: dict[str, Any], n: int = 0, name: str = "v", nested: bool = F
         values = schema.get("additionalProperties")
         if isinstance(values, dict):
             return {
-                f"{name.upper()}_{n}_A": sample(values, n, "a"),
-                f"{name.upper()}_{n}_B": sample(values, n + 1, "b"),
+                f"{name.upper()}_{n}_A": sample(values, n, "a", nested=True),
+                f"{name.upper()}_{n}_B": sample(values, n + 1, "b", nested=True),
             }
         return {}
     if schema.get("format") == "date-time":
