@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from contract_tests import verdict
-from contract_tests.options import OPTIONS, ConfigError, as_environment, default_of, problem, read_config
+from contract_tests.options import OPTIONS, ConfigError, default_of, problem, read_config
 
 PROG = "deployments-contract"
 
@@ -191,10 +191,6 @@ def _run(ours: list[str], passed: list[str], selection: list[str] | None = None)
     why = why or problem(values)
     if why:
         return _refused(why)
-    for option in OPTIONS:  # the suite reads them from the environment: a token never sits in an argv
-        value = as_environment(option, getattr(args, option.key.replace("-", "_")))
-        if value is not None:
-            os.environ[option.env] = value
     refusal = _preflight(values)
     if refusal:
         return _refused(f"conformance run refused: {refusal}", verdict.REFUSED)
@@ -204,8 +200,13 @@ def _run(ours: list[str], passed: list[str], selection: list[str] | None = None)
     quiet = ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
     chosen = selection or [str(suite)]
     from contract_tests.session import Handover, Run
+    from contract_tests.target import Secret
 
-    run = Run(asked=values.get("base-url") is not None)  # the run's one object, handed to pytest's session
+    for option in OPTIONS:  # tokens as Secret: a traceback's locals show '***'
+        if option.secret and values.get(option.key):
+            values[option.key] = Secret(str(values[option.key]))
+    # the run's one object, handed to pytest's session with the options on it (never an argv)
+    run = Run(asked=values.get("base-url") is not None, options=values)
     argv = [*chosen, "-p", "no:cacheprovider", *quiet, junit, *_pytest_arguments(args), *passed]
     status = int(pytest.main(argv, plugins=[Handover(run)]))
     if status in {pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.NO_TESTS_COLLECTED}:

@@ -69,7 +69,10 @@ def refuse(config: pytest.Config, code: int, reason: str) -> NoReturn:
 def target_from_options(config: pytest.Config, stack: ExitStack) -> Target:
     """The target the options name (tokens stay inside ``Target``, whose repr leaves them out,
     so no frame a traceback may show holds one in a plain local)."""
-    option = config.getoption
+
+    def option(flag: str) -> Any:
+        return session.option(config, flag)
+
     base_url = option("--base-url")
     embedded = base_url is None
     if embedded:
@@ -306,7 +309,9 @@ def _short_block(item: pytest.Item, error: BaseException, steps: list[Any]) -> s
         for ex in steps[-12:]:
             lines.append(f"      {ex.curl()}")
             lines.append(f"        -> {ex.shown()[:160]}")
-    lines.append(f"    the whole run again: --seed {item.config.getoption('--seed')}; pytest's traceback: --tb=long")
+    lines.append(
+        f"    the whole run again: --seed {session.option(item.config, '--seed')}; pytest's traceback: --tb=long"
+    )
     return "\n".join(lines)
 
 

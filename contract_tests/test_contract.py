@@ -34,6 +34,7 @@ from typing import Any
 
 import pytest
 
+from contract_tests import session
 from contract_tests.conftest import SPEC, Judged
 from contract_tests.inventory import Contract, Field, Item, Operation
 from contract_tests.journal import Journal
@@ -67,7 +68,7 @@ def shape(contract: Contract) -> Shape:
 
 @pytest.fixture(scope="session")
 def prober(target: Target, ledger: Ledger, pytestconfig: pytest.Config) -> Iterator[Prober]:
-    found = Prober(target, ledger, pytestconfig.getoption("--max-response-time"))
+    found = Prober(target, ledger, session.option(pytestconfig, "--max-response-time"))
     try:
         yield found
     finally:
