@@ -609,6 +609,55 @@ def _slow_history(app: Any) -> None:
     app.middleware("http")(slow)
 
 
+def _history_mangles_what_is_not_ascii(app: Any) -> None:
+    def mangle(body: Any) -> Any:
+        for revision in body:
+            env = revision.get("spec", {}).get("env")
+            if isinstance(env, dict):
+                revision["spec"]["env"] = {k: v.encode("ascii", "replace").decode() for k, v in env.items()}
+        return body
+
+    _rewrite_json(app, "GET", r"/v1/deployments/[^/]+/history", mangle)
+
+
+def _a_basic_challenge(app: Any) -> None:
+    async def basic(request: Any, call_next: Any) -> Any:
+        response = await call_next(request)
+        if response.status_code == 401:
+            response.headers["www-authenticate"] = 'Basic realm="api"'
+        return response
+
+    app.middleware("http")(basic)
+
+
+def _a_body_that_is_not_json_is_a_server_error(app: Any) -> None:
+    async def crash(request: Any, call_next: Any) -> Any:
+        if request.method == "POST" and request.url.path == "/v1/deployments":
+            try:
+                json.loads(await request.body())
+            except ValueError:
+                return JSONResponse({"code": "INTERNAL_SERVER_ERROR", "message": "decode"}, status_code=500)
+        return await call_next(request)
+
+    app.middleware("http")(crash)
+
+
+def _a_full_last_page_promises_more(app: Any) -> None:
+    from emulator.domain import Page
+    from emulator.service import encode_cursor
+
+    service = app.state.service
+    original = service.list_deployments
+
+    def list_deployments(principal: Principal, *, after: str | None, limit: int, project_id: str | None = None) -> Any:
+        views, page = original(principal, after=after, limit=limit, project_id=project_id)
+        if not page.has_more and views and len(views) == limit:
+            page = Page(page.items, True, encode_cursor(views[-1].record.seq))
+        return views, page
+
+    service.list_deployments = list_deployments
+
+
 def _faults(*broken: Fault) -> Fault:
     def all_of(app: Any) -> None:
         for fault in broken:
@@ -652,8 +701,23 @@ def _faults(*broken: Fault) -> Fault:
             ["--max-response-time", "0.25"],
             {"parameter_bounds", "existence_leak", "documented_headers_are_sent", "answers_in_time"},
         ),
+        (
+            _faults(
+                _history_mangles_what_is_not_ascii,
+                _a_basic_challenge,
+                _a_body_that_is_not_json_is_a_server_error,
+                _a_full_last_page_promises_more,
+            ),
+            [],
+            {"round_trip", "documented_headers_are_sent", "not_a_server_error", "pagination"},
+        ),
     ],
-    ids=["replaces-subresources-ids-delete-auth", "roundtrip-defaults-bounds-leak-trace", "params-403-headers-time"],
+    ids=[
+        "replaces-subresources-ids-delete-auth",
+        "roundtrip-defaults-bounds-leak-trace",
+        "params-403-headers-time",
+        "unicode-challenge-notjson-lastpage",
+    ],
 )
 def test_each_rule_family_fails_a_server_that_breaks_it(
     tmp_path: Path, fault: Fault, options: list[str], rules: set[str]
