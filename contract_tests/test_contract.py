@@ -942,6 +942,7 @@ def test_every_request_field_bound_is_enforced_and_a_refused_write_changes_nothi
             ex = maker.upsert(body)
             scene.check(ex.status == 400, label, "field_bounds", f"400 without the required {key}", ex.shown())
         _every_problem_is_named(scene, prober, shape, maker, base)
+        _a_refused_create_leaves_nothing(scene, prober, shape, maker)
         broken = maker.prober.call(shape.upsert.id, raw=b'{"name": "' + base["name"].encode() + b'", ')
         scene.check(broken.status == 400, label, "field_bounds", "400 for a body that is not JSON", broken.shown())
         before = _unchanged(scene, prober, shape, id, before, "body that is not JSON")
@@ -976,6 +977,35 @@ def _unchanged(
         _change(before, after),
     )
     return after
+
+
+def _a_refused_create_leaves_nothing(scene: Scene, prober: Prober, shape: Shape, maker: Maker) -> None:
+    """Creates refused with a 400 (a required field left out, each field one past a bound), all
+    under one new name: afterwards no listing holds anything of that name (RESTler's leakage rule)."""
+    fresh = maker.spec("refused-create", 1)
+    schema = shape.upsert.body or {}
+    bodies = [{k: v for k, v in fresh.items() if k != key} for key in schema.get("required") or [] if key != "name"]
+    for f in shape.request_fields():
+        if "/" in f.pointer.strip("/") or f.top == "name":
+            continue
+        invalid = [e for e in edges(f.schema, fresh.get(f.top, sample(f.schema, 1, f.name))) if not e.valid]
+        if invalid:
+            bodies.append({**fresh, f.top: invalid[0].value})
+    refused = 0
+    for body in bodies:
+        refused += maker.upsert(body).status == 400
+    if not refused or shape.team_listing is None:
+        return
+    named = [
+        i.get("id") for i in _listed(prober, shape, shape.team_listing, {}, scene) if i.get("name") == fresh["name"]
+    ]
+    scene.check(
+        not named,
+        shape.team_listing.label,
+        "resource_leak",
+        f"nothing named {fresh['name']} after {refused} creates refused with 400",
+        f"listed: {named}",
+    )
 
 
 def _every_problem_is_named(scene: Scene, prober: Prober, shape: Shape, maker: Maker, base: dict[str, Any]) -> None:
