@@ -11,7 +11,6 @@ import os
 import threading
 import urllib.parse
 import zlib
-from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
@@ -20,6 +19,7 @@ import schemathesis
 from paperspace_deployments._server_base import ERROR_CODES
 
 from contract_tests import threadsafe_ast
+from contract_tests.expectations import moment_of
 
 threadsafe_ast.install()  # st loads this module before its worker threads start
 
@@ -161,14 +161,7 @@ def _default_limits() -> dict[str, int]:
 _DEFAULT_LIMITS = _default_limits()
 
 
-def _moment(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+_moment = moment_of
 
 
 # -- safety on a live account: every deployment the run creates carries the run's name prefix

@@ -37,3 +37,15 @@ def view_of(spec: Mapping[str, Any], project_id: str) -> dict[str, Any]:
 def instant(moment: datetime) -> datetime:
     """A timestamp comparable with any other: one without an offset is taken as UTC."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def moment_of(value: Any) -> datetime | None:
+    """An RFC 3339 stamp as an aware moment (one without an offset taken as UTC); None for
+    anything that is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return instant(moment)

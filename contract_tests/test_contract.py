@@ -28,7 +28,7 @@ import copy
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ import pytest
 
 from contract_tests import session
 from contract_tests.conftest import SPEC, Judged
+from contract_tests.expectations import moment_of
 from contract_tests.inventory import Contract, Field, Item, Operation
 from contract_tests.journal import Journal
 from contract_tests.probe import NOTHING, Exchange, Ledger, Prober
@@ -486,11 +487,11 @@ def test_sub_resources_answer_for_their_deployment_only(
             id = mine["id"]
             for op in shape.reads_of_one:
                 answer = prober.expect(_one(prober, shape, op, id), 200, what=f"{shape.kind_of(op)} of a deployment")
-                born = _instant(mine.get("dtCreated"))
+                born = moment_of(mine.get("dtCreated"))
                 early = [
                     t
                     for t in _moments(answer if isinstance(answer, list) else [])
-                    if born and (_instant(t) or born) < born
+                    if born and (moment_of(t) or born) < born
                 ]
                 scene.check(
                     not early,
@@ -551,17 +552,6 @@ def _state_now(prober: Prober, shape: Shape, id: str) -> Any:
         return None
     got = _one(prober, shape, shape.get, id)
     return got.json.get("state") if isinstance(got.json, dict) else None
-
-
-def _instant(value: Any) -> datetime | None:
-    """An RFC 3339 stamp as an aware moment (none: None)."""
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _terminal(shape: Shape) -> set[str]:
@@ -650,13 +640,18 @@ def test_unknown_ids_cursors_and_parents_answer_404(
 
 def _a_parent(prober: Prober, shape: Shape, listing: Operation) -> str:
     """A parent id the team has: the project of one of its deployments (none: empty)."""
+    return _of_the_newest(prober, shape, "projectId")
+
+
+def _of_the_newest(prober: Prober, shape: Shape, key: str) -> str:
+    """``key`` of the first deployment the team listing answers (none: empty)."""
     team = shape.team_listing
     if team is None:
         return ""
     page = prober.call(team.id, query={shape.paging(team).limit: 1})
     items = page.json.get(shape.paging(team).items) if isinstance(page.json, dict) else None
     first = items[0] if isinstance(items, list) and items and isinstance(items[0], dict) else {}
-    value = first.get("projectId")
+    value = first.get(key)
     return value if isinstance(value, str) else ""
 
 
@@ -829,7 +824,7 @@ def _range_as_documented(scene: Scene, prober: Prober, op: Operation, path: dict
         return
     first, second = dated
     plain = prober.call(op.id, path=path)
-    stamps = sorted(t for t in _moments(plain.json) if _instant(t))
+    stamps = sorted(t for t in _moments(plain.json) if moment_of(t))
     if plain.status != 200 or not stamps:
         return
     t = stamps[-1]
@@ -845,10 +840,10 @@ def _range_as_documented(scene: Scene, prober: Prober, op: Operation, path: dict
     found = re.search(r"defaults to (\w+) hours? before", first.description)
     hours = NUMBERS.get(found.group(1).lower()) if found else None
     if hours:
-        end = _instant(t)
+        end = moment_of(t)
         assert end is not None
         only_end = prober.call(op.id, path=path, query={second.name: t})
-        older = [x for x in _moments(only_end.json) if (_instant(x) or end) < end - timedelta(hours=hours)]
+        older = [x for x in _moments(only_end.json) if (moment_of(x) or end) < end - timedelta(hours=hours)]
         scene.check(
             only_end.status == 200 and not older,
             op.label,
@@ -875,13 +870,7 @@ def _moments(body: Any, depth: int = 0) -> list[str]:
 
 
 def _any_deployment(prober: Prober, shape: Shape) -> str:
-    team = shape.team_listing
-    if team is None:
-        return ""
-    page = prober.call(team.id, query={shape.paging(team).limit: 1})
-    items = page.json.get(shape.paging(team).items) if isinstance(page.json, dict) else None
-    first = items[0] if isinstance(items, list) and items and isinstance(items[0], dict) else {}
-    return str(first.get("id") or "")
+    return _of_the_newest(prober, shape, "id")
 
 
 def test_every_request_field_bound_is_enforced_and_a_refused_write_changes_nothing(
