@@ -103,7 +103,7 @@ def logs_oldest_first(ctx: Any, response: Any, case: Any) -> bool | None:
     if response.status_code != 200 or not case.path.endswith("/logs") or not isinstance(body, list):
         return True
     # compared as instants: RFC 3339 text with other fractions or offsets does not sort as text
-    times = [t for t in (_moment(line.get("t")) for line in body if isinstance(line, dict)) if t is not None]
+    times = [t for t in (moment_of(line.get("t")) for line in body if isinstance(line, dict)) if t is not None]
     if len(set(times)) < 2:
         return True  # lines of one instant say nothing about order: a skip, not a pass
     if times != sorted(times):
@@ -118,10 +118,10 @@ def metric_points_within_range(ctx: Any, response: Any, case: Any) -> bool | Non
     query = case.query or {}
     if response.status_code != 200 or not case.path.endswith("/metrics") or not isinstance(body, dict):
         return True
-    start, end = _moment(query.get("start")), _moment(query.get("end"))
+    start, end = moment_of(query.get("start")), moment_of(query.get("end"))
     for series in body.get("series") or []:
         for point in series.get("values") or [] if isinstance(series, dict) else []:
-            t = _moment(point.get("t")) if isinstance(point, dict) else None
+            t = moment_of(point.get("t")) if isinstance(point, dict) else None
             if t is None:
                 continue
             if (start is not None and t < start) or (end is not None and t > end):
@@ -159,9 +159,6 @@ def _default_limits() -> dict[str, int]:
 
 
 _DEFAULT_LIMITS = _default_limits()
-
-
-_moment = moment_of
 
 
 # -- safety on a live account: every deployment the run creates carries the run's name prefix

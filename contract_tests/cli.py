@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -149,6 +150,9 @@ def _replay(arguments: list[str]) -> int:
         recorded = json.loads(path.read_text(encoding="utf-8"))
         outcomes = recorded["outcomes"]
         failed = {name: o["nodeid"] for name, o in outcomes.items() if o.get("outcome") == "failed" and o.get("nodeid")}
+        strange = sorted(str(n) for n in failed.values() if not _suite_test(str(n)))
+        if strange:  # a report is input: it names the suite's own tests, never a path to collect
+            return _refused(f"{path}: names tests that are not the suite's: {strange[:3]}")
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         return _refused(f"{path}: not a conformance report this command wrote ({type(exc).__name__}: {exc})")
     if not failed:
@@ -171,6 +175,15 @@ def _replay(arguments: list[str]) -> int:
         still += outcome != "passed"
         print(f"  {verdict_word:<12} {name}")
     return verdict.VIOLATIONS if still else verdict.CONFORMS
+
+
+_SUITE_TEST = re.compile(r"test_[a-z_]+\.py::test_[A-Za-z0-9_]+(\[[^\x00-\x1f]*\])?")
+
+
+def _suite_test(nodeid: str) -> bool:
+    """Whether ``nodeid`` names a test of the suite's own files (``test_rules.py::test_x[...]``)."""
+    file = nodeid.split("::", 1)[0]
+    return bool(_SUITE_TEST.fullmatch(nodeid)) and (Path(__file__).resolve().parent / file).is_file()
 
 
 def _run(ours: list[str], passed: list[str], selection: list[str] | None = None) -> int:

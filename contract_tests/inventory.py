@@ -11,6 +11,8 @@ passed), Schemathesis's coverage phase and TraceCov (keyword coverage of the sch
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -174,6 +176,19 @@ class Contract:
         if isinstance(node, list):
             return [self.deep(v, depth + 1) for v in node]
         return node
+
+    @functools.cached_property
+    def error_codes(self) -> dict[int, str]:
+        """The error code each status answers with, as the Error schema's ``code`` documents it
+        ("One of BAD_REQUEST (400), UNAUTHORIZED (401), ..."); empty when it documents none."""
+        found: dict[int, str] = {}
+        for op in self.operations.values():
+            for status in op.statuses:
+                schema = op.response_schema(status) if status[:1] in {"4", "5"} else None
+                code = ((schema or {}).get("properties") or {}).get("code") or {}
+                for name, number in re.findall(r"\b([A-Z][A-Z_]+) \((\d{3})\)", str(code.get("description", ""))):
+                    found.setdefault(int(number), name)
+        return found
 
     def by_label(self, label: str) -> Operation:
         return next(op for op in self.operations.values() if op.label == label)

@@ -236,8 +236,7 @@ def _http_schemes(contract: Contract) -> set[str]:
 
 
 def error_code_names_status(op: Operation, ex: Exchange, contract: Contract) -> str | None:
-    codes = error_codes(contract)
-    expected = codes.get(ex.status)
+    expected = contract.error_codes.get(ex.status)
     body = ex.json
     if expected is None or not isinstance(body, dict) or "code" not in body:
         return None
@@ -291,23 +290,6 @@ ANSWER_CHECKS: tuple[Callable[[Operation, Exchange, Contract], str | None], ...]
     error_details_as_documented,
     no_stack_trace_in_errors,
 )
-
-
-def error_codes(contract: Contract) -> dict[int, str]:
-    """The error code each status answers with, as the Error schema's ``code`` documents it
-    ("One of BAD_REQUEST (400), UNAUTHORIZED (401), ..."); empty when it documents none."""
-    cached = getattr(contract, "_error_codes", None)
-    if cached is not None:
-        return dict(cached)
-    found: dict[int, str] = {}
-    for op in contract.operations.values():
-        for status in op.statuses:
-            schema = op.response_schema(status) if status[:1] in {"4", "5"} else None
-            code = ((schema or {}).get("properties") or {}).get("code") or {}
-            for name, number in re.findall(r"\b([A-Z][A-Z_]+) \((\d{3})\)", str(code.get("description", ""))):
-                found.setdefault(int(number), name)
-    contract._error_codes = found  # type: ignore[attr-defined]
-    return found
 
 
 def schema_problem(schema: dict[str, Any], value: Any) -> str | None:

@@ -113,12 +113,19 @@ def coverage_markdown(report: Report) -> list[str]:
     reachable = [(k, m) for k, m in missing if not m["reason"].startswith("unreachable:")]
     if reachable:
         lines += ["", "Reachable but not reached by this run, and why:", ""]
-        lines += [f"- {kind} `{m['item']}`: {m['reason']}" for kind, m in reachable]
+        lines += [f"- {kind} {_code_span(m['item'])}: {m['reason']}" for kind, m in reachable]
     unreachable = [(k, m) for k, m in missing if m["reason"].startswith("unreachable:")]
     if unreachable:
         lines += ["", "Unreachable by any black-box client, and why:", ""]
-        lines += [f"- {kind} `{m['item']}`: {m['reason'].removeprefix('unreachable: ')}" for kind, m in unreachable]
+        lines += [
+            f"- {kind} {_code_span(m['item'])}: {m['reason'].removeprefix('unreachable: ')}" for kind, m in unreachable
+        ]
     return [*lines, ""]
+
+
+def _code_span(text: str) -> str:
+    """``text`` (spec names: paths, pointers) as a Markdown code span that nothing in it can end."""
+    return "`" + text.replace("`", "'").replace("\n", " ") + "`"
 
 
 def coverage_terminal(report: Report) -> list[str]:

@@ -568,7 +568,7 @@ def _ids_naming_a_deployment(answer: Any, op: Operation) -> list[tuple[str, Any]
     ``deploymentId`` (a sub-resource naming its deployment)."""
     found: list[tuple[str, Any]] = []
     records = answer if isinstance(answer, list) else [answer]
-    top_is_resource = not op.path.rstrip("}").endswith("/runs") and op.path.endswith("}")
+    top_is_resource = op.path.endswith("}")  # the resource itself, not a sub-resource
     for i, record in enumerate(records):
         if not isinstance(record, dict):
             continue
@@ -1142,7 +1142,7 @@ def test_documented_defaults_are_observed(
                 if not isinstance(parameter.default, int) or parameter.name != _limit_name(shape, op):
                     prober.ledger.not_reached(item, "no rule tells this default apart")
                     continue
-                count, path = _enough(target, prober, shape, maker, op, parameter.default)
+                count, path = _enough(scene, target, prober, shape, maker, op, parameter.default)
                 if count is None:
                     prober.ledger.not_reached(item, path.get("why", "not enough data to tell the default apart"))
                     continue
@@ -1167,7 +1167,7 @@ def _limit_name(shape: Shape, op: Operation) -> str:
 
 
 def _enough(
-    target: Target, prober: Prober, shape: Shape, maker: Maker, op: Operation, default: int
+    scene: Scene, target: Target, prober: Prober, shape: Shape, maker: Maker, op: Operation, default: int
 ) -> tuple[int | None, dict[str, str]]:
     """How many items ``op`` can answer (more than ``default``), making them where the target
     allows it; (None, why) when it cannot."""
@@ -1177,7 +1177,7 @@ def _enough(
         path = {} if "{" not in op.path else {_param(op): _a_parent(prober, shape, op)}
         if path and not all(path.values()):
             return None, {"why": "the team has no parent to list"}
-        count = len(_listed(prober, shape, op, path, Scene(prober, "defaults")))
+        count = len(_listed(prober, shape, op, path, scene))
         missing = default + 1 - count
         if missing > 0:
             budget = target.suite_budget

@@ -435,3 +435,7 @@ def test_replay_says_a_recorded_failure_still_fails_against_the_server_and_is_fi
     assert all(f"fixed        {name}" in fixed.stdout for name in failed), fixed.stdout[-2000:]
     unusable = run_command("replay", str(tmp_path / "no-such.json"), cwd=tmp_path)
     assert unusable.returncode == verdict.USAGE and "not a conformance report" in unusable.stdout + unusable.stderr
+    hostile = tmp_path / "hostile.json"  # a report is input: it may not name a path for pytest to collect
+    hostile.write_text(json.dumps({"outcomes": {"x": {"outcome": "failed", "nodeid": "../../x.py::test_x"}}}))
+    refused = run_command("replay", str(hostile), cwd=tmp_path)
+    assert refused.returncode == verdict.USAGE and "not the suite's" in refused.stdout + refused.stderr
