@@ -12,10 +12,14 @@ help: ## List the targets
 
 install: $(STAMP) ## Create .venv with the project, the generated package and the dev tools
 
-$(STAMP): pyproject.toml
+# The toolkit with its dependencies, then the emulator's distribution and the generated package in
+# place of the copies the first step installed, so edits in the clone take effect (pip refuses an
+# editable install beside a dependency's direct reference to the same folder in one step).
+$(STAMP): pyproject.toml emulator/pyproject.toml generated/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]' -e 'generated[server]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e ./emulator -e ./generated
 	@touch $@
 
 generate: $(STAMP) ## Regenerate generated/ from spec/ (upstream + overlays) and templates/

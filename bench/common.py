@@ -22,9 +22,18 @@ def machine() -> str:
 
 @contextmanager
 def served_emulator(*extra: str, cpu: int | None = None) -> Iterator[str]:
-    """``python -m emulator`` on a free port of 127.0.0.1 with a database in memory (on one CPU
+    """``python -m paperspace_deployments_toolkit.emulator`` on a free port of 127.0.0.1 with a database in memory (on one CPU
     if ``cpu`` is given); its API URL."""
-    command = [sys.executable, "-m", "emulator", "--port", "0", "--db", ":memory:", *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "paperspace_deployments_toolkit.emulator",
+        "--port",
+        "0",
+        "--db",
+        ":memory:",
+        *extra,
+    ]
     if cpu is not None:
         command = ["taskset", "-c", str(cpu), *command]
     with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as process:

@@ -24,7 +24,12 @@ from pathlib import Path
 def one_run(python: str, directory: Path) -> tuple[int, int | None, str]:
     """(exit code, Schemathesis test cases, the end of the output) of one run in ``directory``."""
     result = subprocess.run(
-        [python, "-m", "contract_tests"], cwd=directory, capture_output=True, text=True, timeout=1800, check=False
+        [python, "-m", "paperspace_deployments_toolkit.contract_tests"],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
     )
     report = directory / "reports" / "conformance.json"
     cases = json.loads(report.read_text(encoding="utf-8")).get("schemathesis_cases") if report.exists() else None

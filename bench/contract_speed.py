@@ -24,7 +24,7 @@ from pathlib import Path
 from bench.common import ROOT, TOKEN, machine
 from bench.emulator_speed import free_port, prism_executable, wait_until_up
 from bench.results import Area, Chart, Table, print_area, ratio, span
-from contract_tests.target import PROFILES
+from paperspace_deployments_toolkit.contract_tests.target import PROFILES
 
 
 def _count_cases(report_dir: Path) -> int:

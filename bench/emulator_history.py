@@ -12,7 +12,7 @@
    be expensive (170,000 invalid ports; nesting 300 deep), i.e. how long validation holds the loop.
 
 Databases are seeded in-process (``synchronous=OFF``, a benchmark's shortcut), then served by
-``python -m emulator`` on 127.0.0.1 with the manual clock.
+``python -m paperspace_deployments_toolkit.emulator`` on 127.0.0.1 with the manual clock.
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ import httpx
 
 from bench.common import ROOT, TOKEN, machine
 from bench.results import Area, Table, print_area
-from emulator.app import user_id_for
-from emulator.clock import ManualClock
-from emulator.domain import Principal
-from emulator.service import DeploymentService
-from emulator.store import Store
+from paperspace_deployments_toolkit.emulator.app import user_id_for
+from paperspace_deployments_toolkit.emulator.clock import ManualClock
+from paperspace_deployments_toolkit.emulator.domain import Principal
+from paperspace_deployments_toolkit.emulator.service import DeploymentService
+from paperspace_deployments_toolkit.emulator.store import Store
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 CONNECTIONS = 16
@@ -67,7 +67,17 @@ def seed(db: Path, deployments: dict[str, int]) -> dict[str, str]:
 
 @contextmanager
 def served(db: Path) -> Iterator[tuple[str, int]]:
-    command = [sys.executable, "-m", "emulator", "--port", "0", "--db", str(db), "--clock", "manual"]
+    command = [
+        sys.executable,
+        "-m",
+        "paperspace_deployments_toolkit.emulator",
+        "--port",
+        "0",
+        "--db",
+        str(db),
+        "--clock",
+        "manual",
+    ]
     with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as process:
         try:
             assert process.stdout is not None

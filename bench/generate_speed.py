@@ -49,7 +49,17 @@ def run_measured(command: list[str], env: dict[str, str] | None = None) -> tuple
 
 def commands(spec: Path, out: Path) -> dict[str, tuple[list[str], dict[str, str] | None]]:
     python = sys.executable
-    ours = [python, "-m", "generator", "generate", "--spec", str(spec), "--out", str(out / "ours"), "--force"]
+    ours = [
+        python,
+        "-m",
+        "paperspace_deployments_toolkit.generator",
+        "generate",
+        "--spec",
+        str(spec),
+        "--out",
+        str(out / "ours"),
+        "--force",
+    ]
     ours += ["--package", "bench_client", "--max-nodes", "1000000"]  # 5,000 operations: 319,051 nodes
     peer = peer_command(OPENAPI_PYTHON_CLIENT, "openapi-python-client")
     peer += ["generate", "--path", str(spec), "--output-path", str(out / "peer"), "--overwrite"]

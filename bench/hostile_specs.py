@@ -7,7 +7,7 @@ The specs are written into a temporary directory: alias bombs, nesting millions 
 YAML), 10 MB in one description, 10 MB of small operations, a flat 10 MB extension, 10 MB of
 duplicate keys, and the dearest specs within the limits (as many schemas, operations, models or
 references as the node limit lets through, an alias expanded to just under it, schemas at the
-depth limit, thousands of errors). Each runs as `python -m generator generate` in a child process
+depth limit, thousands of errors). Each runs as `python -m paperspace_deployments_toolkit.generator generate` in a child process
 (its own process group, a 4 GB address-space cap and a timeout as guards); wall time, CPU time and
 peak resident memory are those of the child and every process it waited for (`wait4`).
 """
@@ -32,7 +32,7 @@ from typing import Any
 from bench.common import ROOT, machine
 from bench.results import Area, Chart, Table, print_area
 from bench.synthetic_spec import synthetic_spec
-from generator.limits import Limits
+from paperspace_deployments_toolkit.generator.limits import Limits
 
 MB = 1_000_000
 SIZE = 10 * MB  # the size every spec must be answered up to
@@ -349,7 +349,16 @@ def _errors() -> dict[str, Any]:
 
 def run(spec: Path, out: Path, timeout: float) -> tuple[int, float, float, float, str]:
     """Exit code, wall s, CPU s, peak MiB and the first line of stderr of one `generate`."""
-    command = [sys.executable, "-m", "generator", "generate", "--spec", str(spec), "--out", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "paperspace_deployments_toolkit.generator",
+        "generate",
+        "--spec",
+        str(spec),
+        "--out",
+        str(out),
+    ]
     command += ["--package", "hostile", "--force"]
 
     def guard() -> None:
@@ -395,7 +404,9 @@ def _area(outcomes: list[Outcome], timeout: float) -> Area:
     area.headline = _headline(outcomes)
     columns = ["spec", "what", "MB", "exit", "wall s", "CPU s", "peak MiB", "answer"]
     rows = [_row(o) for o in outcomes]
-    area.tables.append(Table("One run each, `python -m generator generate --force`", columns, rows))
+    area.tables.append(
+        Table("One run each, `python -m paperspace_deployments_toolkit.generator generate --force`", columns, rows)
+    )
     names = [o.case.name for o in outcomes]
     area.chart = Chart(
         "Answering a hostile spec (one run each)", "seconds", names, {"wall": [[o.wall] for o in outcomes]}

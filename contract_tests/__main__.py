@@ -1,7 +1,7 @@
-"""``python -m contract_tests``: the same as the ``deployments-contract`` command."""
+"""``python -m paperspace_deployments_toolkit.contract_tests``: the same as the ``deployments-contract`` command."""
 
 import sys
 
-from contract_tests.cli import main
+from paperspace_deployments_toolkit.contract_tests.cli import main
 
 sys.exit(main())

@@ -18,8 +18,8 @@ import httpx
 import schemathesis
 from paperspace_deployments._server_base import ERROR_CODES
 
-from contract_tests import threadsafe_ast
-from contract_tests.expectations import moment_of
+from paperspace_deployments_toolkit.contract_tests import threadsafe_ast
+from paperspace_deployments_toolkit.contract_tests.expectations import moment_of
 
 threadsafe_ast.install()  # st loads this module before its worker threads start
 

@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from contract_tests import verdict
-from contract_tests.options import OPTIONS, ConfigError, default_of, problem, read_config
+from paperspace_deployments_toolkit.contract_tests import verdict
+from paperspace_deployments_toolkit.contract_tests.options import OPTIONS, ConfigError, default_of, problem, read_config
 
 PROG = "deployments-contract"
 
@@ -160,11 +160,11 @@ def _replay(arguments: list[str]) -> int:
         return verdict.CONFORMS
     if "--seed" not in options and isinstance(recorded.get("seed"), int):
         options = [*options, "--seed", str(recorded["seed"])]
-    suite = Path(__file__).resolve().parent
+    suite = Path(__file__).parent
     status = _run(options, [], selection=[str(suite / nodeid) for nodeid in sorted(set(failed.values()))])
     if status not in {verdict.CONFORMS, verdict.VIOLATIONS}:
         return status
-    from contract_tests import report
+    from paperspace_deployments_toolkit.contract_tests import report
 
     now = json.loads((report.REPORTS / "conformance.json").read_text(encoding="utf-8")).get("outcomes", {})
     still = 0
@@ -183,11 +183,11 @@ _SUITE_TEST = re.compile(r"test_[a-z_]+\.py::test_[A-Za-z0-9_]+(\[[^\x00-\x1f]*\
 def _suite_test(nodeid: str) -> bool:
     """Whether ``nodeid`` names a test of the suite's own files (``test_rules.py::test_x[...]``)."""
     file = nodeid.split("::", 1)[0]
-    return bool(_SUITE_TEST.fullmatch(nodeid)) and (Path(__file__).resolve().parent / file).is_file()
+    return bool(_SUITE_TEST.fullmatch(nodeid)) and (Path(__file__).parent / file).is_file()
 
 
 def _run(ours: list[str], passed: list[str], selection: list[str] | None = None) -> int:
-    from contract_tests import report
+    from paperspace_deployments_toolkit.contract_tests import report
 
     report.clear(report.REPORTS)  # whatever happens next, no report of a previous run is left
     try:
@@ -207,13 +207,13 @@ def _run(ours: list[str], passed: list[str], selection: list[str] | None = None)
     refusal = _preflight(values)
     if refusal:
         return _refused(f"conformance run refused: {refusal}", verdict.REFUSED)
-    suite = Path(__file__).resolve().parent
+    suite = Path(__file__).parent
     junit = f"--junitxml={report.REPORTS / 'junit.xml'}"
     # the preflight imported httpx (and so anyio, whose pytest plugin pytest would rewrite)
     quiet = ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
     chosen = selection or [str(suite)]
-    from contract_tests.session import Handover, Run
-    from contract_tests.target import Secret
+    from paperspace_deployments_toolkit.contract_tests.session import Handover, Run
+    from paperspace_deployments_toolkit.contract_tests.target import Secret
 
     for option in OPTIONS:  # tokens as Secret: a traceback's locals show '***'
         if option.secret and values.get(option.key):
@@ -252,7 +252,7 @@ def _values(args: argparse.Namespace, config: dict[str, object]) -> tuple[dict[s
 def _preflight(values: dict[str, Any]) -> str | None:
     """Why a named target cannot be tested (unreachable, the token refused), asked before any
     test runs; the embedded emulator is the suite's own and needs no asking."""
-    from contract_tests.target import Target, preflight, token_problem
+    from paperspace_deployments_toolkit.contract_tests.target import Target, preflight, token_problem
 
     if values.get("base-url") is None:
         return None
@@ -276,7 +276,7 @@ def _preflight(values: dict[str, Any]) -> str | None:
 
 def _refused(why: str, code: int = verdict.USAGE) -> int:
     """Say why the run was refused, and leave reports that say it too."""
-    from contract_tests import report
+    from paperspace_deployments_toolkit.contract_tests import report
 
     print(f"{PROG}: {why}", file=sys.stderr)
     model = report.Report()

@@ -20,10 +20,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-from contract_tests import report as conformance
-from contract_tests import session, verdict
-from contract_tests.options import OPTIONS, ConfigError, default_of, read_config
-from contract_tests.target import (
+from paperspace_deployments_toolkit.contract_tests import report as conformance
+from paperspace_deployments_toolkit.contract_tests import session, verdict
+from paperspace_deployments_toolkit.contract_tests.options import OPTIONS, ConfigError, default_of, read_config
+from paperspace_deployments_toolkit.contract_tests.target import (
     DEFAULT_MAX_CREATED,
     EMULATOR_TOKENS,
     MIN_CREATED,

@@ -27,8 +27,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from contract_tests.target import Secret, Target
-from generator.openapi import HTTP_METHODS
+from paperspace_deployments_toolkit.contract_tests.target import Secret, Target
+from paperspace_deployments_toolkit.generator.openapi import HTTP_METHODS
 
 # Every check in the matrix and what it holds the server to (the README repeats these).
 CHECKS: dict[str, str] = {
@@ -174,7 +174,7 @@ def command(target: Target, spec: str, workdir: Path, report_dir: Path) -> list[
     with os.fdopen(descriptor, "w") as handle:
         handle.write(content)
     config = [
-        'hooks = "contract_tests.checks"',
+        'hooks = "paperspace_deployments_toolkit.contract_tests.checks"',
         "[auth.wfc]",
         f"path = {json.dumps(str(auth_file))}",
         # no `user` pin: unpinned, Schemathesis may retry a refused request as the other team,
@@ -209,10 +209,9 @@ def run(
     for old in report_dir.glob("*"):  # one run's reports at a time
         shutil.rmtree(old) if old.is_dir() else old.unlink()
     argv = command(target, spec, workdir, report_dir)
-    # the hooks module must import from the project, wherever the suite was started; the tokens
-    # travel in the auth file, so the child's environment goes without them
+    # the hooks module is imported from the installed toolkit; the tokens travel in the auth file,
+    # so the child's environment goes without them
     env = {k: v for k, v in os.environ.items() if not (k.startswith("CONTRACT_") and k.endswith("TOKEN"))}
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
     watcher = Progress(report_dir)
     try:
         with tempfile.TemporaryFile("w+", encoding="utf-8") as said:  # a file, not a pipe: nobody reads it meanwhile

@@ -14,9 +14,9 @@ import contextlib
 import httpx
 import paperspace_deployments as sdk
 
-from contract_tests.probe import NOTHING, Exchange, shown_auth
-from contract_tests.target import Target
-from generator.openapi import is_json_media_type
+from paperspace_deployments_toolkit.contract_tests.probe import NOTHING, Exchange, shown_auth
+from paperspace_deployments_toolkit.contract_tests.target import Target
+from paperspace_deployments_toolkit.generator.openapi import is_json_media_type
 
 KEPT = 200  # exchanges of one test kept for its reproduction
 

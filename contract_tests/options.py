@@ -22,7 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from contract_tests.target import DEFAULT_MAX_CREATED, DEFAULT_REQUEST_TIMEOUT, DEFAULT_SEED, PROFILES, WORKERS
+from paperspace_deployments_toolkit.contract_tests.target import (
+    DEFAULT_MAX_CREATED,
+    DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_SEED,
+    PROFILES,
+    WORKERS,
+)
 
 CONFIG_FILE = "deployments-contract.toml"
 CONFIG_TABLE = "deployments-contract"  # [tool.deployments-contract] in pyproject.toml
@@ -97,7 +103,7 @@ def problem(values: dict[str, Any]) -> str | None:
     carry, a URL that is not http(s)) are :func:`contract_tests.conftest.target_from_options`'s."""
     from urllib.parse import urlparse
 
-    from contract_tests.target import MIN_CREATED
+    from paperspace_deployments_toolkit.contract_tests.target import MIN_CREATED
 
     base_url = values.get("base-url")
     if base_url is not None:

@@ -27,9 +27,9 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
-from contract_tests.inventory import Contract, Item, Operation, fields
-from contract_tests.target import Secret, Target
-from contract_tests.verdict import ServerFault
+from paperspace_deployments_toolkit.contract_tests.inventory import Contract, Item, Operation, fields
+from paperspace_deployments_toolkit.contract_tests.target import Secret, Target
+from paperspace_deployments_toolkit.contract_tests.verdict import ServerFault
 
 NOTHING = object()  # an answer without a JSON body
 BODY_KEPT = 2000  # characters of an answer's text a record keeps

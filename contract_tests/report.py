@@ -24,9 +24,9 @@ from typing import Any
 
 import pytest
 
-from contract_tests.engine import CHECKS
-from contract_tests.target import Target
-from contract_tests.verdict import EXIT_CODES
+from paperspace_deployments_toolkit.contract_tests.engine import CHECKS
+from paperspace_deployments_toolkit.contract_tests.target import Target
+from paperspace_deployments_toolkit.contract_tests.verdict import EXIT_CODES
 
 OUTCOMES = ("passed", "failed", "accepted", "not applicable", "not run", "tooling error")
 SYMBOLS = {"passed": "✓", "failed": "✗", "accepted": "~", "not applicable": "·", "not run": "?", "tooling error": "!"}

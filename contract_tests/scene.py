@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from contract_tests.inventory import Item
-from contract_tests.probe import Exchange, Prober, Violation
-from contract_tests.verdict import ServerFault
+from paperspace_deployments_toolkit.contract_tests.inventory import Item
+from paperspace_deployments_toolkit.contract_tests.probe import Exchange, Prober, Violation
+from paperspace_deployments_toolkit.contract_tests.verdict import ServerFault
 
 SHOWN_REQUESTS = 8  # of a violation's reproduction on the terminal; the JSON report has all
 

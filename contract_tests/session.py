@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from contract_tests.journal import Journal
-from contract_tests.report import Report
-from contract_tests.verdict import Tally
+from paperspace_deployments_toolkit.contract_tests.journal import Journal
+from paperspace_deployments_toolkit.contract_tests.report import Report
+from paperspace_deployments_toolkit.contract_tests.verdict import Tally
 
 
 @dataclass

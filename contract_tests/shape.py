@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from contract_tests.inventory import Contract, Field, Operation, fields
+from paperspace_deployments_toolkit.contract_tests.inventory import Contract, Field, Operation, fields
 
 DEFAULT_PAGING = {
     "cursorParam": "after",

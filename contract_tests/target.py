@@ -14,7 +14,7 @@ from urllib.parse import quote, urlparse
 
 import httpx
 
-from contract_tests.verdict import ServerFault
+from paperspace_deployments_toolkit.contract_tests.verdict import ServerFault
 
 PROFILES = {"quick": 16, "full": 150}  # Hypothesis examples per operation and phase
 WORKERS = {"quick": 2, "full": 2}
@@ -129,7 +129,7 @@ def writes_allowed(url: str, allow_writes: bool) -> bool:
 @contextmanager
 def embedded_emulator() -> Iterator[str]:
     """The emulator (manual clock, in-memory, the two development teams) on 127.0.0.1."""
-    from emulator.app import Settings, build_app
+    from paperspace_deployments_toolkit.emulator.app import Settings, build_app
 
     with serve(build_app(Settings(db=":memory:", clock="manual", tokens=dict(EMULATOR_TOKENS)))) as base_url:
         yield base_url

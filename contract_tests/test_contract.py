@@ -34,17 +34,17 @@ from typing import Any
 
 import pytest
 
-from contract_tests import session
-from contract_tests.conftest import SPEC, Judged
-from contract_tests.expectations import moment_of
-from contract_tests.inventory import Contract, Field, Item, Operation
-from contract_tests.journal import Journal
-from contract_tests.probe import NOTHING, Exchange, Ledger, Prober
-from contract_tests.scene import Scene
-from contract_tests.session import Run
-from contract_tests.shape import Shape, shape_of
-from contract_tests.target import Secret, Target, control_url
-from contract_tests.values import edges, sample, text
+from paperspace_deployments_toolkit.contract_tests import session
+from paperspace_deployments_toolkit.contract_tests.conftest import SPEC, Judged
+from paperspace_deployments_toolkit.contract_tests.expectations import moment_of
+from paperspace_deployments_toolkit.contract_tests.inventory import Contract, Field, Item, Operation
+from paperspace_deployments_toolkit.contract_tests.journal import Journal
+from paperspace_deployments_toolkit.contract_tests.probe import NOTHING, Exchange, Ledger, Prober
+from paperspace_deployments_toolkit.contract_tests.scene import Scene
+from paperspace_deployments_toolkit.contract_tests.session import Run
+from paperspace_deployments_toolkit.contract_tests.shape import Shape, shape_of
+from paperspace_deployments_toolkit.contract_tests.target import Secret, Target, control_url
+from paperspace_deployments_toolkit.contract_tests.values import edges, sample, text
 
 UNKNOWN_ID = "contract-suite-no-such-deployment"
 LONG_AGO = 40  # seconds the emulator's clock moves to finish a rollout (the emulator's takes 30)

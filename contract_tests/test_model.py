@@ -21,11 +21,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
 from paperspace_deployments import models
 
-from contract_tests.conftest import Judged
-from contract_tests.expectations import differences, view_of
-from contract_tests.journal import Journal
-from contract_tests.session import Run
-from contract_tests.target import Target
+from paperspace_deployments_toolkit.contract_tests.conftest import Judged
+from paperspace_deployments_toolkit.contract_tests.expectations import differences, view_of
+from paperspace_deployments_toolkit.contract_tests.journal import Journal
+from paperspace_deployments_toolkit.contract_tests.session import Run
+from paperspace_deployments_toolkit.contract_tests.target import Target
 
 NAMES = ("alpha", "beta", "gamma")  # at most this many deployments exist at once
 

@@ -18,11 +18,11 @@ import paperspace_deployments as sdk
 import pytest
 from paperspace_deployments import models
 
-from contract_tests.conftest import Judged
-from contract_tests.expectations import BASE_SPEC, differences, instant, view_of
-from contract_tests.journal import Journal
-from contract_tests.session import Run
-from contract_tests.target import Secret, Target
+from paperspace_deployments_toolkit.contract_tests.conftest import Judged
+from paperspace_deployments_toolkit.contract_tests.expectations import BASE_SPEC, differences, instant, view_of
+from paperspace_deployments_toolkit.contract_tests.journal import Journal
+from paperspace_deployments_toolkit.contract_tests.session import Run
+from paperspace_deployments_toolkit.contract_tests.target import Secret, Target
 
 MAX_CREATED = 20  # distinct deployments these tests create
 LIFECYCLE_STEP = 40  # seconds the emulator's clock moves between writes: past a rollout (30 s)

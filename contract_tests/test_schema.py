@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
-from contract_tests import engine, report
-from contract_tests.conftest import SPEC, Judged
-from contract_tests.inventory import Contract
-from contract_tests.session import Run
-from contract_tests.target import Target
-from contract_tests.verdict import ToolingError
+from paperspace_deployments_toolkit.contract_tests import engine, report
+from paperspace_deployments_toolkit.contract_tests.conftest import SPEC, Judged
+from paperspace_deployments_toolkit.contract_tests.inventory import Contract
+from paperspace_deployments_toolkit.contract_tests.session import Run
+from paperspace_deployments_toolkit.contract_tests.target import Target
+from paperspace_deployments_toolkit.contract_tests.verdict import ToolingError
 
 SPEC_DOCUMENT: dict[str, Any] = json.loads(Path(SPEC).read_text(encoding="utf-8"))
 CONTRACT = Contract(SPEC_DOCUMENT)  # references followed: a response given as a $ref documents its headers too

@@ -1,4 +1,4 @@
-"""``python -m emulator``: serve the emulated Deployments API (on 127.0.0.1 unless told otherwise).
+"""``python -m paperspace_deployments_toolkit.emulator``: serve the emulated Deployments API (on 127.0.0.1 unless told otherwise).
 
 Start-up problems (a port in use, a database that cannot be opened, a bad option) are one line
 on stderr and exit 1 (2 for a bad option); never a traceback.
@@ -22,7 +22,7 @@ from .clock import ClockOutOfRange
 from .connections import DEFAULT_HEADER_TIMEOUT, ConnectionLimits, default_max_connections, guarded_protocol
 
 DEFAULT_PORT = 8000
-PROG = "deployments-emulator"  # also `python -m emulator`
+PROG = "deployments-emulator"  # also `python -m paperspace_deployments_toolkit.emulator`
 # what a bearer token may hold (RFC 6750's b64token); a token outside it could not be sent
 _BEARER_TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
 _TEAM = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_.]{0,62}")

@@ -156,13 +156,11 @@ def in_process(*, seed: int = 0) -> Iterator[InProcessEmulator]:
 
 @contextlib.contextmanager
 def serve(*, seed: int = 0, db: str = ":memory:") -> Iterator[RunningEmulator]:
-    """``python -m emulator`` on a free port of 127.0.0.1 with a manual clock, stopped on exit."""
-    # -P: not the current directory first on sys.path, where a package of the user's may be called emulator
+    """``python -m paperspace_deployments_toolkit.emulator`` on a free port of 127.0.0.1 with a manual clock, stopped on exit."""
     command = [
         sys.executable,
-        "-P",
         "-m",
-        "emulator",
+        "paperspace_deployments_toolkit.emulator",
         "--port",
         "0",
         "--db",

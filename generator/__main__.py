@@ -1,4 +1,4 @@
-"""``python -m generator`` and the ``deployments-generator`` command; see :mod:`generator.cli`."""
+"""``python -m paperspace_deployments_toolkit.generator`` and the ``deployments-generator`` command; see :mod:`generator.cli`."""
 
 import os
 import signal

@@ -1,4 +1,7 @@
-"""``deployments-generator`` (also ``python -m generator``): generate the SDK and stubs from the spec, check, diff."""
+"""``deployments-generator``: generate the SDK and stubs from the spec, check, diff.
+
+Defaults for ``--spec``, ``--overlay``, ``--out``, ``--package`` and ``--templates`` come from
+``[tool.deployments-generator]`` of the nearest ``pyproject.toml`` (see :mod:`.config`)."""
 
 from __future__ import annotations
 
@@ -12,22 +15,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from .background import Worker
+from .config import CONFIG_TABLE, ConfigError, Defaults, read_defaults
 from .diff import diff_specs, render_json, render_text, suggested_bump
 from .encoders import comment
 from .errors import SpecError, SpecErrors
 from .limits import add_limit_options, limits_from
 from .lock import LOCK_NAME, changed_inputs, edited_outputs, read_lock
-from .pipeline import (
-    DEFAULT_OUT,
-    DEFAULT_PACKAGE,
-    DEFAULT_SPEC,
-    EFFECTIVE_SPEC_NAME,
-    Inputs,
-    default_overlays,
-    fingerprint,
-    load_effective,
-    run,
-)
+from .pipeline import EFFECTIVE_SPEC_NAME, Inputs, fingerprint, load_effective, run
 from .render import TEMPLATES, TemplateError
 from .revision import spec_at_revision
 from .write import (
@@ -57,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
         "--overlay",
         type=Path,
         action="append",
-        help="an overlay applied to both (repeatable; default: spec/overlays/*)",
+        help=f"an overlay applied to both (repeatable; default: the overlays of [tool.{CONFIG_TABLE}])",
     )
     diff.add_argument("--no-overlays", action="store_true", help="compare the specs as they are")
     diff.add_argument("--format", choices=("text", "json"), default="text")
@@ -70,24 +64,26 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--spec",
             type=Path,
-            default=DEFAULT_SPEC,
-            help="the upstream OpenAPI 3.0 or 3.1 spec (YAML or JSON; it may refer to files beside it)",
+            help="the upstream OpenAPI 3.0 or 3.1 spec (YAML or JSON; it may refer to files beside it); "
+            f"default: spec of [tool.{CONFIG_TABLE}] in pyproject.toml",
         )
         command.add_argument(
             "--overlay",
             type=Path,
             action="append",
-            help="an Overlay 1.0 document (repeatable; default: spec/overlays/*)",
+            help=f"an Overlay 1.0 document (repeatable; default: the overlays of [tool.{CONFIG_TABLE}], "
+            "which apply to its own spec only)",
         )
-        command.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory, replaced as a whole")
-        command.add_argument("--package", default=DEFAULT_PACKAGE, help="Python package name")
+        command.add_argument(
+            "--out", type=Path, help=f"output directory, replaced as a whole (default: out of [tool.{CONFIG_TABLE}])"
+        )
+        command.add_argument("--package", help=f"Python package name (default: package of [tool.{CONFIG_TABLE}])")
         command.add_argument(
             "--templates",
             type=Path,
             action="append",
-            default=[],
             help="a directory of template overrides, laid out like templates/ (package/*.jinja, runtime/*.py); "
-            "repeatable, searched in order before the project's own",
+            f"repeatable, searched in order before the toolkit's own (default: templates of [tool.{CONFIG_TABLE}])",
         )
         command.add_argument(
             "--spec-root",
@@ -111,25 +107,41 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _inputs(args: argparse.Namespace) -> Inputs:
-    # the vendored overlays apply to the vendored spec only; another spec gets none unless named
+class UsageError(Exception):
+    """Something the command needs was given neither as a flag nor in the configuration."""
+
+
+def _missing(flag: str, key: str, defaults: Defaults) -> UsageError:
+    where = defaults.source or f"[tool.{CONFIG_TABLE}] of a pyproject.toml (none found from here)"
+    return UsageError(f"no {flag} given, and {where} sets no {key}")
+
+
+def _inputs(args: argparse.Namespace, defaults: Defaults) -> Inputs:
+    spec = args.spec or defaults.spec
+    if spec is None:
+        raise _missing("--spec", "spec", defaults)
+    out, package = args.out or defaults.out, args.package or defaults.package
+    if out is None:
+        raise _missing("--out", "out", defaults)
+    if package is None:
+        raise _missing("--package", "package", defaults)
+    # the configured overlays apply to the configured spec only; another spec gets none unless named
     if args.overlay is not None:
         overlays = tuple(args.overlay)
-    elif args.spec.resolve() == DEFAULT_SPEC.resolve():
-        overlays = default_overlays()
+    elif defaults.spec is not None and spec.resolve() == defaults.spec.resolve():
+        overlays = defaults.overlays
     else:
         overlays = ()
-    for directory in args.templates:
+    templates = args.templates if args.templates is not None else list(defaults.templates)
+    for directory in templates:
         if not (directory / "package").is_dir() and not (directory / "runtime").is_dir():
-            print(f"error: --templates {directory}: no package/ or runtime/ directory in it", file=sys.stderr)
-            raise SystemExit(EXIT_SPEC_ERRORS)
-    template_dirs = (*args.templates, TEMPLATES)
+            raise UsageError(f"--templates {directory}: no package/ or runtime/ directory in it")
     return Inputs(
-        spec=args.spec,
+        spec=spec,
         overlays=overlays,
-        out=args.out,
-        package=args.package,
-        template_dirs=template_dirs,
+        out=out,
+        package=package,
+        template_dirs=(*templates, TEMPLATES),
         limits=limits_from(args),
         lenient=args.lenient,
         spec_root=args.spec_root,
@@ -170,9 +182,14 @@ def _cancelled_at_exit(worker: Worker | None) -> Iterator[None]:
 
 def _main(argv: list[str] | None, models_worker: Worker | None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "diff":
-        return _diff(args)
-    inputs = _inputs(args)
+    try:
+        defaults = read_defaults()
+        if args.command == "diff":
+            return _diff(args, defaults)
+        inputs = _inputs(args, defaults)
+    except (ConfigError, UsageError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_SPEC_ERRORS
     refusal = unsafe_output_reason(inputs.out) if args.command == "generate" else None
     if refusal is not None:
         print(f"error: {refusal}", file=sys.stderr)
@@ -183,7 +200,7 @@ def _main(argv: list[str] | None, models_worker: Worker | None) -> int:
         print(f"{inputs.out} is up to date: no input changed since the last generation ({LOCK_NAME}).")
         return 0
     if args.command == "check" and stale_because:
-        print(f"{inputs.out} is stale; run `make generate`:", file=sys.stderr)
+        print(f"{inputs.out} is stale; run `deployments-generator generate`:", file=sys.stderr)
         print("\n".join(stale_because), file=sys.stderr)
         return EXIT_STALE
     try:
@@ -214,7 +231,7 @@ def _finish(command: str, inputs: Inputs, scratch: Path, waived: int = 0) -> int
     if command == "check":
         differences = compare_trees(scratch, inputs.out)
         if differences:
-            print(f"{inputs.out} is stale; run `make generate`:", file=sys.stderr)
+            print(f"{inputs.out} is stale; run `deployments-generator generate`:", file=sys.stderr)
             print("\n".join(differences), file=sys.stderr)
             return EXIT_STALE
         print(f"{inputs.out} is up to date.")
@@ -237,8 +254,8 @@ def _stale_because(inputs: Inputs) -> list[str] | None:
     return changed_inputs(lock, fingerprint(inputs)) + edited_outputs(lock, inputs.out)
 
 
-def _diff(args: argparse.Namespace) -> int:
-    overlays = () if args.no_overlays else tuple(args.overlay or default_overlays())
+def _diff(args: argparse.Namespace, defaults: Defaults) -> int:
+    overlays = () if args.no_overlays else tuple(args.overlay or defaults.overlays)
     with contextlib.ExitStack() as stack:
         try:
             limits = limits_from(args)

@@ -17,9 +17,11 @@ import hashlib
 import json
 from collections.abc import Callable
 from importlib import metadata
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from .render import TEMPLATES
 from .write import IGNORED_PARTS, IGNORED_SUFFIXES
 
 LOCK_NAME = "generator.lock.json"
@@ -27,35 +29,41 @@ GENERATOR_SOURCE = Path(__file__).resolve().parent
 SHAPING_TOOLS = ("datamodel-code-generator", "ruff")
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: Path | Traversable) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _files_under(root: Path) -> list[Path]:
-    return sorted(
-        p
-        for p in root.rglob("*")
-        if p.is_file() and not set(p.parts) & set(IGNORED_PARTS) and not p.name.endswith(IGNORED_SUFFIXES)
-    )
+def _files_under(root: Path | Traversable, prefix: str = "") -> list[tuple[str, Path | Traversable]]:
+    """Each file below ``root`` by its ``/``-separated path relative to it, in order."""
+    found: list[tuple[str, Path | Traversable]] = []
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        if entry.name in IGNORED_PARTS or entry.name.endswith(IGNORED_SUFFIXES):
+            continue
+        name = f"{prefix}{entry.name}"
+        if entry.is_dir():
+            found += _files_under(entry, f"{name}/")
+        elif entry.is_file():
+            found.append((name, entry))
+    return found
 
 
 def input_fingerprint(
     spec_files: tuple[Path, ...],
     overlays: tuple[Path, ...],
-    template_dirs: tuple[Path, ...],
+    template_dirs: tuple[Path | Traversable, ...],
     display: Callable[[Path], str],
 ) -> dict[str, Any]:
     """Every input's hash by its display path (each file of the spec), and the generator's own fingerprint."""
     inputs = {f"spec {display(spec)}": _sha256(spec) for spec in spec_files}
     inputs.update({f"overlay {display(p)}": _sha256(p) for p in overlays})
     for directory in template_dirs:
-        prefix = display(directory)  # files outside the working directory are named by it, not alone
-        inputs.update(
-            {f"template {prefix}/{p.relative_to(directory).as_posix()}": _sha256(p) for p in _files_under(directory)}
-        )
+        # the toolkit's own templates are named alike wherever it is installed; a user's directory
+        # outside the working directory is named by its path, not alone
+        prefix = "templates" if directory == TEMPLATES else display(Path(str(directory)))
+        inputs.update({f"template {prefix}/{name}": _sha256(p) for name, p in _files_under(directory)})
     source = hashlib.sha256()
-    for path in _files_under(GENERATOR_SOURCE):
-        source.update(path.relative_to(GENERATOR_SOURCE).as_posix().encode() + b"\0" + path.read_bytes())
+    for name, path in _files_under(GENERATOR_SOURCE):
+        source.update(name.encode() + b"\0" + path.read_bytes())
     tools = {name: _version(name) for name in SHAPING_TOOLS}
     return {"inputs": inputs, "generator": {"source": source.hexdigest(), **tools}}
 
@@ -68,7 +76,7 @@ def _version(distribution: str) -> str:
 
 
 def output_hashes(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): _sha256(p) for p in _files_under(root) if p.name != LOCK_NAME}
+    return {name: _sha256(p) for name, p in _files_under(root) if name != LOCK_NAME}
 
 
 def lock_text(fingerprint: dict[str, Any], root: Path) -> str:

@@ -27,25 +27,20 @@ from .loader import SourceDocument, load_document
 from .lock import LOCK_NAME, input_fingerprint, lock_text
 from .models import locate_notes, render_models
 from .overlay import apply_overlays
-from .render import EFFECTIVE_SPEC_NAME, TEMPLATES, file_header, render_package
+from .render import EFFECTIVE_SPEC_NAME, TEMPLATES, TemplateDirs, file_header, render_package
 from .validate import validate_parts
 from .write import MARKER, MARKER_TEXT, format_tree, remove_tree, scratch_dir_beside, write_tree
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SPEC = ROOT / "spec" / "paperspace-deployments-api-openapi.yml"
-DEFAULT_OVERLAY_DIR = ROOT / "spec" / "overlays"
-DEFAULT_OUT = ROOT / "generated"
-DEFAULT_PACKAGE = "paperspace_deployments"
-__all__ = ["EFFECTIVE_SPEC_NAME", "Inputs", "Outcome", "default_overlays", "fingerprint", "load_effective", "run"]
+__all__ = ["EFFECTIVE_SPEC_NAME", "Inputs", "Outcome", "fingerprint", "load_effective", "run"]
 
 
 @dataclass(frozen=True)
 class Inputs:
-    spec: Path = DEFAULT_SPEC
+    spec: Path
     overlays: tuple[Path, ...] = ()
-    out: Path = DEFAULT_OUT
-    package: str = DEFAULT_PACKAGE
-    template_dirs: tuple[Path, ...] = (TEMPLATES,)  # overrides first (see render.TemplateDirs)
+    out: Path = Path("generated")
+    package: str = "api_client"
+    template_dirs: TemplateDirs = (TEMPLATES,)  # overrides first (see render.TemplateDirs)
     limits: Limits = field(default_factory=Limits)  # what a spec or overlay may cost to read (--max-*)
     lenient: bool = False  # --lenient: the validator's findings are warnings when the IR can be built
     spec_root: Path | None = None  # --spec-root: the tree the spec's references may read (its directory)
@@ -72,10 +67,6 @@ def fingerprint(inputs: Inputs) -> dict[str, Any]:
     if inputs.lenient:
         fingerprint["inputs"]["option --lenient"] = "the validator's findings waived"
     return fingerprint
-
-
-def default_overlays() -> tuple[Path, ...]:
-    return tuple(sorted(DEFAULT_OVERLAY_DIR.glob("*.y*ml")))
 
 
 def display_path(path: Path) -> str:

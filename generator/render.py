@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import json
 import traceback
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +14,11 @@ from . import encoders
 from .encoders import RawSpecTextError, SpecText, py_literal
 from .ir import CLIENT_FLAVORS, Api
 
-# an installed toolkit carries the templates inside this package (pyproject.toml's force-include);
-# a clone has them beside it
-_PACKAGED_TEMPLATES = Path(__file__).resolve().parent / "templates"
-TEMPLATES = (
-    _PACKAGED_TEMPLATES if _PACKAGED_TEMPLATES.is_dir() else Path(__file__).resolve().parent.parent / "templates"
-)
+# The project's templates are package data of the toolkit (templates/package: Jinja; templates/runtime:
+# modules copied as they are), read through importlib.resources: one way in a clone (the namespace's
+# link) and in a wheel (the build's source mapping).
+TOOLKIT_PACKAGE = __name__.rsplit(".", 2)[0]
+TEMPLATES: Traversable = resources.files(TOOLKIT_PACKAGE) / "templates"
 EFFECTIVE_SPEC_NAME = "openapi.json"  # the effective spec, at the output's root (what `diff` compares)
 # hand-owned runtime modules, copied into every package as they are
 RUNTIME_MODULES = ("_base_client.py", "_enums.py", "_server_base.py", "errors.py")
@@ -33,7 +34,15 @@ PACKAGE_TEMPLATES = {
 }
 
 
-TemplateDirs = tuple[Path, ...]  # searched in order: a user's overrides first, the project's templates last
+TemplateDirs = tuple[Path | Traversable, ...]  # searched in order: a user's overrides first, TEMPLATES last
+
+
+def _loader(directory: Path | Traversable) -> Any:
+    import jinja2
+
+    if directory == TEMPLATES:
+        return jinja2.PackageLoader(TOOLKIT_PACKAGE, "templates/package")
+    return jinja2.FileSystemLoader(Path(str(directory)) / "package")
 
 
 @functools.lru_cache(maxsize=8)  # compiling the templates is most of rendering; one per run is enough
@@ -42,7 +51,7 @@ def _environment(template_dirs: TemplateDirs) -> Any:
 
     env = jinja2.Environment(
         # a user's directory may hold any of the templates (or macros.jinja); the rest come from ours
-        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(d / "package") for d in template_dirs]),
+        loader=jinja2.ChoiceLoader([_loader(d) for d in template_dirs]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -1,9 +1,10 @@
-"""Shared helpers: running the generator CLI in a subprocess, the way users run it."""
+"""Shared helpers: the generator's command line, generated packages, the SDK's flavours."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
-import os
+import io
 import subprocess
 import sys
 import textwrap
@@ -16,19 +17,40 @@ import pytest
 from paperspace_deployments._base_client import AsyncAPIClient, SyncAPIClient
 from sdk_flavors import Flavor
 
-ROOT = Path(__file__).resolve().parent.parent
+from paperspace_deployments_toolkit import contract_tests as contract_tests_package
+from paperspace_deployments_toolkit.generator import cli as generator_cli
+
+ROOT = Path(__file__).resolve().parent.parent  # the clone: its spec/, docs/ and Makefile
 SPECS = Path(__file__).resolve().parent / "specs"
+# the conformance suite where the toolkit is installed (a clone's editable install: its namespace's
+# link), so pytest imports it under its package's name
+SUITE = Path(contract_tests_package.__file__).parent
 
 
 def run_generator(
     *args: str | Path, cwd: Path = ROOT, preexec_fn: Callable[[], None] | None = None, timeout: float | None = None
 ) -> subprocess.CompletedProcess[str]:
+    """The generator's command line with ``args`` in ``cwd``: called in this process
+    (``cli.main(argv)``, as the command calls it), or as the ``python -m`` child process users
+    start when the test caps the process (``preexec_fn``) or bounds its time."""
+    argv = [str(a) for a in args]
+    if preexec_fn is not None or timeout is not None:
+        return run_generator_process(*argv, cwd=cwd, preexec_fn=preexec_fn, timeout=timeout)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = generator_cli.main(argv)
+    return subprocess.CompletedProcess(["deployments-generator", *argv], code, out.getvalue(), err.getvalue())
+
+
+def run_generator_process(
+    *args: str | Path, cwd: Path = ROOT, preexec_fn: Callable[[], None] | None = None, timeout: float | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m paperspace_deployments_toolkit.generator`` in a child process (the end-to-end layer)."""
     return subprocess.run(
-        [sys.executable, "-m", "generator", *map(str, args)],
+        [sys.executable, "-m", "paperspace_deployments_toolkit.generator", *map(str, args)],
         cwd=cwd,
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
         preexec_fn=preexec_fn,
         timeout=timeout,
         check=False,

@@ -10,8 +10,8 @@ import httpx
 import paperspace_deployments as sdk
 from paperspace_deployments import models
 
-from emulator.app import DEV_TOKENS, Settings, build_app
-from emulator.asgi_transport import SyncASGITransport
+from paperspace_deployments_toolkit.emulator.app import DEV_TOKENS, Settings, build_app
+from paperspace_deployments_toolkit.emulator.asgi_transport import SyncASGITransport
 
 TEAM_A, TEAM_B = list(DEV_TOKENS)
 BASE = "http://emulator"

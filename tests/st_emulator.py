@@ -27,7 +27,7 @@ def main() -> int:
     parser.add_argument("--max-time", type=int, default=120)
     args = parser.parse_args()
     emulator = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "--port", "0", "--db", ":memory:"],
+        [sys.executable, "-m", "paperspace_deployments_toolkit.emulator", "--port", "0", "--db", ":memory:"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,

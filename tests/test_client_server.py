@@ -20,7 +20,7 @@ from paperspace_deployments import models
 from paperspace_deployments._server_base import TooManyRequests
 from paperspace_deployments.server import create_app
 
-from emulator.asgi_transport import SyncASGITransport
+from paperspace_deployments_toolkit.emulator.asgi_transport import SyncASGITransport
 
 BASE_URL = "http://testserver/v1"
 TOKENS = {"good-token": "team-a"}

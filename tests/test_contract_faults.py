@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import SUITE
 from fastapi.responses import JSONResponse, Response
 from paperspace_deployments._server_base import Forbidden
 
-from contract_tests.target import EMULATOR_TOKENS, serve
-from emulator.app import Settings, build_app
-from emulator.domain import NotFound, Principal
+from paperspace_deployments_toolkit.contract_tests.target import EMULATOR_TOKENS, serve
+from paperspace_deployments_toolkit.emulator.app import Settings, build_app
+from paperspace_deployments_toolkit.emulator.domain import NotFound, Principal
 
 Fault = Callable[[Any], None]
 
@@ -391,7 +391,7 @@ def test_the_suite_fails_a_server_that_breaks_the_contract(
     fault(app)
     token, other = list(EMULATOR_TOKENS)
     with serve(app) as url:
-        command = [sys.executable, "-m", "pytest", str(ROOT / "contract_tests"), "-p", "no:cacheprovider", "-q"]
+        command = [sys.executable, "-m", "pytest", str(SUITE), "-p", "no:cacheprovider", "-q"]
         command += ["--base-url", url, "--api-token", token, "--other-team-token", other, "-k", selection]
         result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 1, result.stdout[-3000:]
@@ -643,8 +643,8 @@ def _a_body_that_is_not_json_is_a_server_error(app: Any) -> None:
 
 
 def _a_full_last_page_promises_more(app: Any) -> None:
-    from emulator.domain import Page
-    from emulator.service import encode_cursor
+    from paperspace_deployments_toolkit.emulator.domain import Page
+    from paperspace_deployments_toolkit.emulator.service import encode_cursor
 
     service = app.state.service
     original = service.list_deployments
@@ -726,7 +726,15 @@ def test_each_rule_family_fails_a_server_that_breaks_it(
     fault(app)
     token, other = list(EMULATOR_TOKENS)
     with serve(app) as url:
-        command = [sys.executable, "-m", "contract_tests", "--base-url", url, "--api-token", token]
+        command = [
+            sys.executable,
+            "-m",
+            "paperspace_deployments_toolkit.contract_tests",
+            "--base-url",
+            url,
+            "--api-token",
+            token,
+        ]
         command += ["--other-team-token", other, "-k", "test_contract", *options]
         result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 1, result.stdout[-3000:]

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from contract_tests.engine import Progress
-from contract_tests.options import OPTIONS, ConfigError, default_of, read_config
+from paperspace_deployments_toolkit.contract_tests.engine import Progress
+from paperspace_deployments_toolkit.contract_tests.options import OPTIONS, ConfigError, default_of, read_config
 
 BY_KEY = {option.key: option for option in OPTIONS}
 
@@ -65,7 +65,12 @@ def test_a_config_file_that_cannot_be_used_is_refused_naming_what(in_tmp: Path, 
 def test_the_command_refuses_a_bad_config_before_testing_and_says_why(tmp_path: Path) -> None:
     (tmp_path / "deployments-contract.toml").write_text('other-team-token = "secret-value"\n')
     result = subprocess.run(
-        [sys.executable, "-m", "contract_tests"], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-m", "paperspace_deployments_toolkit.contract_tests"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 2, result.stdout + result.stderr
     assert (
@@ -94,7 +99,11 @@ def test_progress_counts_cases_and_failures_of_complete_lines_only(tmp_path: Pat
 
 def test_the_commands_help_lists_its_options_not_pytests() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "contract_tests", "--help"], cwd=ROOT, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "paperspace_deployments_toolkit.contract_tests", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0 and "--workers" in result.stdout and "--config" in result.stdout
     assert "--junitxml" not in result.stdout and len(result.stdout.splitlines()) < 80

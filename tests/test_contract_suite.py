@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from conftest import ROOT
+from conftest import ROOT, SUITE
 from test_emulator_process import emulator_process
 
 
 def run_suite(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "pytest", str(ROOT / "contract_tests"), "-p", "no:cacheprovider", "-q", *args]
+    command = [sys.executable, "-m", "pytest", str(SUITE), "-p", "no:cacheprovider", "-q", *args]
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600, check=False)
 
 
@@ -58,7 +58,7 @@ def test_a_run_names_what_it_creates_and_leaves_nothing_behind(tmp_path: Path) -
 
 
 def test_only_loopback_targets_are_written_to_by_default() -> None:
-    from contract_tests.target import is_loopback, writes_allowed
+    from paperspace_deployments_toolkit.contract_tests.target import is_loopback, writes_allowed
 
     assert (
         is_loopback("http://127.0.0.1:8000/v1")
@@ -105,9 +105,9 @@ def test_max_created_bounds_what_schemathesis_creates(tmp_path: Path) -> None:
 
 
 def test_a_read_only_run_sends_nothing_but_reads(tmp_path: Path) -> None:
-    from contract_tests import engine
-    from contract_tests.conftest import SPEC
-    from contract_tests.target import Target
+    from paperspace_deployments_toolkit.contract_tests import engine
+    from paperspace_deployments_toolkit.contract_tests.conftest import SPEC
+    from paperspace_deployments_toolkit.contract_tests.target import Target
 
     with emulator_process(tmp_path / "db.sqlite3") as (_, url):
         target = Target(url, "dev-token-team-a", None, False, "quick", 1, False, "contract-ro-")
@@ -156,8 +156,8 @@ def test_a_server_whose_listing_hides_everything_is_left_with_nothing(tmp_path: 
     a server whose listings answer no items still ends the run with none of its deployments."""
     from fastapi.responses import JSONResponse
 
-    from contract_tests.target import EMULATOR_TOKENS, serve
-    from emulator.app import Settings, build_app
+    from paperspace_deployments_toolkit.contract_tests.target import EMULATOR_TOKENS, serve
+    from paperspace_deployments_toolkit.emulator.app import Settings, build_app
 
     app = build_app(Settings(db=":memory:", clock="manual", tokens=dict(EMULATOR_TOKENS)))
     service = app.state.service

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from contract_tests import checks, threadsafe_ast
+from paperspace_deployments_toolkit.contract_tests import checks, threadsafe_ast
 
 
 def test_loading_the_hooks_serialises_every_parse(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert checks.__name__ == "contract_tests.checks"  # imported, so installed
+    assert checks.__name__ == "paperspace_deployments_toolkit.contract_tests.checks"  # imported, so installed
     assert ast.parse is threadsafe_ast._parse, "the hooks module installs it when Schemathesis loads it"
     held: list[bool] = []
     real_parse = threadsafe_ast._UNLOCKED_PARSE

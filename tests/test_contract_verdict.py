@@ -17,16 +17,16 @@ import httpx
 import pytest
 from conftest import ROOT
 
-from contract_tests import engine, verdict
-from contract_tests.target import EMULATOR_TOKENS, serve
-from emulator.app import Settings, build_app
+from paperspace_deployments_toolkit.contract_tests import engine, verdict
+from paperspace_deployments_toolkit.contract_tests.target import EMULATOR_TOKENS, serve
+from paperspace_deployments_toolkit.emulator.app import Settings, build_app
 
 TEAM_A, TEAM_B = EMULATOR_TOKENS
 
 
 def run_command(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The suite as CI runs it: the console command's module, in a subprocess."""
-    command = [sys.executable, "-m", "contract_tests", *args]
+    command = [sys.executable, "-m", "paperspace_deployments_toolkit.contract_tests", *args]
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600, check=False, env=env)
 
 
@@ -93,7 +93,7 @@ def httpx_response(status: int, text: str) -> Any:
 
 
 BROKEN_TOOL = """
-from contract_tests import engine
+from paperspace_deployments_toolkit.contract_tests import engine
 
 def pytest_configure(config):
     def read_findings(*args, **kwargs):
@@ -104,7 +104,7 @@ def pytest_configure(config):
 
 def test_an_error_inside_the_tooling_exits_70_and_does_not_blame_the_server(tmp_path: Path) -> None:
     (tmp_path / "broken_tool.py").write_text(BROKEN_TOOL)
-    env = {**_environ(), "PYTHONPATH": f"{tmp_path}:{ROOT}"}
+    env = {**_environ(), "PYTHONPATH": str(tmp_path)}
     with served() as url:
         result = run_command(
             "--base-url", url, "--api-token", TEAM_A, "-p", "broken_tool", "-k", "test_check", cwd=tmp_path, env=env
@@ -214,7 +214,7 @@ def test_no_write_reaches_a_deployment_the_run_did_not_create(tmp_path: Path) ->
 
 CANARY_SERVER = """
 import os, sys, socket, uvicorn
-from emulator.app import Settings, build_app
+from paperspace_deployments_toolkit.emulator.app import Settings, build_app
 
 mode, tokens = sys.argv[1], dict(t.split("=", 1) for t in sys.argv[2:])
 app = build_app(Settings(db=":memory:", clock="manual", tokens=tokens))
@@ -383,7 +383,7 @@ def test_a_malformed_answer_of_any_shape_is_the_servers_fault(tmp_path: Path, sh
 
 
 PLANTED_BUG = """
-import contract_tests.test_contract as rules
+from paperspace_deployments_toolkit.contract_tests import test_contract as rules
 
 def _compare(*args, **kwargs):
     raise ZeroDivisionError("a bug planted in a rule")
@@ -394,7 +394,7 @@ rules._compare = _compare
 
 def test_a_bug_in_a_rule_exits_70_against_a_conforming_server(tmp_path: Path) -> None:
     (tmp_path / "planted_bug.py").write_text(PLANTED_BUG)
-    env = {**_environ(), "PYTHONPATH": f"{tmp_path}:{ROOT}"}
+    env = {**_environ(), "PYTHONPATH": str(tmp_path)}
     with served() as url:
         result = run_command(
             "--base-url",

@@ -17,8 +17,8 @@ from conftest import ROOT, imported, run_generator
 from emulator_harness import TEAM_A, TEAM_B, Emulator, running, spec
 from paperspace_deployments import models
 
-from emulator import lifecycle
-from emulator.app import Settings
+from paperspace_deployments_toolkit.emulator import lifecycle
+from paperspace_deployments_toolkit.emulator.app import Settings
 
 
 @pytest.fixture
@@ -485,7 +485,9 @@ def test_after_an_additive_spec_update_every_other_behaviour_keeps_working(
     assert result.returncode == 0, result.stderr
     with imported("updated_api", out) as package:
         server = importlib.import_module(f"{package.__name__}.server")
-        monkeypatch.setattr("emulator.app.create_app", server.create_app)  # as if `make generate` had run
+        monkeypatch.setattr(
+            "paperspace_deployments_toolkit.emulator.app.create_app", server.create_app
+        )  # as if `make generate` had run
         caplog.set_level("WARNING")
         emu = Emulator(Settings(db=":memory:", clock="manual"))
         try:

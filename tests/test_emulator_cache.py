@@ -11,7 +11,7 @@ import pytest
 from emulator_harness import TEAM_A, TEAM_B, Emulator, running, spec
 from paperspace_deployments import models
 
-from emulator import lifecycle
+from paperspace_deployments_toolkit.emulator import lifecycle
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import paperspace_deployments as sdk
 import pytest
 from emulator_harness import Emulator, running, spec
 
-from emulator.clock import LATEST
+from paperspace_deployments_toolkit.emulator.clock import LATEST
 
 
 @pytest.fixture

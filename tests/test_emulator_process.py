@@ -26,8 +26,19 @@ AUTH = {"Authorization": f"Bearer {TEAM_A}"}
 
 @contextmanager
 def emulator_process(db: Path, *extra: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """``python -m emulator`` on a free port; yields the process and its API base URL."""
-    command = [sys.executable, "-m", "emulator", "--port", "0", "--db", str(db), "--clock", "manual", *extra]
+    """``python -m paperspace_deployments_toolkit.emulator`` on a free port; yields the process and its API base URL."""
+    command = [
+        sys.executable,
+        "-m",
+        "paperspace_deployments_toolkit.emulator",
+        "--port",
+        "0",
+        "--db",
+        str(db),
+        "--clock",
+        "manual",
+        *extra,
+    ]
     with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as process:
         try:
             assert process.stdout is not None
@@ -111,7 +122,17 @@ def test_fifty_concurrent_upserts_of_one_name_make_one_deployment(tmp_path: Path
 
 
 def test_the_banner_names_address_data_and_tokens_but_not_custom_secrets(tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "emulator", "--port", "0", "--db", ":memory:", "--token", "very-secret-token=ops"]
+    command = [
+        sys.executable,
+        "-m",
+        "paperspace_deployments_toolkit.emulator",
+        "--port",
+        "0",
+        "--db",
+        ":memory:",
+        "--token",
+        "very-secret-token=ops",
+    ]
     with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as process:
         try:
             assert process.stdout is not None
@@ -127,7 +148,7 @@ def test_the_banner_names_address_data_and_tokens_but_not_custom_secrets(tmp_pat
 
 def _start_fails(*arguments: str) -> tuple[int, str]:
     """Exit code and output of an emulator that must refuse to start."""
-    command = [sys.executable, "-m", "emulator", "--port", "0", *arguments]
+    command = [sys.executable, "-m", "paperspace_deployments_toolkit.emulator", "--port", "0", *arguments]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.stdout == "", "nothing is served, so no banner"
     return result.returncode, result.stderr
@@ -219,9 +240,9 @@ def test_two_processes_on_one_database_serialise_their_upserts(tmp_path: Path) -
 
 
 def test_off_loopback_the_control_api_needs_an_admin_token_printed_once() -> None:
-    from emulator.__main__ import _parser, plan
-    from emulator.app import build_app
-    from emulator.asgi_transport import SyncASGITransport
+    from paperspace_deployments_toolkit.emulator.__main__ import _parser, plan
+    from paperspace_deployments_toolkit.emulator.app import build_app
+    from paperspace_deployments_toolkit.emulator.asgi_transport import SyncASGITransport
 
     chosen = plan(_parser().parse_args(["--host", "0.0.0.0", "--db", ":memory:"]))  # nothing is bound
     token = chosen.settings.admin_token

@@ -18,7 +18,7 @@ import httpx
 import pytest
 from conftest import SPECS, generate_package, imported, user_program_type_checks
 
-from emulator.asgi_transport import SyncASGITransport
+from paperspace_deployments_toolkit.emulator.asgi_transport import SyncASGITransport
 
 USER_PROGRAM = """
 from generality import AsyncClient, Client, models

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import ROOT, run_generator
 
-from generator.write import compare_trees, tree_files
+from paperspace_deployments_toolkit.generator.write import compare_trees, tree_files
 
 
 def test_committed_generation_is_current() -> None:

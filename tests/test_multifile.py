@@ -17,7 +17,7 @@ import httpx
 import pytest
 from conftest import SPECS, generate_package, imported, run_generator, user_program_type_checks
 
-from emulator.asgi_transport import SyncASGITransport
+from paperspace_deployments_toolkit.emulator.asgi_transport import SyncASGITransport
 
 TREE = SPECS / "multifile"
 

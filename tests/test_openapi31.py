@@ -17,7 +17,7 @@ import pydantic
 import pytest
 from conftest import SPECS, generate_package, imported, user_program_type_checks
 
-from emulator.asgi_transport import SyncASGITransport
+from paperspace_deployments_toolkit.emulator.asgi_transport import SyncASGITransport
 
 SPEC = SPECS / "openapi31.yaml"
 

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from emulator.asgi_transport import SyncASGITransport
+from paperspace_deployments_toolkit.emulator.asgi_transport import SyncASGITransport
 
 USER_PROGRAM = """
 from zoo import AsyncClient, Client, models

@@ -30,7 +30,7 @@ import paperspace_deployments as sdk
 import pytest
 from sdk_flavors import Flavor
 
-from contract_tests.target import serve
+from paperspace_deployments_toolkit.contract_tests.target import serve
 
 CANARY = "canary-" + secrets.token_hex(8)
 DEPLOYMENT = json.dumps(

@@ -11,7 +11,7 @@ import pytest
 from deployments_backend import MemoryBackend
 from paperspace_deployments.server import UnimplementedBackend, create_app
 
-from emulator.asgi_transport import SyncASGITransport
+from paperspace_deployments_toolkit.emulator.asgi_transport import SyncASGITransport
 
 AUTH = {"Authorization": "Bearer any-token"}
 GENERATED_SPEC = Path(__file__).resolve().parent.parent / "generated" / "openapi.json"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SPECS, run_generator
 
-from generator.write import MARKER, MARKER_TEXT
+from paperspace_deployments_toolkit.generator.write import MARKER, MARKER_TEXT
 
 
 def _seed_output(out: Path) -> dict[str, str]:
@@ -128,8 +128,8 @@ def test_formatter_failure_leaves_no_scratch_directory(tmp_path: Path) -> None:
     server.write_text(server.read_text() + "\ndef broken(:\n")
     out = tmp_path / "out"
 
-    from generator.pipeline import Inputs, run
-    from generator.write import FormatError
+    from paperspace_deployments_toolkit.generator.pipeline import Inputs, run
+    from paperspace_deployments_toolkit.generator.write import FormatError
 
     with pytest.raises(FormatError, match=r"server\.py"):
         run(Inputs(spec=SPECS / "tiny.yml", out=out, package="tiny", template_dirs=(templates,)))

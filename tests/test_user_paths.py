@@ -28,7 +28,7 @@ import asyncio
 import pytest
 from paperspace_deployments import AsyncClient, Client, InternalServerError, models
 
-from emulator.testing import in_process
+from paperspace_deployments_toolkit.emulator.testing import in_process
 
 
 def test_the_fixture_names_its_api_and_tokens(deployments_emulator):

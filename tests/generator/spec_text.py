@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from generator.loader import SourceDocument, load_document
+from paperspace_deployments_toolkit.generator.loader import SourceDocument, load_document
 
 SPEC = """\
 openapi: 3.0.3

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from spec_text import SPEC, load_text
 
-from generator.build import build_api
-from generator.encoders import SpecText
+from paperspace_deployments_toolkit.generator.build import build_api
+from paperspace_deployments_toolkit.generator.encoders import SpecText
 
 
 def test_pagination_is_read_from_the_extension(tmp_path: Path) -> None:

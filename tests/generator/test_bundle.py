@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.bundle import load_bundled
-from generator.errors import SpecErrors
-from generator.limits import Limits
+from paperspace_deployments_toolkit.generator.bundle import load_bundled
+from paperspace_deployments_toolkit.generator.errors import SpecErrors
+from paperspace_deployments_toolkit.generator.limits import Limits
 
 
 def _write(root: Path, files: dict[str, str]) -> Path:

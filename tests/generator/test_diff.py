@@ -1,4 +1,4 @@
-"""``python -m generator diff``: each kind of change it classifies, on pairs of specs built here
+"""``python -m paperspace_deployments_toolkit.generator diff``: each kind of change it classifies, on pairs of specs built here
 from one base spec (the old side) and a copy changed one way (the new side)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 import yaml
 from conftest import run_generator
 
-from generator.diff import Change, diff_specs, suggested_bump
+from paperspace_deployments_toolkit.generator.diff import Change, diff_specs, suggested_bump
 
 Spec = dict[str, Any]
 
@@ -577,8 +577,8 @@ def test_the_old_spec_may_be_a_git_revision_and_an_overlay_action_it_lacks_is_sk
 
 
 def test_a_revision_that_git_would_read_as_an_option_is_refused_before_git_runs(tmp_path: Path) -> None:
-    from generator.errors import SpecErrors
-    from generator.revision import spec_at_revision
+    from paperspace_deployments_toolkit.generator.errors import SpecErrors
+    from paperspace_deployments_toolkit.generator.revision import spec_at_revision
 
     _git(tmp_path, "init", "-q")
     spec = _write(tmp_path, "api.yml", base())

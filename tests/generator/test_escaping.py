@@ -22,10 +22,16 @@ import pytest
 from conftest import ROOT, run_generator
 from markdown_it import MarkdownIt
 
-from generator import cli, ir
-from generator.encoders import Identifier, SpecText, docstring, markdown_text, toml_string
-from generator.errors import escape_pointer_token
-from generator.types import STR
+from paperspace_deployments_toolkit.generator import cli, ir
+from paperspace_deployments_toolkit.generator.encoders import (
+    Identifier,
+    SpecText,
+    docstring,
+    markdown_text,
+    toml_string,
+)
+from paperspace_deployments_toolkit.generator.errors import escape_pointer_token
+from paperspace_deployments_toolkit.generator.types import STR
 
 CANARY = "canary-file"  # relative: every payload would create it in the working directory
 PAYLOADS = (

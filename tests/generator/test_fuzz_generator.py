@@ -20,7 +20,7 @@ Speed (~0.37 s an example): each step runs in a child forked from this process, 
 imported and warmed up the generator, httpx, pydantic and FastAPI once: as isolated as a
 subprocess (nothing a run caches or leaks, nothing a package imports, defines or breaks, survives
 it) at the cost of an in-process call. ``generate`` (``generator.cli.main``) takes ~0.22 s, half
-of it compiling the generator's Jinja templates, instead of ~1.1 s for ``python -m generator``
+of it compiling the generator's Jinja templates, instead of ~1.1 s for ``python -m paperspace_deployments_toolkit.generator``
 (``FUZZ_SUBPROCESS=1`` runs that instead); importing and using the package ~0.1 s, instead of
 ~0.55 s in a fresh interpreter or ~0.07 s in this process (where 5,000 packages' modules and
 classes would pile up).
@@ -70,7 +70,7 @@ from conftest import ROOT
 from fuzz_specs import FuzzCase, everywhere, fuzz_case, fuzz_cases, payloads
 from hypothesis import Phase, given, settings
 
-from generator.cli import main
+from paperspace_deployments_toolkit.generator.cli import main
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 # make test: the same examples on every run; make fuzz-generator: new ones each time
@@ -185,9 +185,13 @@ def _generate(spec: Path, out: Path, package: str, *options: str) -> Run:
     """``generate`` on ``spec``: in a child forked from this process (``FUZZ_SUBPROCESS=1``: the CLI)."""
     argv = ["generate", "--spec", str(spec), "--out", str(out), "--package", package, *options]
     if IN_SUBPROCESS:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        env = dict(os.environ)
         result = subprocess.run(
-            [sys.executable, "-m", "generator", *argv], cwd=ROOT, capture_output=True, env=env, check=False
+            [sys.executable, "-m", "paperspace_deployments_toolkit.generator", *argv],
+            cwd=ROOT,
+            capture_output=True,
+            env=env,
+            check=False,
         )
         stdout, stderr = (data.decode("utf-8", "backslashreplace") for data in (result.stdout, result.stderr))
         return Run(result.returncode, stdout, stderr)

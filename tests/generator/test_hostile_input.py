@@ -18,10 +18,10 @@ import pytest
 import yaml
 from conftest import ROOT, SPECS, run_generator
 
-from generator.errors import SpecErrors
-from generator.limits import Limits
-from generator.loader import load_document
-from generator.validate import validate_document
+from paperspace_deployments_toolkit.generator.errors import SpecErrors
+from paperspace_deployments_toolkit.generator.limits import Limits
+from paperspace_deployments_toolkit.generator.loader import load_document
+from paperspace_deployments_toolkit.generator.validate import validate_document
 
 HEAD = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\n"
 OK_PATHS = "paths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok}\n"
@@ -48,7 +48,7 @@ def _refused(tmp_path: Path, name: str, text: str, *options: str) -> str:
 
 
 def _run_capped(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    """``python -m generator`` with its address space capped: a run that expands what it reads
+    """``python -m paperspace_deployments_toolkit.generator`` with its address space capped: a run that expands what it reads
     fails with MemoryError instead of taking the machine (and the timeout is only a guard)."""
 
     def cap() -> None:

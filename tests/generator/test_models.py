@@ -9,7 +9,7 @@ import pydantic
 import pytest
 from conftest import ROOT, imported, user_program_type_checks
 
-from generator.models import invented_roots_as_aliases
+from paperspace_deployments_toolkit.generator.models import invented_roots_as_aliases
 
 MODULE = textwrap.dedent(
     '''\

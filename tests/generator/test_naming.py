@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.naming import pascal_case, snake_case
+from paperspace_deployments_toolkit.generator.naming import pascal_case, snake_case
 
 
 @pytest.mark.parametrize(

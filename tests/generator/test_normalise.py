@@ -7,7 +7,7 @@ from pathlib import Path
 
 from spec_text import load_text
 
-from generator.normalise import describe_models, normalise
+from paperspace_deployments_toolkit.generator.normalise import describe_models, normalise
 
 SPEC = """\
 openapi: 3.0.3

@@ -13,7 +13,7 @@ from typing import Any
 
 from conftest import mypy_strict, run_generator
 
-from generator.models import add_missing_docstrings
+from paperspace_deployments_toolkit.generator.models import add_missing_docstrings
 
 
 def _generate_and_run(tmp_path: Path, spec: dict[str, object], program: str) -> subprocess.CompletedProcess[str]:

@@ -6,8 +6,14 @@ from typing import Any
 
 import pytest
 
-from generator.errors import escape_pointer_token, pointer_tokens, to_pointer
-from generator.openapi import is_json_media_type, json_media, media_kind, other_media, success_statuses
+from paperspace_deployments_toolkit.generator.errors import escape_pointer_token, pointer_tokens, to_pointer
+from paperspace_deployments_toolkit.generator.openapi import (
+    is_json_media_type,
+    json_media,
+    media_kind,
+    other_media,
+    success_statuses,
+)
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from spec_text import SPEC, load_text
 
-from generator.errors import SpecErrors
-from generator.overlay import apply_overlays
+from paperspace_deployments_toolkit.generator.errors import SpecErrors
+from paperspace_deployments_toolkit.generator.overlay import apply_overlays
 
 
 def test_overlay_merges_appends_and_removes_and_remembers_origins(tmp_path: Path) -> None:

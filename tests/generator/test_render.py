@@ -13,7 +13,7 @@ import httpx
 import pytest
 from conftest import ROOT, SPECS, imported, run_generator
 
-from generator import ir
+from paperspace_deployments_toolkit.generator import ir
 
 RENAMES = """overlay: 1.0.0
 info: {title: renames, version: '1'}

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from generator.schema_types import argument_type, type_of
+from paperspace_deployments_toolkit.generator.schema_types import argument_type, type_of
 
 
 @pytest.mark.parametrize(

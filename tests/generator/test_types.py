@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
-from generator.encoders import Code, Identifier
-from generator.types import ANY, NONE, STR, Builtin, ListOf, LiteralOf, MappingOf, ModelRef, Nullable, UnionOf, nullable
+from paperspace_deployments_toolkit.generator.encoders import Code, Identifier
+from paperspace_deployments_toolkit.generator.types import (
+    ANY,
+    NONE,
+    STR,
+    Builtin,
+    ListOf,
+    LiteralOf,
+    MappingOf,
+    ModelRef,
+    Nullable,
+    UnionOf,
+    nullable,
+)
 
 PET = ModelRef(Identifier("Pet"))
 

@@ -10,7 +10,7 @@ from openapi_schema_validator import OAS31Validator
 from openapi_schema_validator._format import oas31_format_checker
 from openapi_schema_validator._specifications import REGISTRY
 
-from generator.validate import flat_meta_schema
+from paperspace_deployments_toolkit.generator.validate import flat_meta_schema
 
 # every keyword of the 2020-12 vocabularies and the OAS base vocabulary, right and wrong
 SCHEMAS: list[Any] = [
@@ -96,8 +96,12 @@ def test_unevaluated_properties_gives_jsonschemas_own_errors_in_a_3_1_document()
     from conftest import SPECS
     from openapi_spec_validator.schemas import schema_v31
 
-    from generator.loader import walk
-    from generator.validate import _crawled_registry, _validator_class, static_dynamic_refs
+    from paperspace_deployments_toolkit.generator.loader import walk
+    from paperspace_deployments_toolkit.generator.validate import (
+        _crawled_registry,
+        _validator_class,
+        static_dynamic_refs,
+    )
 
     plain = static_dynamic_refs(schema_v31, "meta", "#/$defs/schema")
     reference = validators.validator_for(schema_v31)(plain, registry=_crawled_registry(plain))
@@ -124,8 +128,8 @@ def test_unevaluated_properties_gives_jsonschemas_own_errors_in_a_3_1_document()
 
 
 def test_a_default_that_does_not_fit_its_schema_is_located_where_it_is(tmp_path: Any) -> None:
-    from generator.loader import load_document
-    from generator.validate import validate_document
+    from paperspace_deployments_toolkit.generator.loader import load_document
+    from paperspace_deployments_toolkit.generator.validate import validate_document
 
     spec = tmp_path / "spec.yaml"
     spec.write_text(
