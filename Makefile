@@ -40,10 +40,12 @@ lint: $(STAMP) ## ruff check and format check
 typecheck: $(STAMP) ## mypy --strict on the generator, the generated package, the emulator, the suite and the tests
 	$(BIN)/mypy
 
-test: $(STAMP) ## The project's tests: generated-output check, lint, mypy, pytest
+TEST_WORKERS ?= auto
+
+test: $(STAMP) ## The project's tests: generated-output check, lint, mypy, pytest on every core (TEST_WORKERS=N; the slowest shown)
 	$(BIN)/deployments-generator check
 	$(MAKE) --no-print-directory lint typecheck
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal --durations=15
 
 FUZZ_EXAMPLES ?= 5000
 FUZZ_TEST := tests/generator/test_fuzz_generator.py
@@ -67,11 +69,12 @@ contract: export CONTRACT_PROFILE := $(or $(PROFILE),$(CONTRACT_PROFILE))
 contract: export CONTRACT_SEED := $(or $(SEED),$(CONTRACT_SEED))
 contract: export CONTRACT_BASELINE := $(or $(BASELINE),$(CONTRACT_BASELINE))
 contract: export CONTRACT_RECORD_DEVIATIONS := $(or $(RECORD),$(CONTRACT_RECORD_DEVIATIONS))
+contract: export CONTRACT_NO_SHRINK := $(or $(NO_SHRINK),$(CONTRACT_NO_SHRINK))
 contract: export CONTRACT_ALLOW_WRITES := $(or $(ALLOW_WRITES),$(CONTRACT_ALLOW_WRITES))
 contract: export CONTRACT_MAX_CREATED := $(or $(MAX_CREATED),$(CONTRACT_MAX_CREATED))
 contract: export CONTRACT_WORKERS := $(or $(WORKERS),$(CONTRACT_WORKERS))
 contract: export CONTRACT_MAX_RESPONSE_TIME := $(or $(MAX_RESPONSE_TIME),$(CONTRACT_MAX_RESPONSE_TIME))
-contract: $(STAMP) ## The conformance suite (default: the embedded emulator; BASE_URL= API_TOKEN= OTHER_TEAM_TOKEN= PROFILE=quick|full SEED= WORKERS= ALLOW_WRITES=1 MAX_CREATED= MAX_RESPONSE_TIME= BASELINE= RECORD=1; or deployments-contract.toml)
+contract: $(STAMP) ## The conformance suite (default: the embedded emulator; BASE_URL= API_TOKEN= OTHER_TEAM_TOKEN= PROFILE=quick|full SEED= WORKERS= ALLOW_WRITES=1 MAX_CREATED= MAX_RESPONSE_TIME= BASELINE= RECORD=1 NO_SHRINK=1; or deployments-contract.toml)
 	$(BIN)/deployments-contract
 
 RUNS ?= 30

@@ -120,6 +120,7 @@ def target_from_options(config: pytest.Config, stack: ExitStack) -> Target:
         record_deviations=option("--record-deviations"),
         request_timeout=option("--request-timeout"),
         worker_count=option("--workers"),
+        shrink=not option("--no-shrink"),
         clock_url=manual_clock(str(base_url)),
     )
 

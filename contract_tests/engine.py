@@ -193,6 +193,8 @@ def command(target: Target, spec: str, workdir: Path, report_dir: Path) -> list[
     argv += ["--seed", str(target.seed), "--request-timeout", str(target.request_timeout)]
     if not target.allow_writes:
         argv += ["--include-method", "GET"]
+    if not target.shrink:
+        argv.append("--no-shrink")
     if target.baseline is not None:
         argv += ["--baseline", str(target.baseline)]
         if target.record_deviations:

@@ -84,6 +84,13 @@ OPTIONS = (
     Option("--baseline", "accepted deviations: a Schemathesis baseline file (JSON); its failures do not fail the run"),
     Option("--record-deviations", "add this run's Schemathesis failures to --baseline", kind=bool, default=False),
     Option(
+        "--no-shrink",
+        "report the first failing input as found, without minimising it: a broken server is told "
+        "sooner, its reproductions are longer (Schemathesis's and Hypothesis's shrinking)",
+        kind=bool,
+        default=False,
+    ),
+    Option(
         "--max-response-time",
         "seconds an answer may take at most; a slower one fails the run (default: no limit)",
         kind=float,

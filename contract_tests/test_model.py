@@ -16,7 +16,7 @@ from typing import Any
 
 import paperspace_deployments as sdk
 import pytest
-from hypothesis import HealthCheck, seed, settings
+from hypothesis import HealthCheck, Phase, seed, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
 from paperspace_deployments import models
@@ -183,6 +183,8 @@ def test_the_server_agrees_with_the_reference_model(target: Target, judged: Judg
                 deadline=None,
                 database=None,
                 suppress_health_check=list(HealthCheck),
+                # --no-shrink: the first failing sequence as found (no shrinking, no explaining)
+                **({} if target.shrink else {"phases": (Phase.explicit, Phase.reuse, Phase.generate)}),
             ),
         )
     finally:

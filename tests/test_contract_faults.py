@@ -391,7 +391,8 @@ def test_the_suite_fails_a_server_that_breaks_the_contract(
     fault(app)
     token, other = list(EMULATOR_TOKENS)
     with serve(app) as url:
-        command = [sys.executable, "-m", "pytest", str(SUITE), "-p", "no:cacheprovider", "-q"]
+        # --no-shrink: a fault is to be detected here, not minimised
+        command = [sys.executable, "-m", "pytest", str(SUITE), "-p", "no:cacheprovider", "-q", "--no-shrink"]
         command += ["--base-url", url, "--api-token", token, "--other-team-token", other, "-k", selection]
         result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 1, result.stdout[-3000:]
@@ -735,7 +736,7 @@ def test_each_rule_family_fails_a_server_that_breaks_it(
             "--api-token",
             token,
         ]
-        command += ["--other-team-token", other, "-k", "test_contract", *options]
+        command += ["--other-team-token", other, "-k", "test_contract", "--no-shrink", *options]
         result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 1, result.stdout[-3000:]
     summary = json.loads((tmp_path / "reports" / "conformance.json").read_text())

@@ -10,18 +10,18 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from conftest import ROOT, SUITE
+from conftest import SUITE
 from test_emulator_process import emulator_process
 
 
 def run_suite(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "pytest", str(SUITE), "-p", "no:cacheprovider", "-q", *args]
+    command = [sys.executable, "-m", "pytest", str(SUITE), "-p", "no:cacheprovider", "-q", "--no-shrink", *args]
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600, check=False)
 
 
 def test_a_refused_token_stops_the_run_instead_of_passing(tmp_path: Path) -> None:
     with emulator_process(tmp_path / "db.sqlite3") as (_, url):
-        result = run_suite("--base-url", url, "--api-token", "nobody-knows-me", cwd=ROOT)
+        result = run_suite("--base-url", url, "--api-token", "nobody-knows-me", cwd=tmp_path)
     assert result.returncode == 3
     assert "conformance run refused: the API token is refused (401)" in result.stdout + result.stderr
 

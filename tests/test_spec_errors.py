@@ -112,7 +112,7 @@ def test_output_that_is_not_an_earlier_generation_is_refused(tmp_path: Path, cas
         out.write_text("not a directory")
     before = _contents(tmp_path)
 
-    result = run_generator("generate", "--spec", SPECS / "tiny.yml", "--out", out, cwd=cwd)
+    result = run_generator("generate", "--spec", SPECS / "tiny.yml", "--out", out, "--package", "tiny", cwd=cwd)
 
     assert result.returncode == 2
     assert result.stderr.startswith("error: --out")
