@@ -27,7 +27,8 @@ TEAM_A, TEAM_B = EMULATOR_TOKENS
 def run_command(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The suite as CI runs it: the console command's module, in a subprocess (failures found are
     not minimised: these tests judge verdicts, exit codes and what is printed, not reproductions)."""
-    command = [sys.executable, "-m", "paperspace_deployments_toolkit.contract_tests", "--no-shrink", *args]
+    words = [*args[:2], "--no-shrink", *args[2:]] if args[:1] == ("replay",) else ["--no-shrink", *args]
+    command = [sys.executable, "-m", "paperspace_deployments_toolkit.contract_tests", *words]
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600, check=False, env=env)
 
 
