@@ -16,32 +16,20 @@ from typing import Any
 
 import httpx
 import schemathesis
-from paperspace_deployments._server_base import ERROR_CODES
 
 from paperspace_deployments_toolkit.contract_tests import threadsafe_ast
 from paperspace_deployments_toolkit.contract_tests.expectations import moment_of
+from paperspace_deployments_toolkit.contract_tests.inventory import Contract
 
 threadsafe_ast.install()  # st loads this module before its worker threads start
 
 _SPEC = json.loads(resources.files("paperspace_deployments").joinpath("openapi.json").read_text("utf-8"))
 
 
-def _documented_error_statuses(spec: dict[str, Any]) -> set[int]:
-    """The statuses the spec documents an error answer for, in any operation."""
-    return {
-        int(status)
-        for item in spec.get("paths", {}).values()
-        for operation in item.values()
-        if isinstance(operation, dict)
-        for status in operation.get("responses", {})
-        if str(status).isdigit() and int(status) >= 400
-    }
-
-
-# the code each documented status answers with: the one table every server of this project uses
-# (the generated runtime's), judged only for statuses the spec documents (a live server's answer to,
+# the code each documented status answers with, as the spec's Error schema documents it ("One of
+# BAD_REQUEST (400), ..."), for the statuses its operations document (a live server's answer to,
 # say, a 405 the spec never mentions is not this check's business)
-CODES = {status: ERROR_CODES[status] for status in sorted(_documented_error_statuses(_SPEC)) if status in ERROR_CODES}
+CODES = Contract(_SPEC).error_codes
 
 
 def _json(response: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import threading
 from collections.abc import Iterator
@@ -15,6 +16,9 @@ from urllib.parse import quote, urlparse
 import httpx
 
 from paperspace_deployments_toolkit.contract_tests.verdict import ServerFault
+
+# a header field value: visible ASCII, inner spaces allowed, nothing blank at either end (RFC 9110 5.5)
+_HEADER_VALUE = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")
 
 PROFILES = {"quick": 16, "full": 150}  # Hypothesis examples per operation and phase
 WORKERS = {"quick": 2, "full": 2}
@@ -262,10 +266,8 @@ def preflight(target: Target) -> str | None:
 
 def token_problem(token: str) -> str | None:
     """What makes ``token`` unusable in an Authorization header, without quoting it (httpx
-    refuses such a header and quotes it, the token with it). The rule is the SDK runtime's, which
-    refuses the same keys when a client is built."""
-    from paperspace_deployments._base_client import _HEADER_VALUE
-
+    refuses such a header and quotes it, the token with it). The rule is RFC 9110's field value
+    (the generated SDK refuses the same keys when a client is built)."""
     if _HEADER_VALUE.fullmatch(token):
         return None
     return (

@@ -15,13 +15,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from .background import Worker
+from .bundle import Bundle
 from .config import CONFIG_TABLE, ConfigError, Defaults, read_defaults
 from .diff import diff_specs, render_json, render_text, suggested_bump
 from .encoders import comment
 from .errors import SpecError, SpecErrors
 from .limits import add_limit_options, limits_from
 from .lock import LOCK_NAME, changed_inputs, edited_outputs, read_lock
-from .pipeline import EFFECTIVE_SPEC_NAME, Inputs, fingerprint, load_effective, run
+from .pipeline import EFFECTIVE_SPEC_NAME, Inputs, bundle_if_split, fingerprint, load_effective, run
 from .render import TEMPLATES, TemplateError
 from .revision import spec_at_revision
 from .write import (
@@ -145,6 +146,7 @@ def _inputs(args: argparse.Namespace, defaults: Defaults) -> Inputs:
         limits=limits_from(args),
         lenient=args.lenient,
         spec_root=args.spec_root,
+        base=defaults.root,
     )
 
 
@@ -195,7 +197,8 @@ def _main(argv: list[str] | None, models_worker: Worker | None) -> int:
         print(f"error: {refusal}", file=sys.stderr)
         return EXIT_SPEC_ERRORS
     inputs = replace(inputs, out=real_output_path(inputs.out))
-    stale_because = _stale_because(inputs)
+    bundle = bundle_if_split(inputs)  # read once: the lock's check and the generation share it
+    stale_because = _stale_because(inputs, bundle)
     if args.command == "generate" and stale_because == [] and not args.force:
         print(f"{inputs.out} is up to date: no input changed since the last generation ({LOCK_NAME}).")
         return 0
@@ -204,7 +207,7 @@ def _main(argv: list[str] | None, models_worker: Worker | None) -> int:
         print("\n".join(stale_because), file=sys.stderr)
         return EXIT_STALE
     try:
-        outcome = run(inputs, models_worker)
+        outcome = run(inputs, models_worker, bundle)
     except (FormatError, TemplateError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_SPEC_ERRORS
@@ -246,12 +249,12 @@ def _finish(command: str, inputs: Inputs, scratch: Path, waived: int = 0) -> int
     return 0
 
 
-def _stale_because(inputs: Inputs) -> list[str] | None:
+def _stale_because(inputs: Inputs, bundle: Bundle | None) -> list[str] | None:
     """Why the output is stale by its lock (empty: it is not), or None without a lock to go by."""
     lock = read_lock(inputs.out)
     if lock is None:
         return None
-    return changed_inputs(lock, fingerprint(inputs)) + edited_outputs(lock, inputs.out)
+    return changed_inputs(lock, fingerprint(inputs, bundle)) + edited_outputs(lock, inputs.out)
 
 
 def _diff(args: argparse.Namespace, defaults: Defaults) -> int:

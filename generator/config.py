@@ -39,6 +39,7 @@ class Defaults:
     package: str | None = None
     templates: tuple[Path, ...] = ()
     source: str = ""  # "<path> [tool.deployments-generator]", for messages; "" when none was read
+    root: Path | None = None  # the directory of that pyproject.toml: where input names start
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -101,4 +102,5 @@ def read_defaults(start: Path | None = None) -> Defaults:
         package=package,
         templates=tuple(base / t for t in texts("templates")),
         source=where,
+        root=base,
     )

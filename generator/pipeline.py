@@ -19,7 +19,7 @@ from typing import Any
 
 from .background import Worker
 from .build import BuildResult, build_api
-from .bundle import load_bundled, might_refer_to_other_files
+from .bundle import Bundle, load_bundled, might_refer_to_other_files
 from .encoders import Identifier
 from .errors import SpecError, SpecErrors
 from .limits import Limits
@@ -31,7 +31,16 @@ from .render import EFFECTIVE_SPEC_NAME, TEMPLATES, TemplateDirs, file_header, r
 from .validate import validate_parts
 from .write import MARKER, MARKER_TEXT, format_tree, remove_tree, scratch_dir_beside, write_tree
 
-__all__ = ["EFFECTIVE_SPEC_NAME", "Inputs", "Outcome", "fingerprint", "load_effective", "run"]
+__all__ = [
+    "EFFECTIVE_SPEC_NAME",
+    "Inputs",
+    "Outcome",
+    "bundle_if_split",
+    "fingerprint",
+    "load_effective",
+    "read_bundle",
+    "run",
+]
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,12 @@ class Inputs:
     limits: Limits = field(default_factory=Limits)  # what a spec or overlay may cost to read (--max-*)
     lenient: bool = False  # --lenient: the validator's findings are warnings when the IR can be built
     spec_root: Path | None = None  # --spec-root: the tree the spec's references may read (its directory)
+    # where input names start (the configuring pyproject.toml's directory): the same lock and file
+    # headers whichever subdirectory the command runs in; None: the working directory
+    base: Path | None = None
+
+    def display(self, path: Path) -> str:
+        return display_path(path, self.base)
 
 
 @dataclass
@@ -55,57 +70,80 @@ class Outcome:
     waivable: bool = False  # every error is one --lenient would waive (and the IR could be built)
 
 
-def fingerprint(inputs: Inputs) -> dict[str, Any]:
+def fingerprint(inputs: Inputs, bundle: Bundle | None = None) -> dict[str, Any]:
     """What a generation from ``inputs`` is made of, for the lock (paths named as in file headers):
-    every file of a spec split over files is an input of its own."""
+    every file of a spec split over files is an input of its own. ``bundle``: the spec as already
+    read, so its files are not read again."""
     spec_files: tuple[Path, ...] = (inputs.spec,)
-    if might_refer_to_other_files(inputs.spec, inputs.limits):
+    if bundle is not None:
+        spec_files = bundle.files
+    elif might_refer_to_other_files(inputs.spec, inputs.limits):
         with contextlib.suppress(SpecErrors):  # the generation reports it; the lock names the spec alone
-            spec_files = load_bundled(inputs.spec, display_path, inputs.limits, inputs.spec_root).files
-    fingerprint = input_fingerprint(spec_files, inputs.overlays, inputs.template_dirs, display_path)
+            spec_files = read_bundle(inputs).files
+    fingerprint = input_fingerprint(spec_files, inputs.overlays, inputs.template_dirs, inputs.display)
     fingerprint["inputs"][f"package {inputs.package}"] = "the Python package's name"
     if inputs.lenient:
         fingerprint["inputs"]["option --lenient"] = "the validator's findings waived"
     return fingerprint
 
 
-def display_path(path: Path) -> str:
-    """How generated files and messages name an input: relative to the working directory when it
-    is inside it (``make`` runs from the project root), else by file name alone, so no machine's
-    absolute paths end up in generated files."""
-    relative = os.path.relpath(path.resolve(), Path.cwd())
+def read_bundle(inputs: Inputs) -> Bundle:
+    """The spec with every file it refers to; raises :class:`SpecErrors`. Read once per command:
+    the lock and the generation take it as an argument."""
+    return load_bundled(inputs.spec, inputs.display, inputs.limits, inputs.spec_root)
+
+
+def bundle_if_split(inputs: Inputs) -> Bundle | None:
+    """The spec read now when it refers to other files (whose list the lock needs before a
+    generation), else None: a single file is hashed without being parsed, and parsed once later."""
+    if not might_refer_to_other_files(inputs.spec, inputs.limits):
+        return None
+    try:
+        return read_bundle(inputs)
+    except SpecErrors:
+        return None  # the generation reads it again and reports where it is wrong
+
+
+def display_path(path: Path, base: Path | None = None) -> str:
+    """How generated files and messages name an input: relative to ``base`` (the working directory
+    by default) when it is inside it, else by file name alone, so no machine's absolute paths end
+    up in generated files."""
+    relative = os.path.relpath(path.resolve(), (base or Path.cwd()).resolve())
     return Path(relative).as_posix() if not relative.startswith("..") else path.name
 
 
-def load_effective(inputs: Inputs, skipped: list[SpecError] | None = None) -> tuple[SourceDocument, SourceDocument]:
+def load_effective(
+    inputs: Inputs, skipped: list[SpecError] | None = None, bundle: Bundle | None = None
+) -> tuple[SourceDocument, SourceDocument]:
     """The upstream spec and the effective spec; raises :class:`SpecErrors` on unreadable input.
     With ``skipped``, an overlay action that selects nothing is said there instead of stopping."""
-    spec = load_bundled(inputs.spec, display_path, inputs.limits, inputs.spec_root).document
-    overlays = [load_document(p, display_path(p), inputs.limits) for p in inputs.overlays]
+    spec = (bundle or read_bundle(inputs)).document
+    overlays = [load_document(p, inputs.display(p), inputs.limits) for p in inputs.overlays]
     return spec, apply_overlays(spec, overlays, inputs.limits, skipped)
 
 
-def run(inputs: Inputs, models_worker: Worker | None = None) -> Outcome:
+def run(inputs: Inputs, models_worker: Worker | None = None, bundle: Bundle | None = None) -> Outcome:
     """Everything up to a formatted generation in a scratch directory beside ``inputs.out``.
 
     ``models_worker``, if given, renders the models (see :mod:`.background`); it is used or
-    cancelled before this returns.
+    cancelled before this returns. ``bundle``: the spec as the caller already read it.
     """
     worker = models_worker or Worker(fork=False)
     try:
-        return _run(inputs, worker)
+        return _run(inputs, worker, bundle)
     finally:
         worker.cancel()
 
 
-def _run(inputs: Inputs, worker: Worker) -> Outcome:
+def _run(inputs: Inputs, worker: Worker, bundle: Bundle | None) -> Outcome:
     try:
         Identifier(inputs.package)
     except ValueError:
         message = f"--package {inputs.package!r} is not a Python identifier (ASCII letters, digits, _; no keyword)"
         return Outcome(None, [SpecError("<arguments>", 0, "", message)])
     try:
-        upstream, effective = load_effective(inputs)
+        bundle = bundle or read_bundle(inputs)
+        upstream, effective = load_effective(inputs, bundle=bundle)
     except SpecErrors as exc:
         return Outcome(None, exc.errors)
     try:
@@ -136,7 +174,7 @@ def _run(inputs: Inputs, worker: Worker) -> Outcome:
     try:
         write_tree(files, scratch)
         format_tree(scratch)
-        (scratch / LOCK_NAME).write_text(lock_text(fingerprint(inputs), scratch), encoding="utf-8")
+        (scratch / LOCK_NAME).write_text(lock_text(fingerprint(inputs, bundle), scratch), encoding="utf-8")
     except BaseException:
         remove_tree(scratch)
         raise

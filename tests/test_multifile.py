@@ -207,3 +207,28 @@ def test_a_root_file_beside_the_files_it_reads_names_their_parent_with_spec_root
     assert generated.returncode == 0, generated.stderr
     outside = _generate(root, tmp_path / "out", "--spec-root", str(tree / "schemas"))
     assert outside.returncode == 2 and "the spec is not inside --spec-root" in outside.stderr
+
+
+def test_a_generation_reads_the_files_of_a_split_spec_once(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lock's check, the generation and the lock share one bundle (every file read once)."""
+    from paperspace_deployments_toolkit.generator import pipeline
+    from paperspace_deployments_toolkit.generator.bundle import load_bundled as original
+
+    reads: list[Path] = []
+
+    def counted(path: Path, *args: Any, **kwargs: Any) -> Any:
+        reads.append(path)
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "load_bundled", counted)
+    out = tmp_path / "out"
+    spec = tree / "openapi.yaml"
+    assert run_generator("generate", "--spec", spec, "--out", out, "--package", "kennel").returncode == 0
+    assert reads == [spec]
+    reads.clear()
+    (tree / "schemas" / "Dog.yaml").write_text((tree / "schemas" / "Dog.yaml").read_text() + "\n# changed\n")
+    result = run_generator("generate", "--spec", spec, "--out", out, "--package", "kennel")
+    assert result.returncode == 0, result.stderr
+    assert reads == [spec], "an update (the lock compared, then a generation) reads the spec once"
