@@ -68,7 +68,7 @@ def test_a_table_that_cannot_be_used_is_refused_naming_the_file_and_key(
     tmp_path: Path, table: str, expected: str
 ) -> None:
     project = _project(tmp_path / "app", table)
-    with pytest.raises(ConfigError, match="pyproject.toml") as raised:
+    with pytest.raises(ConfigError, match=r"pyproject\.toml") as raised:
         read_defaults(project)
     assert expected in str(raised.value)
     result = run_generator("generate", cwd=project)
