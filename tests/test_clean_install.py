@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SPECS, generate_package
 
+pytestmark = [pytest.mark.slow, pytest.mark.venv]
+
 IMPORTS = """
 import importlib, sys
 for name in sys.argv[1:]:

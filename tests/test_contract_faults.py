@@ -24,6 +24,8 @@ from paperspace_deployments_toolkit.contract_tests.target import EMULATOR_TOKENS
 from paperspace_deployments_toolkit.emulator.app import Settings, build_app
 from paperspace_deployments_toolkit.emulator.domain import NotFound, Principal
 
+pytestmark = pytest.mark.slow
+
 Fault = Callable[[Any], None]
 
 

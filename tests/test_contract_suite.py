@@ -10,8 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from conftest import SUITE
 from test_emulator_process import emulator_process
+
+pytestmark = pytest.mark.slow
 
 
 def run_suite(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -387,6 +387,8 @@ def test_a_malformed_answer_of_any_shape_is_the_servers_fault(tmp_path: Path, sh
 PLANTED_BUG = """
 from paperspace_deployments_toolkit.contract_tests import test_contract as rules
 
+pytestmark = pytest.mark.slow
+
 def _compare(*args, **kwargs):
     raise ZeroDivisionError("a bug planted in a rule")
 

@@ -13,7 +13,9 @@ package as installed packages (not this clone's ``.venv``, not its sources on ``
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -98,16 +100,140 @@ async def names(client: AsyncClient) -> list[str]:
 """
 
 
+pytestmark = [pytest.mark.slow, pytest.mark.venv]
+
+# what a fixture user's virtualenv must not carry: the generator's and the suite's toolchain
+TOOLCHAIN = {
+    "datamodel-code-generator",
+    "ruff",
+    "black",
+    "schemathesis",
+    "hypothesis",
+    "jinja2",
+    "openapi-spec-validator",
+}
+
+
+def _venv(tmp_path_factory: pytest.TempPathFactory, name: str, *targets: str) -> Path:
+    """A virtualenv with ``targets`` installed, built once per test run: under xdist, the first
+    worker to ask builds it in the run's shared temporary directory while the others wait."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # one pytest-N per run
+    venv = shared / f"venv-{name}"
+    with (shared / f"venv-{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (venv / "installed").is_file():
+            shutil.rmtree(venv, ignore_errors=True)
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+            install = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+            done = subprocess.run([*install, *targets], capture_output=True, text=True, check=False, timeout=900)
+            assert done.returncode == 0, done.stderr[-3000:]
+            (venv / "installed").touch()
+    return venv / "bin"
+
+
 @pytest.fixture(scope="module")
 def user_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A new virtualenv with the toolkit and the generated package (with its server extra) installed."""
-    venv = tmp_path_factory.mktemp("user") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
-    install = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    targets = [str(ROOT), f"{ROOT / 'generated'}[server]", "mypy>=1.10"]
-    installed = subprocess.run([*install, *targets], capture_output=True, text=True, check=False, timeout=900)
-    assert installed.returncode == 0, installed.stderr[-3000:]
-    return venv / "bin"
+    """A new virtualenv with the clone installed as the README says (``pip install <clone>``), and
+    mypy for the user's own type checks: the generated package comes as the toolkit's dependency."""
+    return _venv(tmp_path_factory, "user", str(ROOT), "mypy>=1.10")
+
+
+@pytest.fixture(scope="module")
+def light_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The application developer's install: ``pip install <clone>/emulator`` (SDK and fixture)."""
+    return _venv(tmp_path_factory, "light", str(ROOT / "emulator"), "pytest")  # pytest: the user's own
+
+
+TOP_LEVEL = """
+from importlib import metadata
+for dist in metadata.distributions():
+    name = dist.metadata["Name"]
+    for file in dist.files or []:
+        top = file.parts[0]
+        if not top.endswith((".dist-info", ".pth")) and top != "..":
+            print(name, top.removesuffix(".py"))
+"""
+
+
+def _top_level_names(bin_dir: Path, cwd: Path) -> dict[str, set[str]]:
+    listed = _run(bin_dir, str(bin_dir / "python"), "-c", TOP_LEVEL, cwd=cwd)
+    assert listed.returncode == 0, listed.stderr
+    names: dict[str, set[str]] = {}
+    for line in listed.stdout.splitlines():
+        dist, top = line.split()
+        names.setdefault(dist.lower(), set()).add(top)
+    return names
+
+
+def test_the_install_records_one_top_level_name_for_the_toolkit(user_venv: Path, tmp_path: Path) -> None:
+    names = _top_level_names(user_venv, tmp_path)
+    toolkit = {dist: tops for dist, tops in names.items() if dist.startswith("paperspace-deployments-")}
+    assert set(toolkit) == {"paperspace-deployments-toolkit", "paperspace-deployments-emulator"}, names.keys()
+    assert set().union(*toolkit.values()) == {"paperspace_deployments_toolkit"}, toolkit
+    assert names["paperspace-deployments"] == {"paperspace_deployments"}  # the generated SDK, declared
+
+
+def test_the_light_install_has_the_sdk_and_the_fixture_without_the_toolchain(light_venv: Path, tmp_path: Path) -> None:
+    names = _top_level_names(light_venv, tmp_path)
+    assert not TOOLCHAIN & set(names), sorted(TOOLCHAIN & set(names))
+    assert "paperspace-deployments-toolkit" not in names
+    (tmp_path / "test_my_deployments.py").write_text(USER_TESTS, encoding="utf-8")
+    result = _run(light_venv, str(light_venv / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "6 passed" in result.stdout, result.stdout[-2000:]
+    assert _run(light_venv, str(light_venv / "deployments-emulator"), "--help", cwd=tmp_path).returncode == 0
+
+
+TYPED_FIXTURE_USE = """
+from paperspace_deployments import Client, models
+from paperspace_deployments_toolkit.emulator.testing import RunningEmulator
+
+
+def test_typed(deployments_emulator: RunningEmulator) -> None:
+    client: Client = deployments_emulator.client()
+    created: models.Deployment = client.upsert_deployment(name="web", image="nginx:1.25", machine_type="A4000")
+    deployments_emulator.advance(30)
+    assert client.get_deployment(created.id).state == "ready"
+"""
+
+
+def test_a_typed_use_of_the_fixture_passes_mypy_strict_against_the_light_install(
+    user_venv: Path, light_venv: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "test_typed.py").write_text(TYPED_FIXTURE_USE, encoding="utf-8")
+    # mypy from the other virtualenv, reading the light install's packages (their py.typed)
+    mypy = [str(user_venv / "python"), "-m", "mypy", "--strict", "--python-executable", str(light_venv / "python")]
+    result = _run(user_venv, *mypy, "test_typed.py", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+OWN_PACKAGES_TEST = """
+import emulator
+import generator
+import contract_tests
+
+
+def test_my_packages_and_the_fixture_live_side_by_side(deployments_emulator):
+    assert (emulator.MINE, generator.MINE, contract_tests.MINE) == ("emulator", "generator", "contract_tests")
+    client = deployments_emulator.client()
+    client.upsert_deployment(name="web", image="nginx:1.25", machine_type="A4000")
+    assert [d.name for d in client.list_deployments()] == ["web"]
+"""
+
+
+def test_a_project_with_its_own_emulator_and_generator_packages_runs_the_fixture(
+    user_venv: Path, tmp_path: Path
+) -> None:
+    for name in ("emulator", "generator", "contract_tests"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "__init__.py").write_text(f"MINE = {name!r}\n", encoding="utf-8")
+        (tmp_path / name / "pytest_plugin.py").write_text("raise ImportError('not the toolkit')\n", encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_mine.py").write_text(OWN_PACKAGES_TEST, encoding="utf-8")
+    result = _run(user_venv, str(user_venv / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "1 passed" in result.stdout, result.stdout[-2000:]
 
 
 def _run(bin_dir: Path, *command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
