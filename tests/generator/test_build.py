@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from spec_text import SPEC, load_text
+from support.spec_text import SPEC, load_text
 
 from paperspace_deployments_toolkit.generator.build import build_api
 from paperspace_deployments_toolkit.generator.encoders import SpecText

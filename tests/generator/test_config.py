@@ -6,7 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SPECS, run_generator
+from support.generator import run_generator
+from support.paths import SPECS
 
 from paperspace_deployments_toolkit.generator.config import ConfigError, read_defaults
 

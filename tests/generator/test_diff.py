@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import run_generator
+from support.generator import run_generator
 
 from paperspace_deployments_toolkit.generator.diff import Change, diff_specs, suggested_bump
 
@@ -454,7 +454,7 @@ def test_the_command_exits_1_on_breaking_changes_and_speaks_json(tmp_path: Path)
 
 
 def test_the_command_applies_the_overlays_to_both_sides(tmp_path: Path) -> None:
-    from conftest import ROOT
+    from support.paths import ROOT
 
     upstream = ROOT / "spec" / "paperspace-deployments-api-openapi.yml"
     assert run_generator("diff", upstream, upstream).stdout.strip() == "no changes to the API surface"

@@ -19,8 +19,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_generator
 from markdown_it import MarkdownIt
+from support.generator import run_generator
+from support.paths import ROOT
 
 from paperspace_deployments_toolkit.generator import cli, ir
 from paperspace_deployments_toolkit.generator.encoders import (

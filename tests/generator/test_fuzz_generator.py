@@ -66,9 +66,9 @@ import fastapi  # noqa: F401 - imported before the children fork, so that none i
 import httpx
 import pydantic
 import pytest
-from conftest import ROOT
-from fuzz_specs import FuzzCase, everywhere, fuzz_case, fuzz_cases, payloads
 from hypothesis import Phase, given, settings
+from support.fuzz_specs import FuzzCase, everywhere, fuzz_case, fuzz_cases, payloads
+from support.paths import ROOT
 
 from paperspace_deployments_toolkit.generator.cli import main
 

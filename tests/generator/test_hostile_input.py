@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, SPECS, run_generator
+from support.generator import run_generator
+from support.paths import ROOT, SPECS
 
 from paperspace_deployments_toolkit.generator.errors import SpecErrors
 from paperspace_deployments_toolkit.generator.limits import Limits

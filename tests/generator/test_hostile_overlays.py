@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import SPECS, run_generator
+from support.generator import run_generator
+from support.paths import SPECS
 
 UPDATE = "\n".join(f"      x-k{i}: {{a: [1, 2, 3], b: {{c: d}}}}" for i in range(40))
 FAN_OUT = f"""\

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pydantic
 import pytest
-from conftest import ROOT, imported, user_program_type_checks
+from support.generator import imported, user_program_type_checks
+from support.paths import ROOT
 
 from paperspace_deployments_toolkit.generator.models import invented_roots_as_aliases
 

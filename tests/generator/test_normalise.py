@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from spec_text import load_text
+from support.spec_text import load_text
 
 from paperspace_deployments_toolkit.generator.normalise import describe_models, normalise
 

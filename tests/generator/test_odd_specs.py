@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from conftest import mypy_strict, run_generator
+from support.generator import mypy_strict, run_generator
 
 from paperspace_deployments_toolkit.generator.models import add_missing_docstrings
 

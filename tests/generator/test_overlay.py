@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from spec_text import SPEC, load_text
+from support.spec_text import SPEC, load_text
 
 from paperspace_deployments_toolkit.generator.errors import SpecErrors
 from paperspace_deployments_toolkit.generator.overlay import apply_overlays

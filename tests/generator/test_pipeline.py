@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import run_generator
+from support.generator import run_generator
 
 VENDOR = """\
 openapi: 3.0.3

@@ -11,7 +11,8 @@ from types import ModuleType
 
 import httpx
 import pytest
-from conftest import ROOT, SPECS, imported, run_generator
+from support.generator import imported, run_generator
+from support.paths import ROOT, SPECS
 
 from paperspace_deployments_toolkit.generator import ir
 

@@ -93,8 +93,8 @@ def test_unevaluated_properties_gives_jsonschemas_own_errors_in_a_3_1_document()
     import copy
 
     import yaml
-    from conftest import SPECS
     from openapi_spec_validator.schemas import schema_v31
+    from support.paths import SPECS
 
     from paperspace_deployments_toolkit.generator.loader import walk
     from paperspace_deployments_toolkit.generator.validate import (

@@ -15,10 +15,10 @@ from typing import Any
 import httpx
 import paperspace_deployments as sdk
 import pytest
-from deployments_backend import EPOCH, MemoryBackend
 from paperspace_deployments import models
 from paperspace_deployments._server_base import TooManyRequests
 from paperspace_deployments.server import create_app
+from support.backend import EPOCH, MemoryBackend
 
 from paperspace_deployments_toolkit.emulator.asgi_transport import SyncASGITransport
 

@@ -16,7 +16,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import SPECS, generate_package, imported, user_program_type_checks
+from support.generator import generate_package, imported, user_program_type_checks
+from support.paths import SPECS
 
 from paperspace_deployments_toolkit.emulator.asgi_transport import SyncASGITransport
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import SUITE
-from test_emulator_process import emulator_process
+from support.emulator_process import emulator_process
+from support.paths import SUITE
 
 pytestmark = pytest.mark.slow
 

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SUITE
 from fastapi.responses import JSONResponse, Response
 from paperspace_deployments._server_base import Forbidden
+from support.paths import SUITE
 
 from paperspace_deployments_toolkit.contract_tests.target import EMULATOR_TOKENS, serve
 from paperspace_deployments_toolkit.emulator.app import Settings, build_app

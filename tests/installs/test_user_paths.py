@@ -22,7 +22,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SPECS
+from support.paths import ROOT, SPECS
 
 USER_TESTS = """
 import asyncio

@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import paperspace_deployments as sdk
 import pytest
-from emulator_harness import TEAM_A
-from sdk_flavors import Flavor
-from test_emulator_process import emulator_process
+from support.emulator import TEAM_A
+from support.emulator_process import emulator_process
+from support.sdk_flavors import Flavor
 
 
 class LiveEmulator:

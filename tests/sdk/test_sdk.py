@@ -19,7 +19,7 @@ import pytest
 from paperspace_deployments import models
 from paperspace_deployments._base_client import DEFAULT_TIMEOUT
 from paperspace_deployments._enums import is_known
-from sdk_flavors import BASE, KEY, Flavor
+from support.sdk_flavors import BASE, KEY, Flavor
 
 
 def deployment(id: str = "dep-1", **fields: Any) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 
-from conftest import ROOT
+from support.paths import ROOT
 
 
 def test_every_target_the_readme_names_exists_once() -> None:

@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 import paperspace_deployments as sdk
-from conftest import ROOT
-from emulator_harness import TEAM_A
-from test_emulator_process import emulator_process
+from support.emulator import TEAM_A
+from support.emulator_process import emulator_process
+from support.paths import ROOT
 
 TOUR = ROOT / "examples" / "tour.py"
 

@@ -36,7 +36,8 @@ async def use_async(client: AsyncClient) -> models.GetPetResponse:
 
 @pytest.fixture(scope="module")
 def zoo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from conftest import SPECS, run_generator
+    from support.generator import run_generator
+    from support.paths import SPECS
 
     out = tmp_path_factory.mktemp("zoo")
     result = run_generator("generate", "--spec", SPECS / "features.yml", "--out", out, "--package", "zoo")
@@ -166,7 +167,8 @@ def test_server_rejects_a_non_integer_path_parameter(zoo: ModuleType) -> None:
 
 
 def test_names_that_collide_with_the_runtime_and_text_that_breaks_docstrings(tmp_path: Path) -> None:
-    from conftest import SPECS, run_generator
+    from support.generator import run_generator
+    from support.paths import SPECS
 
     out = tmp_path / "awk"
     result = run_generator("generate", "--spec", SPECS / "awkward.yml", "--out", out, "--package", "awk")
@@ -207,7 +209,7 @@ def test_names_that_collide_with_the_runtime_and_text_that_breaks_docstrings(tmp
 def test_malformed_extension_is_a_located_error(tmp_path: Path, extension: object, message: str) -> None:
     import json
 
-    from conftest import run_generator
+    from support.generator import run_generator
 
     spec = {
         "openapi": "3.0.3",

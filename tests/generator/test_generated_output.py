@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import ROOT, run_generator
+from support.generator import run_generator
+from support.paths import ROOT
 
 from paperspace_deployments_toolkit.generator.write import compare_trees, tree_files
 

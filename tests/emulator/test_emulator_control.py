@@ -7,7 +7,7 @@ from datetime import datetime
 
 import paperspace_deployments as sdk
 import pytest
-from emulator_harness import Emulator, running, spec
+from support.emulator import Emulator, running, spec
 
 from paperspace_deployments_toolkit.emulator.clock import LATEST
 

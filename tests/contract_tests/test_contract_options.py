@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from support.paths import ROOT
 
 from paperspace_deployments_toolkit.contract_tests.engine import Progress
 from paperspace_deployments_toolkit.contract_tests.options import OPTIONS, ConfigError, default_of, read_config

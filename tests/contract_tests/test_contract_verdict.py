@@ -15,11 +15,13 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import ROOT
+from support.paths import ROOT
 
 from paperspace_deployments_toolkit.contract_tests import engine, verdict
 from paperspace_deployments_toolkit.contract_tests.target import EMULATOR_TOKENS, serve
 from paperspace_deployments_toolkit.emulator.app import Settings, build_app
+
+pytestmark = pytest.mark.slow
 
 TEAM_A, TEAM_B = EMULATOR_TOKENS
 
@@ -386,8 +388,6 @@ def test_a_malformed_answer_of_any_shape_is_the_servers_fault(tmp_path: Path, sh
 
 PLANTED_BUG = """
 from paperspace_deployments_toolkit.contract_tests import test_contract as rules
-
-pytestmark = pytest.mark.slow
 
 def _compare(*args, **kwargs):
     raise ZeroDivisionError("a bug planted in a rule")

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from emulator_harness import TEAM_A, TEAM_B, Emulator, running, spec
 from paperspace_deployments import models
+from support.emulator import TEAM_A, TEAM_B, Emulator, running, spec
 
 from paperspace_deployments_toolkit.emulator import lifecycle
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from deployments_backend import MemoryBackend
 from paperspace_deployments.server import UnimplementedBackend, create_app
+from support.backend import MemoryBackend
+from support.paths import ROOT
 
 from paperspace_deployments_toolkit.emulator.asgi_transport import SyncASGITransport
 
 AUTH = {"Authorization": "Bearer any-token"}
-GENERATED_SPEC = Path(__file__).resolve().parent.parent / "generated" / "openapi.json"
+GENERATED_SPEC = ROOT / "generated" / "openapi.json"
 VALID = {"name": "web", "image": "nginx:1", "machineType": "A4000"}
 
 

@@ -13,9 +13,10 @@ from pathlib import Path
 import paperspace_deployments as sdk
 import pytest
 import yaml
-from conftest import ROOT, imported, run_generator
-from emulator_harness import TEAM_A, TEAM_B, Emulator, running, spec
 from paperspace_deployments import models
+from support.emulator import TEAM_A, TEAM_B, Emulator, running, spec
+from support.generator import imported, run_generator
+from support.paths import ROOT
 
 from paperspace_deployments_toolkit.emulator import lifecycle
 from paperspace_deployments_toolkit.emulator.app import Settings
@@ -324,11 +325,10 @@ def test_the_token_never_appears_in_error_bodies_or_logs(emu: Emulator, caplog: 
 def test_the_domain_knows_no_http() -> None:
     """moto's rule: records, lifecycle, clock and storage import no web framework and no stubs."""
     import ast
-    from pathlib import Path
 
     domain = ["clock", "domain", "faults", "lifecycle", "metrics", "service", "store"]
     forbidden = ("fastapi", "starlette", "httpx", "uvicorn", "paperspace_deployments")
-    package = Path(__file__).resolve().parent.parent / "emulator"
+    package = ROOT / "emulator"
     for name in domain:
         tree = ast.parse((package / f"{name}.py").read_text())
         imported = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]

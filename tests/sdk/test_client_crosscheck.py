@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import paperspace_deployments as sdk
 import pytest
-from conftest import ROOT
 from paperspace_deployments import models
+from support.paths import ROOT
 
 from bench.peers import OPENAPI_PYTHON_CLIENT, generate_with_openapi_python_client, python_with
 

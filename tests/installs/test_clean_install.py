@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SPECS, generate_package
+from support.generator import generate_package
+from support.paths import ROOT, SPECS
 
 pytestmark = [pytest.mark.slow, pytest.mark.venv]
 

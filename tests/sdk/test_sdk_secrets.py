@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 import paperspace_deployments as sdk
 import pytest
-from sdk_flavors import Flavor
+from support.sdk_flavors import Flavor
 
 from paperspace_deployments_toolkit.contract_tests.target import serve
 

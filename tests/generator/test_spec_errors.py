@@ -6,7 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SPECS, run_generator
+from support.generator import run_generator
+from support.paths import ROOT, SPECS
 
 from paperspace_deployments_toolkit.generator.write import MARKER, MARKER_TEXT
 

@@ -10,46 +10,17 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import paperspace_deployments as sdk
 import pytest
-from conftest import ROOT
-from emulator_harness import TEAM_A, running, spec
+from support.emulator import TEAM_A, running, spec
+from support.emulator_process import emulator_process
+from support.paths import ROOT
 
 AUTH = {"Authorization": f"Bearer {TEAM_A}"}
-
-
-@contextmanager
-def emulator_process(db: Path, *extra: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """``python -m paperspace_deployments_toolkit.emulator`` on a free port; yields the process and its API base URL."""
-    command = [
-        sys.executable,
-        "-m",
-        "paperspace_deployments_toolkit.emulator",
-        "--port",
-        "0",
-        "--db",
-        str(db),
-        "--clock",
-        "manual",
-        *extra,
-    ]
-    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as process:
-        try:
-            assert process.stdout is not None
-            banner = process.stdout.readline()  # printed once the socket is bound
-            found = re.search(r"on (http://127\.0\.0\.1:\d+/v1)", banner)
-            assert found, f"no address in {banner!r}"
-            yield process, found.group(1)
-        finally:
-            if process.poll() is None:
-                process.terminate()
-            process.wait(timeout=10)
 
 
 def test_state_and_the_manual_clock_survive_a_restart(tmp_path: Path) -> None:
