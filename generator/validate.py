@@ -25,10 +25,10 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin
 
-from .errors import SpecError, pointer_tokens, to_pointer
+from .errors import SpecError, to_pointer
 from .limits import Limits
 from .loader import Path_, SourceDocument, walk
-from .openapi import HTTP_METHODS
+from .openapi import is_ref, openapi_minor, resolve_pointer, schema_nodes, target_path
 
 MAX_REF_CHAIN = 8  # references to references: a real spec has two or three; each costs the validator a step
 # schemas a schema extends through allOf, counting those they extend: a real spec has two or three;
@@ -41,15 +41,6 @@ MAX_ALTERNATIVES = 1000
 # enum (currencies, countries, languages) has hundreds
 MAX_ENUM = 5000
 SCHEMAS: Path_ = ("components", "schemas")
-
-
-SUPPORTED_VERSIONS = ("3.0", "3.1")  # the OpenAPI minor versions read (any patch release)
-
-
-def openapi_minor(data: Any) -> str | None:
-    """``3.0`` or ``3.1`` for a document that says it is one of those versions; None for any other."""
-    version = str(data.get("openapi", "")) if isinstance(data, dict) else ""
-    return next((minor for minor in SUPPORTED_VERSIONS if version.startswith(f"{minor}.")), None)
 
 
 def validate_document(doc: SourceDocument, limits: Limits | None = None) -> list[SpecError]:
@@ -79,8 +70,8 @@ def validate_parts(doc: SourceDocument, limits: Limits | None = None) -> tuple[l
 
 def _reference_problems(doc: SourceDocument, max_bases: int) -> tuple[list[SpecError], list[Path_]]:
     """The problems of the document's references, and the references the validator must not see."""
-    refs = {path: node["$ref"] for path, node in walk(doc.data) if isinstance(node, dict) and _is_ref(node)}
-    targets = {path: _target(doc.data, ref) for path, ref in refs.items()}
+    refs = {path: node["$ref"] for path, node in walk(doc.data) if isinstance(node, dict) and is_ref(node)}
+    targets = {path: target_path(doc.data, ref) for path, ref in refs.items()}
     errors, broken = [], []
     for path, target in targets.items():
         if target is None:
@@ -106,38 +97,6 @@ def _reference_problems(doc: SourceDocument, max_bases: int) -> tuple[list[SpecE
 def _located(doc: SourceDocument, path: Path_, message: str) -> SpecError:
     file, line = doc.origin.locate(path)
     return SpecError(file, line, to_pointer(path), message)
-
-
-def _is_ref(node: dict[str, Any]) -> bool:
-    return isinstance(node.get("$ref"), str)
-
-
-def resolve_pointer(data: Any, ref: str) -> Any:
-    """The node a local ``#/...`` reference names; KeyError when there is none."""
-    path = _target(data, ref)
-    if path is None:
-        raise KeyError(ref)
-    for part in path:
-        data = data[part]
-    return data
-
-
-def _target(data: Any, ref: str) -> Path_ | None:
-    """The path of the node a local ``#/...`` reference names (``#`` is the whole document)."""
-    if not ref.startswith("#") or not (ref == "#" or ref.startswith("#/")):
-        return None
-    node: Any = data
-    path: list[str | int] = []
-    for token in pointer_tokens(ref):
-        if isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-            path.append(int(token))
-        elif isinstance(node, dict) and token in node:
-            node = node[token]
-            path.append(token)
-        else:
-            return None
-    return tuple(path)
 
 
 class _Chains:
@@ -194,88 +153,13 @@ def _place(doc: SourceDocument, path: Path_) -> str:
     return f"#{to_pointer(path)} ({file}:{line})"
 
 
-# Where OpenAPI 3.0 and 3.1 expect a Schema Object (3.1's JSON Schema 2020-12 keywords included), by the kind of object holding it: (key, each, kind)
-# reads "the node at key (each of its items when each) is a kind"; a None key is the node itself.
-_HAS_SCHEMA: list[tuple[str | None, bool, str]] = [("schema", False, "schema"), ("content", True, "media")]
-_CHILDREN: dict[str, list[tuple[str | None, bool, str]]] = {
-    "schema": [
-        ("properties", True, "schema"),
-        ("additionalProperties", False, "schema"),
-        ("items", False, "schema"),
-        ("not", False, "schema"),
-        ("allOf", True, "schema"),
-        ("anyOf", True, "schema"),
-        ("oneOf", True, "schema"),
-        *((key, True, "schema") for key in ("$defs", "prefixItems", "patternProperties", "dependentSchemas")),
-        *((key, False, "schema") for key in ("if", "then", "else", "contains", "propertyNames", "contentSchema")),
-        *((key, False, "schema") for key in ("unevaluatedItems", "unevaluatedProperties")),
-    ],
-    "parameter": _HAS_SCHEMA,
-    "header": _HAS_SCHEMA,
-    "media": [("schema", False, "schema"), ("encoding", True, "encoding")],
-    "encoding": [("headers", True, "header")],
-    "body": [("content", True, "media")],
-    "response": [("headers", True, "header"), ("content", True, "media")],
-    "callback": [(None, True, "path")],
-    "path": [("parameters", True, "parameter"), *((method, False, "operation") for method in HTTP_METHODS)],
-    "operation": [
-        ("parameters", True, "parameter"),
-        ("requestBody", False, "body"),
-        ("responses", True, "response"),
-        ("callbacks", True, "callback"),
-    ],
-}
-_COMPONENTS = {
-    "schemas": "schema",
-    "parameters": "parameter",
-    "headers": "header",
-    "requestBodies": "body",
-    "responses": "response",
-    "callbacks": "callback",
-    "pathItems": "path",  # 3.1
-}
-
-
-def _items(node: Any) -> Iterator[tuple[str | int, Any]]:
-    if isinstance(node, dict):
-        yield from node.items()
-    elif isinstance(node, list):
-        yield from enumerate(node)
-
-
-def schema_nodes(data: dict[str, Any]) -> Iterator[tuple[Path_, dict[str, Any]]]:
-    """Every Schema Object of the document with its path; a reference is not followed (what it
-    names is reached where it is)."""
-    stack: list[tuple[str, Path_, Any]] = [
-        ("path", (section, name), item) for section in ("paths", "webhooks") for name, item in _items(data.get(section))
-    ]
-    for section, kind in _COMPONENTS.items():
-        components = data.get("components")
-        if isinstance(components, dict):
-            stack += [(kind, ("components", section, name), node) for name, node in _items(components.get(section))]
-    while stack:
-        kind, path, node = stack.pop()
-        if not isinstance(node, dict):
-            continue
-        if kind == "schema":
-            yield path, node
-        if _is_ref(node):
-            continue
-        for key, each, child_kind in _CHILDREN[kind]:
-            child, child_path = (node, path) if key is None else (node.get(key), (*path, key))
-            if each:
-                stack += [(child_kind, (*child_path, name), item) for name, item in _items(child)]
-            else:
-                stack.append((child_kind, child_path, child))
-
-
 def _schema_ref_problems(data: dict[str, Any], targets: dict[Path_, Path_ | None]) -> Iterator[tuple[Path_, str]]:
     """A schema's reference to what is not a Schema Object (``$ref: '#'`` would otherwise become a
     model of anything): one of ``#/components/schemas/``, or a schema elsewhere (a parameter's, a
     media type's), which normalisation makes a component of its own."""
     places = {path for path, _ in schema_nodes(data)}
     for path, node in schema_nodes(data):
-        target = targets.get(path) if _is_ref(node) else None
+        target = targets.get(path) if is_ref(node) else None
         if target is None:
             continue  # not a reference, or a dangling one (reported as such)
         if len(target) > len(SCHEMAS) and target[: len(SCHEMAS)] == SCHEMAS:
@@ -296,7 +180,7 @@ def _inheritance_problems(
     those schemas; see :data:`MAX_ALLOF_BASES`)."""
     extends: dict[Path_, list[Path_]] = {}
     for path, node in schema_nodes(doc.data):
-        if isinstance(node.get("allOf"), list) and not _is_ref(node):
+        if isinstance(node.get("allOf"), list) and not is_ref(node):
             members = [(*path, "allOf", index) for index, _ in enumerate(node["allOf"])]
             extends[path] = [end for member in members if (end := _chain_end(member, targets)) is not None]
     inheritance = _Inheritance(extends, max_bases)
@@ -773,7 +657,7 @@ def _where_stopped(exc: Exception, data: Any) -> Path_:
     path: Path_ = ()
     for part in parts:
         for _ in range(MAX_REF_CHAIN + 1):  # chains are no longer (see _Chains)
-            target = _target(data, node["$ref"]) if isinstance(node, dict) and _is_ref(node) else None
+            target = target_path(data, node["$ref"]) if isinstance(node, dict) and is_ref(node) else None
             if target is None:
                 break
             node, path = resolve_pointer(data, node["$ref"]), target
