@@ -1,7 +1,8 @@
 """Spec validator: what openapi-spec-validator finds in a document against the OpenAPI 3.0 or 3.1
 schema, each finding located where it is, and whatever stops the validator reported where it
 stopped. The library's validator is subclassed here so that it is linear in the size of the spec
-where it was quadratic or worse (the spec is untrusted; see :func:`_validator_class`). It follows
+where it was quadratic or worse (the spec is untrusted; see :func:`_validator_class`), and so that
+this code, not the process environment, chooses the JSON Schema backend it checks with. It follows
 references by recursion, so it must be given a document whose references have been checked
 (:mod:`.references`).
 """
@@ -9,10 +10,9 @@ references by recursion, so it must be given a document whose references have be
 from __future__ import annotations
 
 import functools
-import os
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urljoin
 
 from .errors import SpecError
@@ -20,18 +20,34 @@ from .limits import MAX_REF_CHAIN
 from .loader import Path_, SourceDocument, located, walk
 from .openapi import is_ref, resolve_pointer, target_path
 
+# what checks the document against the OpenAPI schema: of openapi-spec-validator's backends, the
+# one whose errors the reports here are built from (see _validator_class)
+Backend = Literal["jsonschema"]
+
 
 @functools.cache
-def _validator_class(minor: str) -> Any:
+def _validator_class(minor: str, backend: Backend = "jsonschema") -> Any:
     """openapi-spec-validator's OpenAPI ``minor`` (3.0 or 3.1) validator, made linear where it was
-    quadratic or worse.
+    quadratic or worse, checking the document against the OpenAPI schema with ``backend``.
 
     It keeps the schemas it visited in lists and asks each schema whether it is in them (20,000
     schemas: 13 s instead of 6.6 s); it collects the properties of an ``allOf`` again for every path
     that leads to it (25 schemas each extending the two before: 44 s); and jsonschema checks
     ``uniqueItems`` of objects, such as an operation's parameters, by comparing every pair (2,000
     parameters: 16 s instead of 0.1 s).
+
+    The backend is chosen here, not by the environment, because the library takes no parameter for
+    it: it checks the document with the ``schema_validator`` its class names, built by
+    ``openapi_spec_validator.schemas.backend.get_validator_for`` for the backend its settings read
+    from ``OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND`` (unset, ``auto``: jsonschema-rs when it
+    is installed, and Schemathesis installs it). So the class below names its own, what the backend
+    ``jsonschema`` builds there (jsonschema's validator for the OpenAPI schema) extended as above,
+    and the library's choice is never asked for; the keyword validators (schemas, defaults) are
+    jsonschema's whatever the variable says. jsonschema is the only backend offered: the reports are
+    built from the context and paths of its errors, and jsonschema-rs words them differently.
     """
+    if backend != "jsonschema":
+        raise ValueError(f"unsupported schema validator backend {backend!r}: only 'jsonschema' is")
     # imported here: the validator's import is most of its cost, and only this stage needs it
     from jsonschema import validators  # type: ignore[import-untyped]
     from openapi_schema_validator import OAS30Validator, OAS31Validator
@@ -59,6 +75,7 @@ def _validator_class(minor: str) -> Any:
     )
 
     class SpecValidator(base):  # type: ignore[misc,valid-type]
+        # in place of the library's, built for the backend its environment names
         schema_validator = document_validator(schema, registry=registry)
 
     keywords = {"schema": _schema_validator_class(minor), "default": ValueValidator}
@@ -327,17 +344,13 @@ def _canonical(value: Any) -> Any:
     return ("number", value) if isinstance(value, int | float) else ("string", value)
 
 
-def schema_errors(doc: SourceDocument, data: Any, minor: str) -> list[SpecError]:
-    """What the OpenAPI ``minor`` validator finds in ``data`` (``doc``'s data or a copy of it with
-    some references replaced), located in ``doc``."""
-    # The pure-Python backend, whatever else is installed: its errors carry the context and paths
-    # the reports below are built from (jsonschema-rs, which Schemathesis brings, words them
-    # differently).
-    os.environ.setdefault("OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND", "jsonschema")
+def schema_errors(doc: SourceDocument, data: Any, minor: str, backend: Backend = "jsonschema") -> list[SpecError]:
+    """What the OpenAPI ``minor`` validator, checking with ``backend``, finds in ``data`` (``doc``'s
+    data or a copy of it with some references replaced), located in ``doc``."""
     errors: list[SpecError] = []
     echoes: list[tuple[Path_, Any, str]] = []  # schema-pass findings, reported where the main pass is silent
     try:
-        for found in _validator_class(minor)(data).iter_errors():
+        for found in _validator_class(minor, backend)(data).iter_errors():
             for path, error in _explained(found, tuple(found.absolute_path)):
                 # an empty path is the root, or a value checked on its own (a default against its schema)
                 if (path and _exists(data, path)) or (not path and error.instance is data):

@@ -47,7 +47,7 @@ def validate_parts(doc: SourceDocument, limits: Limits | None = None) -> tuple[l
     hard += width_problems(doc)
     data = _without_refs(doc.data, broken)
     below = {to_pointer(path) for path in broken}
-    waivable = [e for e in schema_errors(doc, data, minor) if not _below_any(e.pointer, below)]
+    waivable = [e for e in schema_errors(doc, data, minor, backend="jsonschema") if not _below_any(e.pointer, below)]
     return sorted(set(hard)), sorted(set(waivable) - set(hard))
 
 

@@ -1,7 +1,9 @@
-"""generator/spec_validator.py: openapi-spec-validator, made fast without changing its verdicts."""
+"""generator/spec_validator.py: openapi-spec-validator, made fast without changing its verdicts, and
+checking with the backend it is given whatever the environment says."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -125,3 +127,43 @@ def test_unevaluated_properties_gives_jsonschemas_own_errors_in_a_3_1_document()
             compared += 1
             refused += bool(found[0])
     assert compared > 400 and refused > 150, (compared, refused)
+
+
+# the variable openapi-spec-validator's settings read its backend from ("auto": jsonschema-rs when installed)
+BACKEND_VARIABLE = "OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND"
+
+
+@pytest.mark.parametrize("minor", ["3.0", "3.1"])
+def test_the_backend_is_chosen_here_whatever_the_environment_says(
+    minor: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """jsonschema checks the document even when the library's variable asks for jsonschema-rs
+    (Schemathesis installs it): the library is never asked to choose, and validating leaves the
+    environment as it found it."""
+    from jsonschema.protocols import Validator  # type: ignore[import-untyped]
+    from openapi_spec_validator.schemas import backend as library_backend
+
+    from paperspace_deployments_toolkit.generator.loader import load_document
+    from paperspace_deployments_toolkit.generator.spec_validator import _validator_class, schema_errors
+
+    def chosen_by_the_library() -> bool:
+        raise AssertionError("openapi-spec-validator chose the backend from its environment")
+
+    monkeypatch.setattr(library_backend, "_use_jsonschema_rs", chosen_by_the_library)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(f"openapi: {minor}.0\ninfo: {{title: t}}\npaths: {{}}\n")  # info has no version
+    doc = load_document(spec, "spec.yaml")
+    monkeypatch.delenv(BACKEND_VARIABLE, raising=False)
+    unset = schema_errors(doc, doc.data, minor)
+    assert BACKEND_VARIABLE not in os.environ
+    monkeypatch.setenv(BACKEND_VARIABLE, "jsonschema-rs")
+    assert schema_errors(doc, doc.data, minor) == unset
+    assert [(e.pointer, e.message) for e in unset] == [("/info", "'version' is a required property")]
+    assert isinstance(_validator_class(minor).schema_validator, Validator)
+
+
+def test_no_backend_but_jsonschema_is_offered() -> None:
+    from paperspace_deployments_toolkit.generator.spec_validator import _validator_class
+
+    with pytest.raises(ValueError, match="jsonschema-rs"):
+        _validator_class("3.0", "jsonschema-rs")
