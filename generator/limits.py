@@ -1,4 +1,5 @@
-"""How much a spec may cost to read: its size in bytes, its nesting depth and its number of nodes.
+"""How much a spec may cost to read: its size in bytes, its nesting depth, its number of nodes, and
+how long its chains of references and of ``allOf`` bases may be.
 
 A spec is untrusted input (see issue 11): a 2 KB YAML alias bomb expands to billions of nodes, and
 a few hundred nested brackets exhaust Python's recursion limit in every stage after loading. The
@@ -10,6 +11,10 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass
+
+# references to references: a real spec has two or three; each costs the validator a step. Longer
+# chains are refused (references.py), so whatever walks a validated spec may stop following there.
+MAX_REF_CHAIN = 8
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,7 @@ class Limits:
     max_bytes: int = 10 * 1024 * 1024
     max_depth: int = 64
     max_nodes: int = 30_000
-    # schemas one schema extends through allOf, counting those they extend (validate.MAX_ALLOF_BASES):
+    # schemas one schema extends through allOf, counting those they extend (references.MAX_ALLOF_BASES):
     # real specs have two or three, some a chain of ten or more (Box's); the models stage costs
     # about the square of it, so a spec that needs more says so with --max-allof-bases
     max_allof_bases: int = 8

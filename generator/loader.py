@@ -89,6 +89,12 @@ class SourceDocument:
     origin: Origin
 
 
+def located(doc: SourceDocument, path: Path_, message: str) -> SpecError:
+    """A problem at ``path`` of ``doc``, at the line its origin gives."""
+    file, line = doc.origin.locate(path)
+    return SpecError(file, line, to_pointer(path), message)
+
+
 def load_document(path: Path, display_name: str | None = None, limits: Limits | None = None) -> SourceDocument:
     """Parse ``path``; a syntax error, or a limit of ``limits`` exceeded, becomes a
     :class:`SpecError` at the line it is on."""

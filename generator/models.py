@@ -15,6 +15,7 @@ from .encoders import docstring
 from .errors import SpecError, to_pointer
 from .loader import Path_, SourceDocument
 from .naming import BUILTIN_CLASS_NAMES, unique
+from .openapi import schema_nodes
 
 # Choices, each for a user-visible reason:
 # - snake_case attributes with the wire's camelCase as aliases, constructible by either name;
@@ -144,8 +145,6 @@ def _field_notes(source: str) -> list[ModelNote]:
 def locate_notes(doc: SourceDocument, notes: list[ModelNote]) -> list[SpecError]:
     """Each note as a warning at every place of the spec it is about: the schemas with that format
     and type, or holding those properties."""
-    from .validate import schema_nodes
-
     found: list[SpecError] = []
     for path, node in schema_nodes(doc.data) if isinstance(doc.data, dict) else ():
         for note in notes:

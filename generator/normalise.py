@@ -27,7 +27,17 @@ from typing import Any
 from .errors import SpecError, escape_pointer_token, to_pointer
 from .loader import Path_, SourceDocument, walk
 from .naming import RESERVED_MODEL_NAMES, pascal_case, snake_case, unique
-from .openapi import EMAIL_FORMATS, HTTP_METHODS, json_media, media_kind, other_media, success_statuses
+from .openapi import (
+    EMAIL_FORMATS,
+    HTTP_METHODS,
+    json_media,
+    media_kind,
+    openapi_minor,
+    other_media,
+    resolve_pointer,
+    schema_nodes,
+    success_statuses,
+)
 from .schema_types import (
     PYTHON_NAME,
     SCHEMA_PREFIX,
@@ -36,7 +46,6 @@ from .schema_types import (
     python_name_extension,
     schema_ref_name,
 )
-from .validate import openapi_minor, resolve_pointer, schema_nodes
 
 # keyword arguments every generated client method has; parameters must not take these names
 # (and the server stubs' handlers take ``request`` and ``context`` and bind ``backend`` and ``result``);

@@ -163,7 +163,7 @@ class Run:
 
 
 def _where(exc: BaseException) -> str:
-    """``KeyError in validate.py:resolve_pointer``: an exception's class, the same whatever its message."""
+    """``KeyError in openapi.py:resolve_pointer``: an exception's class, the same whatever its message."""
     frames = traceback.extract_tb(exc.__traceback__)
     return f"{type(exc).__name__}{_place(frames[-1].filename, frames[-1].name) if frames else ''}"
 
