@@ -59,6 +59,18 @@ class EmulatorControls:
         self.url = url
         self._control = control
 
+    @property
+    def http(self) -> httpx.Client:
+        """The httpx client the controls use (its base URL is the emulator's root), for requests
+        the SDK would not send: a malformed body, a missing header, an undocumented method."""
+        return self._control
+
+    def raw(self, method: str, path: str, *, token: str | None = TOKEN, **options: Any) -> httpx.Response:
+        """``method path`` (e.g. ``"GET", "/v1/deployments"``) as ``token``'s team (None: no
+        Authorization header), answered as it is; ``options`` are httpx's (``json``, ``headers``...)."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return self._control.request(method, path, headers={**headers, **options.pop("headers", {})}, **options)
+
     def advance(self, seconds: float) -> datetime:
         """Move the emulator's clock forward; deployments move through their states as they would."""
         return datetime.fromisoformat(self._call("POST", "/_emulator/clock", {"advance_seconds": seconds})["now"])
@@ -145,9 +157,12 @@ class _Borrowed(httpx.BaseTransport):
 
 
 @contextlib.contextmanager
-def in_process(*, seed: int = 0) -> Iterator[InProcessEmulator]:
-    """The emulator inside this process: in-memory database, manual clock, the two dev tokens."""
-    emulator = InProcessEmulator(Settings(db=":memory:", clock="manual", seed=seed))
+def in_process(*, seed: int = 0, **settings: Any) -> Iterator[InProcessEmulator]:
+    """The emulator inside this process: in-memory database, manual clock, the two dev tokens.
+
+    ``settings`` are the emulator's own (its command's options): ``db`` (a SQLite file to keep
+    state in), ``clock`` (``"real"``), ``tokens`` ({token: team}), ``admin_token``..."""
+    emulator = InProcessEmulator(Settings(**{"db": ":memory:", "clock": "manual", "seed": seed, **settings}))
     try:
         yield emulator
     finally:
