@@ -264,7 +264,7 @@ def token_problem(token: str) -> str | None:
     """What makes ``token`` unusable in an Authorization header, without quoting it (httpx
     refuses such a header and quotes it, the token with it). The rule is the SDK runtime's, which
     refuses the same keys when a client is built."""
-    from paperspace_deployments._base_client import _HEADER_VALUE
+    from paperspace_deployments._types import _HEADER_VALUE
 
     if _HEADER_VALUE.fullmatch(token):
         return None
