@@ -20,8 +20,20 @@ from .ir import CLIENT_FLAVORS, Api
 TOOLKIT_PACKAGE = __name__.rsplit(".", 2)[0]
 TEMPLATES: Traversable = resources.files(TOOLKIT_PACKAGE) / "templates"
 EFFECTIVE_SPEC_NAME = "openapi.json"  # the effective spec, at the output's root (what `diff` compares)
-# hand-owned runtime modules, copied into every package as they are
-RUNTIME_MODULES = ("_base_client.py", "_enums.py", "_server_base.py", "errors.py")
+# hand-owned runtime modules, copied into every package as they are. The client's runtime is split
+# by concern, as Stainless SDKs split theirs; listed in import order (a module imports only modules
+# listed before it, so there is no cycle), and the server's runtime takes only _encoding of it
+RUNTIME_MODULES = (
+    "errors.py",
+    "_enums.py",
+    "_types.py",
+    "_encoding.py",
+    "_response.py",
+    "_pagination.py",
+    "_waiters.py",
+    "_base_client.py",
+    "_server_base.py",
+)
 # package template → output path; "{package}" is the package directory
 PACKAGE_TEMPLATES = {
     "pyproject.toml.jinja": "pyproject.toml",

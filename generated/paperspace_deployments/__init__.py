@@ -16,15 +16,10 @@ from ._version import API_VERSION, __version__
 
 if TYPE_CHECKING:
     from . import errors, models
-    from ._base_client import (
-        NOT_GIVEN,
-        APIResponse,
-        AsyncPage,
-        AsyncPaginator,
-        NotGiven,
-        SyncPage,
-    )
     from ._client import AsyncClient, Client
+    from ._pagination import AsyncPage, AsyncPaginator, SyncPage
+    from ._response import APIResponse
+    from ._types import NOT_GIVEN, NotGiven
     from .errors import (
         APIConnectionError,
         APIError,
@@ -49,12 +44,12 @@ if TYPE_CHECKING:
 _LAZY = {
     "errors": "",
     "models": "",
-    "NOT_GIVEN": "._base_client",
-    "APIResponse": "._base_client",
-    "AsyncPage": "._base_client",
-    "AsyncPaginator": "._base_client",
-    "NotGiven": "._base_client",
-    "SyncPage": "._base_client",
+    "NOT_GIVEN": "._types",
+    "APIResponse": "._response",
+    "AsyncPage": "._pagination",
+    "AsyncPaginator": "._pagination",
+    "NotGiven": "._types",
+    "SyncPage": "._pagination",
     "AsyncClient": "._client",
     "Client": "._client",
     **dict.fromkeys(

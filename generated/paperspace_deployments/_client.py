@@ -15,18 +15,13 @@ from . import models
 from ._base_client import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
-    NOT_GIVEN,
     AsyncAPIClient,
-    AsyncPaginator,
-    NotGiven,
-    Paging,
     SyncAPIClient,
-    SyncPage,
-    Timeout,
-    Waiting,
-    async_to_raw_response_wrapper,
-    to_raw_response_wrapper,
 )
+from ._pagination import AsyncPaginator, Paging, SyncPage
+from ._response import async_to_raw_response_wrapper, to_raw_response_wrapper
+from ._types import NOT_GIVEN, NotGiven, Timeout
+from ._waiters import Waiting
 
 __all__ = ["AsyncClient", "AsyncClientWithRawResponse", "Client", "ClientWithRawResponse"]
 

@@ -34,7 +34,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ._base_client import encode_body
+# the encoding the clients send (and not the client itself): both directions agree
+from ._encoding import encode_body
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 

@@ -1,57 +1,50 @@
-"""The hand-owned runtime under every generated client method: configuration, requests, retries,
-errors, parsing and pages. Generated methods are one call into this module each.
+"""The sync and async base clients under every generated client method: configuration, building
+a call, sending it over httpx, retrying what may be retried, and waiting between attempts. What a
+call's parts mean lives in the modules it imports: values and secrets in ``_types``, encoding in
+``_encoding``, parsing and raw answers in ``_response``, pages in ``_pagination``, waiters in
+``_waiters``. Generated methods are one call into a client of this module each.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
-import email.utils
-import functools
-import json
 import logging
 import os
 import random
-import re
 import time
-from collections.abc import (
-    AsyncIterator,
-    Awaitable,
-    Callable,
-    Generator,
-    Iterator,
-    Mapping,
-)
-from contextvars import ContextVar
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from enum import Enum
-from typing import Any, ClassVar, Generic, ParamSpec, Self, TypeVar, cast
-from urllib.parse import quote
+from typing import Any, ClassVar, Self, TypeVar
 
 import httpx
 import pydantic
-import pydantic_core
 
-from ._enums import accept_unknown_values
-from ._version import __version__
-from .errors import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
-    WaiterFailureError,
-    WaiterTimeoutError,
-    request_id_of,
-    status_error_from_response,
+from ._encoding import (
+    _form_parts,
+    _header_value,
+    _query_value,
+    encode_body,
+    expand_path,
 )
+from ._pagination import AsyncPage, AsyncPaginator, Paging, SyncPage
+from ._response import _retry_after_seconds, call_result, parse_response
+from ._types import (
+    _CREDENTIAL_HEADERS,
+    NOT_GIVEN,
+    NotGiven,
+    Secret,
+    Timeout,
+    _MaskedHeaders,
+    refuse_unsendable_key,
+)
+from ._version import __version__
+from ._waiters import Waiting, async_wait_for, wait_for
+from .errors import APIConnectionError, APIError, APITimeoutError
 
 T = TypeVar("T")
-P = ParamSpec("P")
 ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
 PageT = TypeVar("PageT", bound=pydantic.BaseModel)
-ItemT = TypeVar("ItemT")
 
 log = logging.getLogger(__package__)
 
@@ -62,227 +55,6 @@ MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0  # a longer Retry-After is not honoured: back off normally instead
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 RETRYABLE_TRANSPORT_ERRORS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
-
-
-class NotGiven:
-    """Marks an option the caller did not pass, so ``None`` can still mean "no timeout"."""
-
-    def __bool__(self) -> bool:
-        return False
-
-    def __repr__(self) -> str:
-        return "NOT_GIVEN"
-
-
-NOT_GIVEN = NotGiven()
-Timeout = float | httpx.Timeout | None
-
-
-class Secret:
-    """A credential: its repr and str are a mask, so no repr, traceback or log that shows the
-    object holding it shows the credential; ``value`` is the credential itself."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: str) -> None:
-        self.value = value
-
-    def __repr__(self) -> str:
-        return "Secret('***')"
-
-    __str__ = __repr__
-
-
-# what a header carries as it is: visible ASCII, inner spaces (no line break, no padding)
-_HEADER_VALUE = re.compile(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?")
-_CREDENTIAL_HEADERS = {"authorization", "proxy-authorization", "cookie"}  # and the spec's API-key headers
-_CREDENTIAL_HINT = re.compile(r"auth|token|secret|key|password|session", re.IGNORECASE)
-
-
-class _MaskedHeaders(dict[str, str]):
-    """Headers whose repr masks credentials: a local, a field or an argument holding them shows
-    ``'***'`` where the key is (httpx.Headers does the same for Authorization only)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return repr({k: "***" if _is_credential_header(k) else v for k, v in self.items()})
-
-
-def _is_credential_header(name: str) -> bool:
-    return name.lower() in _CREDENTIAL_HEADERS or _CREDENTIAL_HINT.search(name) is not None
-
-
-# set while a call made through ``with_raw_response`` runs: it then answers an APIResponse
-_RAW_RESPONSE: ContextVar[bool] = ContextVar("raw_response", default=False)
-
-
-class _Unparsed:
-    pass
-
-
-_UNPARSED = _Unparsed()
-
-
-class APIResponse(Generic[T]):
-    """An answer of a call made through ``client.with_raw_response``: the HTTP response as received,
-    and :meth:`parse` for the value the plain call returns (parsed once, on first use).
-
-    A status outside 2xx still raises the error the plain call raises (it carries the response).
-    """
-
-    def __init__(self, response: httpx.Response, parse: Callable[[], T], retries_taken: int) -> None:
-        self.http_response = response
-        self.retries_taken = retries_taken  # how many times the call was repeated before this answer
-        self._parse = parse
-        self._parsed: T | _Unparsed = _UNPARSED
-
-    @property
-    def status_code(self) -> int:
-        return self.http_response.status_code
-
-    @property
-    def headers(self) -> httpx.Headers:
-        return self.http_response.headers
-
-    @property
-    def url(self) -> httpx.URL:
-        return self.http_response.url
-
-    @property
-    def method(self) -> str:
-        return self.http_response.request.method
-
-    @property
-    def request_id(self) -> str | None:
-        return request_id_of(self.http_response)
-
-    @property
-    def elapsed(self) -> timedelta:
-        return self.http_response.elapsed
-
-    @property
-    def content(self) -> bytes:
-        return self.http_response.content
-
-    @property
-    def text(self) -> str:
-        return self.http_response.text
-
-    def json(self) -> Any:
-        return self.http_response.json()
-
-    def parse(self) -> T:
-        if isinstance(self._parsed, _Unparsed):
-            self._parsed = self._parse()
-        return self._parsed
-
-    def __repr__(self) -> str:
-        # no query string: an API key may travel there
-        return f"<APIResponse [{self.status_code} {self.http_response.reason_phrase}] {self.method} {self.url.path}>"
-
-
-def to_raw_response_wrapper(method: Callable[P, T]) -> Callable[P, APIResponse[T]]:
-    """``method`` answering an :class:`APIResponse` of what it returns."""
-
-    @functools.wraps(method)
-    def wrapped(*args: P.args, **kwargs: P.kwargs) -> APIResponse[T]:
-        token = _RAW_RESPONSE.set(True)
-        try:
-            return cast(APIResponse[T], method(*args, **kwargs))
-        finally:
-            _RAW_RESPONSE.reset(token)
-
-    return wrapped
-
-
-def async_to_raw_response_wrapper(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[APIResponse[T]]]:
-    """The async ``method`` answering an :class:`APIResponse` of what it returns."""
-
-    @functools.wraps(method)
-    async def wrapped(*args: P.args, **kwargs: P.kwargs) -> APIResponse[T]:
-        token = _RAW_RESPONSE.set(True)  # a context variable: seen by this task only
-        try:
-            return cast(APIResponse[T], await method(*args, **kwargs))
-        finally:
-            _RAW_RESPONSE.reset(token)
-
-    return wrapped
-
-
-@dataclass(frozen=True)
-class Paging:
-    """How a paginated operation's answer is read; generated from the spec's ``x-pagination``."""
-
-    cursor_param: str  # wire name of the query parameter that takes the cursor
-    items: str  # attribute names on the page model
-    has_more: str
-    next_cursor: str
-
-
-@dataclass(frozen=True)
-class Waiting:
-    """What a ``wait_for_<name>`` method polls for; generated from the spec's ``x-waiters``."""
-
-    name: str
-    status: tuple[str, ...]  # the attribute path of the status on the polled answer
-    success: frozenset[str]
-    failure: frozenset[str]
-
-    def status_of(self, answer: Any) -> str | None:
-        value = answer
-        for attribute in self.status:
-            value = getattr(value, attribute, None)
-        if isinstance(value, Enum):
-            value = value.value
-        return None if value is None else str(value)
-
-    def reached(self, answer: Any, remaining: float) -> bool:
-        """Whether ``answer`` is what is waited for; raises when it never will be, or time is up."""
-        status = self.status_of(answer)
-        if status in self.success:
-            return True
-        if status in self.failure:
-            message = (
-                f"{self.name}: the status became {status!r}, from which it will not become {_one_of(self.success)}"
-            )
-            raise WaiterFailureError(message, waiter=self.name, last_answer=answer, status=status)
-        if remaining <= 0:
-            message = f"{self.name}: the status is still {status!r}, not {_one_of(self.success)}, and time is up"
-            raise WaiterTimeoutError(message, waiter=self.name, last_answer=answer, status=status)
-        return False
-
-    def refused(self, error: APIStatusError, last_answer: Any, remaining: float) -> None:
-        """A poll answered 429 or 503 (the client's own retries used up): the wait goes on, unless
-        time is up; any other error ends it as it is."""
-        if error.status_code not in _POLL_AGAIN:
-            raise error
-        if remaining <= 0:
-            status = None if last_answer is None else self.status_of(last_answer)
-            message = f"{self.name}: the server still asks to wait ({error.status_code}), and time is up"
-            raise WaiterTimeoutError(message, waiter=self.name, last_answer=last_answer, status=status) from error
-
-    @staticmethod
-    def delay(response: httpx.Response, poll_interval: float, remaining: float) -> float:
-        """Seconds before the next poll: the answer's ``Retry-After`` if it gave one, never past the
-        deadline (the last poll is made at it)."""
-        retry_after = _retry_after_seconds(response)
-        wanted = retry_after if retry_after is not None and retry_after >= 0 else poll_interval
-        return max(0.0, min(wanted, remaining))
-
-
-_POLL_AGAIN = frozenset({429, 503})  # answers that say "later", which a waiter waits out
-
-
-def _one_of(values: frozenset[str]) -> str:
-    return " or ".join(repr(v) for v in sorted(values))
-
-
-def _check_wait(timeout: float, poll_interval: float) -> float:
-    """The deadline of a wait that starts now."""
-    if not timeout >= 0 or not poll_interval >= 0:  # NaN is refused too
-        raise ValueError(f"timeout and poll_interval must be seconds, 0 or more (got {timeout!r}, {poll_interval!r})")
-    return time.monotonic() + timeout
 
 
 # built on every call: slots, not frozen (frozen sets each field the slow way); its repr leaves out
@@ -307,7 +79,8 @@ class _Call:
 
 
 class BaseClient:
-    """Configuration and everything about a call that does not wait: building, parsing, deciding."""
+    """Configuration and everything about a call that does not wait: building it, and deciding
+    whether to try it again."""
 
     _api_key_env: ClassVar[str]
     _base_url_env: ClassVar[str]
@@ -328,12 +101,7 @@ class BaseClient:
             api_key = Secret(api_key if api_key is not None else os.environ.get(self._api_key_env, ""))
         if not api_key.value:
             raise APIError(f"No API key: pass api_key= or set the {self._api_key_env} environment variable.")
-        if not _HEADER_VALUE.fullmatch(api_key.value):
-            # httpx's and h11's errors about such a value quote it: say what is wrong without it
-            raise APIError(
-                "The API key has a line break, another control or non-ASCII character, or whitespace at "
-                "either end, which a header cannot carry: check how it was read (a file's last newline?)."
-            )
+        refuse_unsendable_key(api_key)
         self._api_key = api_key
         self.base_url = httpx.URL(str(base_url or os.environ.get(self._base_url_env) or self._default_base_url))
         self._url_prefix = str(self.base_url).rstrip("/")
@@ -492,15 +260,6 @@ class BaseClient:
         return backoff * (1 - 0.25 * random.random())  # jitter keeps many clients from retrying in step
 
     @staticmethod
-    def _result(response: httpx.Response, retries_taken: int, parse: Callable[[], T]) -> T:
-        """What a generated method returns: the parsed value, or in raw mode an APIResponse of it."""
-        if not _RAW_RESPONSE.get():
-            return parse()
-        if not response.is_success:
-            raise status_error_from_response(response)
-        return cast(T, APIResponse(response, parse, retries_taken))
-
-    @staticmethod
     def _body(
         model: type[ModelT], body: ModelT | None, fields: Mapping[str, Any], *, required: bool, operation: str
     ) -> ModelT | None:
@@ -517,142 +276,7 @@ class BaseClient:
             raise TypeError(f"{operation}() needs a body: pass a {model.__name__} or its fields as keyword arguments")
         return None
 
-    @staticmethod
-    def _parse(response: httpx.Response, cast_to: type[T]) -> T:
-        if not response.is_success:
-            raise status_error_from_response(response)
-        if cast_to is type(None):
-            return None
-        if cast_to is bytes:  # an answer the spec does not describe as JSON, as it came
-            return cast(T, response.content)
-        if cast_to is str:
-            return cast(T, response.text)
-        try:
-            body = response.json()
-        except ValueError as exc:
-            raise APIResponseValidationError("The answer is not JSON.", response=response, body=response.text) from exc
-        try:
-            token = accept_unknown_values.set(True)  # a value a newer server added to an enum is kept
-            try:
-                return cast(T, _adapter(cast_to).validate_python(body))
-            finally:
-                accept_unknown_values.reset(token)
-        except pydantic.ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or '<body>'}: {e['msg']}" for e in exc.errors())
-            raise APIResponseValidationError(
-                f"The answer does not match {_name(cast_to)}: {problems}", response=response, body=body
-            ) from exc
 
-
-_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]+")  # what percent-encoding leaves as it is
-
-
-def expand_path(template: str, values: Mapping[str, Any]) -> str:
-    """``/items/{id}`` with each value percent-encoded; an empty value is a caller's mistake."""
-    for name, value in values.items():
-        text = _header_value(value)
-        if not text or text in {".", ".."}:  # a dot segment would address another resource
-            raise ValueError(
-                f"Path parameter {name!r} must be a non-empty value other than '.' and '..', got {value!r}"
-            )
-        segment = text if _UNRESERVED.fullmatch(text) else quote(text, safe="")
-        template = template.replace("{" + name + "}", segment)
-    return template
-
-
-def encode_body(value: Any) -> Any:
-    """JSON-ready data with wire names; fields of models nobody set are left out, not sent as null.
-
-    The server stubs answer with the same function, so both directions agree.
-    """
-    if isinstance(value, pydantic.BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
-    if isinstance(value, list | tuple):
-        return [encode_body(v) for v in value]
-    if isinstance(value, dict):
-        return {k: encode_body(v) for k, v in value.items()}
-    return pydantic_core.to_jsonable_python(value)
-
-
-def _form_parts(body: Any, *, files_allowed: bool) -> tuple[dict[str, Any] | None, list[tuple[str, Any]] | None]:
-    """A form body as httpx takes it: urlencoded fields as ``data`` (a list repeats its key); a
-    multipart body as ``files``: text fields without a file name (so even a body with no file is
-    multipart), bytes as files, a list as one part per item. An object-valued field is sent as
-    JSON text, which is what the server stubs read back."""
-    if body is None:
-        return None, None
-    if isinstance(body, pydantic.BaseModel):
-        body = body.model_dump(by_alias=True, exclude_unset=True)  # not mode="json": bytes stay bytes
-    fields = {name: value for name, value in dict(body).items() if value is not None}
-    if not files_allowed:
-        return {name: _form_value(value) for name, value in fields.items()}, None
-    parts: list[tuple[str, Any]] = []
-    for name, value in fields.items():
-        for item in value if isinstance(value, list | tuple) else [value]:
-            if isinstance(item, bytes | bytearray):
-                parts.append((name, (name, bytes(item), "application/octet-stream")))
-            else:
-                parts.append((name, (None, _form_value(item))))
-    return None, parts
-
-
-def _form_value(value: Any) -> Any:
-    if isinstance(value, dict):
-        return json.dumps(pydantic_core.to_jsonable_python(value))
-    if isinstance(value, list | tuple):
-        return [_form_value(v) for v in value]
-    return _header_value(value)
-
-
-def _header_value(value: Any) -> str:
-    if isinstance(value, list | tuple):  # OpenAPI's "simple" style
-        return ",".join(_header_value(v) for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Enum):
-        return str(value.value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
-
-
-def _query_value(value: Any) -> Any:
-    if isinstance(value, list | tuple):  # OpenAPI's default "form" style, exploded: ?tag=a&tag=b
-        return [_header_value(v) for v in value]
-    return _header_value(value)
-
-
-def _retry_after_seconds(response: httpx.Response | None) -> float | None:
-    header: str | None = response.headers.get("retry-after") if response is not None else None
-    if not header:
-        return None
-    try:
-        return float(header)
-    except ValueError:
-        pass
-    try:
-        moment = email.utils.parsedate_to_datetime(header)
-    except (TypeError, ValueError):
-        return None
-    return moment.timestamp() - time.time()
-
-
-_ADAPTERS: dict[Any, pydantic.TypeAdapter[Any]] = {}
-
-
-def _adapter(cast_to: Any) -> pydantic.TypeAdapter[Any]:
-    """Building an adapter costs far more than a request's parsing; build each once."""
-    adapter = _ADAPTERS.get(cast_to)
-    if adapter is None:
-        adapter = _ADAPTERS[cast_to] = pydantic.TypeAdapter(cast_to)
-    return adapter
-
-
-def _name(cast_to: Any) -> str:
-    return getattr(cast_to, "__name__", None) or str(cast_to)
-
-
-# what sends a request under httpx: when sending its head fails, their frames hold it
 _TRANSPORT_PACKAGES = frozenset({"httpx", "httpcore", "h11", "anyio", "trio", "asyncio", "ssl", "socket", "selectors"})
 
 
@@ -733,7 +357,7 @@ class SyncAPIClient(BaseClient):
 
     def _request(self, cast_to: type[T], method: str, path: str, **options: Any) -> T:
         response, retries_taken = self._send(self._call(method, path, **options))
-        return self._result(response, retries_taken, lambda: self._parse(response, cast_to))
+        return call_result(response, retries_taken, lambda: parse_response(response, cast_to))
 
     def _wait_for(
         self,
@@ -744,24 +368,8 @@ class SyncAPIClient(BaseClient):
         poll_interval: float,
         on_poll: Callable[[T], object] | None,
     ) -> T:
-        deadline = _check_wait(timeout, poll_interval)
-        last: T | None = None
-        while True:
-            token = _RAW_RESPONSE.set(True)  # the answer's headers too: its Retry-After
-            try:
-                raw = cast(APIResponse[T], poll())
-            except APIStatusError as refused:
-                waiting.refused(refused, last, deadline - time.monotonic())
-                self._wait(waiting.delay(refused.response, poll_interval, deadline - time.monotonic()))
-                continue
-            finally:
-                _RAW_RESPONSE.reset(token)
-            last = answer = raw.parse()
-            if on_poll is not None:
-                on_poll(answer)
-            if waiting.reached(answer, deadline - time.monotonic()):
-                return answer
-            self._wait(waiting.delay(raw.http_response, poll_interval, deadline - time.monotonic()))
+        # the loop is the waiter's; the client lends it its way of sleeping
+        return wait_for(poll, waiting, timeout=timeout, poll_interval=poll_interval, on_poll=on_poll, sleep=self._wait)
 
     def _request_page(
         self, page_type: type[PageT], paging: Paging, method: str, path: str, **options: Any
@@ -769,10 +377,12 @@ class SyncAPIClient(BaseClient):
         def fetch(cursor: str) -> PageT:  # later pages: always parsed, even for a raw first page
             params = {**options.get("params", {}), paging.cursor_param: cursor}
             next_response, _ = self._send(self._call(method, path, **{**options, "params": params}))
-            return self._parse(next_response, page_type)
+            return parse_response(next_response, page_type)
 
         response, retries_taken = self._send(self._call(method, path, **options))
-        return self._result(response, retries_taken, lambda: SyncPage(self._parse(response, page_type), fetch, paging))
+        return call_result(
+            response, retries_taken, lambda: SyncPage(parse_response(response, page_type), fetch, paging)
+        )
 
 
 class AsyncAPIClient(BaseClient):
@@ -821,7 +431,7 @@ class AsyncAPIClient(BaseClient):
 
     async def _request(self, cast_to: type[T], method: str, path: str, **options: Any) -> T:
         response, retries_taken = await self._send(self._call(method, path, **options))
-        return self._result(response, retries_taken, lambda: self._parse(response, cast_to))
+        return call_result(response, retries_taken, lambda: parse_response(response, cast_to))
 
     async def _wait_for(
         self,
@@ -832,28 +442,10 @@ class AsyncAPIClient(BaseClient):
         poll_interval: float,
         on_poll: Callable[[T], object] | None,
     ) -> T:
-        import inspect
-
-        deadline = _check_wait(timeout, poll_interval)
-        last: T | None = None
-        while True:
-            token = _RAW_RESPONSE.set(True)  # the answer's headers too: its Retry-After
-            try:
-                raw = cast(APIResponse[T], await poll())
-            except APIStatusError as refused:
-                waiting.refused(refused, last, deadline - time.monotonic())
-                await self._wait(waiting.delay(refused.response, poll_interval, deadline - time.monotonic()))
-                continue
-            finally:
-                _RAW_RESPONSE.reset(token)
-            last = answer = raw.parse()
-            if on_poll is not None:
-                called = on_poll(answer)
-                if inspect.isawaitable(called):  # an async callback is awaited
-                    await called
-            if waiting.reached(answer, deadline - time.monotonic()):
-                return answer
-            await self._wait(waiting.delay(raw.http_response, poll_interval, deadline - time.monotonic()))
+        # the loop is the waiter's; the client lends it its way of sleeping
+        return await async_wait_for(
+            poll, waiting, timeout=timeout, poll_interval=poll_interval, on_poll=on_poll, sleep=self._wait
+        )
 
     def _request_page(
         self, page_type: type[PageT], paging: Paging, method: str, path: str, **options: Any
@@ -866,113 +458,18 @@ class AsyncAPIClient(BaseClient):
         async def fetch(cursor: str) -> PageT:  # later pages: always parsed, even for a raw first page
             params = {**options.get("params", {}), paging.cursor_param: cursor}
             next_response, _ = await self._send(self._call(method, path, **{**options, "params": params}))
-            return self._parse(next_response, page_type)
+            return parse_response(next_response, page_type)
 
         response, retries_taken = await self._send(self._call(method, path, **options))
-        return self._result(response, retries_taken, lambda: AsyncPage(self._parse(response, page_type), fetch, paging))
-
-
-class _PageBase(Generic[PageT, ItemT]):
-    def __init__(self, page: PageT, paging: Paging) -> None:
-        self.page = page
-        self._paging = paging
-
-    def __getattr__(self, name: str) -> Any:
-        # the page's own fields (``has_more``, ``next_page``...) read straight through
-        if name.startswith("_") or name == "page":
-            raise AttributeError(name)
-        return getattr(self.page, name)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.page!r})"
-
-    def _items(self, page: PageT) -> list[ItemT]:
-        return list(getattr(page, self._paging.items) or [])
-
-    def _next_cursor(self, page: PageT, seen: set[str]) -> str | None:
-        if not getattr(page, self._paging.has_more):
-            return None
-        cursor = getattr(page, self._paging.next_cursor)
-        if not cursor:
-            raise APIError("The server said there are more pages but gave no cursor for the next one.")
-        if cursor in seen:
-            raise APIError(f"The server repeated the cursor {cursor!r}; stopping instead of looping forever.")
-        seen.add(cursor)
-        return str(cursor)
-
-
-class SyncPage(_PageBase[PageT, ItemT]):
-    """One page; iterating it yields every item of every page, fetching the next ones lazily."""
-
-    def __init__(self, page: PageT, fetch: Callable[[str], PageT], paging: Paging) -> None:
-        super().__init__(page, paging)
-        self._fetch = fetch
-
-    def iter_pages(self) -> Iterator[PageT]:
-        page: PageT | None = self.page
-        seen: set[str] = set()
-        while page is not None:
-            yield page
-            cursor = self._next_cursor(page, seen)
-            page = self._fetch(cursor) if cursor is not None else None
-
-    def __iter__(self) -> Iterator[ItemT]:
-        for page in self.iter_pages():
-            yield from self._items(page)
-
-
-class AsyncPage(_PageBase[PageT, ItemT]):
-    """One page; ``async for`` over it yields every item of every page, fetching lazily."""
-
-    def __init__(self, page: PageT, fetch: Callable[[str], Awaitable[PageT]], paging: Paging) -> None:
-        super().__init__(page, paging)
-        self._fetch = fetch
-
-    async def iter_pages(self) -> AsyncIterator[PageT]:
-        page: PageT | None = self.page
-        seen: set[str] = set()
-        while page is not None:
-            yield page
-            cursor = self._next_cursor(page, seen)
-            page = await self._fetch(cursor) if cursor is not None else None
-
-    async def __aiter__(self) -> AsyncIterator[ItemT]:
-        async for page in self.iter_pages():
-            for item in self._items(page):
-                yield item
-
-
-class AsyncPaginator(Generic[PageT, ItemT]):
-    """What an async paginated method returns, as Stainless SDKs do: ``async for`` over it yields
-    every item of every page; ``await`` it for the first page (an :class:`AsyncPage`). Nothing is
-    sent before either, and each starts from the first page again."""
-
-    def __init__(self, first_page: Callable[[], Awaitable[AsyncPage[PageT, ItemT]]]) -> None:
-        self._first_page = first_page
-
-    def __await__(self) -> Generator[Any, None, AsyncPage[PageT, ItemT]]:
-        return self._first_page().__await__()
-
-    async def __aiter__(self) -> AsyncIterator[ItemT]:
-        async for item in await self._first_page():
-            yield item
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(not sent yet: await it for the first page, or async for over its items)"
+        return call_result(
+            response, retries_taken, lambda: AsyncPage(parse_response(response, page_type), fetch, paging)
+        )
 
 
 __all__ = [
-    "NOT_GIVEN",
-    "APIResponse",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
     "AsyncAPIClient",
-    "AsyncPage",
-    "AsyncPaginator",
-    "NotGiven",
-    "Paging",
+    "BaseClient",
     "SyncAPIClient",
-    "SyncPage",
-    "Timeout",
-    "Waiting",
-    "async_to_raw_response_wrapper",
-    "to_raw_response_wrapper",
 ]

@@ -2,13 +2,53 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
+import pytest
 from support.generator import run_generator
 from support.paths import ROOT
 
+from paperspace_deployments_toolkit.generator.render import RUNTIME_MODULES
 from paperspace_deployments_toolkit.generator.write import compare_trees, tree_files
+
+PACKAGE = ROOT / "generated" / "paperspace_deployments"
+# the client's runtime split by concern (0.2.1); before, _base_client.py held all of it
+CLIENT_RUNTIME = ("_types.py", "_encoding.py", "_response.py", "_pagination.py", "_waiters.py", "_base_client.py")
+# the package's __all__ before the split (0.2.0), read once from git: moving private modules must
+# not take a name away from users, nor add one
+PUBLIC_NAMES = [
+    "API_VERSION",
+    "NOT_GIVEN",
+    "APIConnectionError",
+    "APIError",
+    "APIResponse",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncClient",
+    "AsyncPage",
+    "AsyncPaginator",
+    "AuthenticationError",
+    "BadRequestError",
+    "Client",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "NotGiven",
+    "PayloadTooLargeError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "SyncPage",
+    "UnprocessableEntityError",
+    "WaiterError",
+    "WaiterFailureError",
+    "WaiterTimeoutError",
+    "__version__",
+    "errors",
+    "models",
+]
 
 
 def test_committed_generation_is_current() -> None:
@@ -122,3 +162,48 @@ def test_another_package_name_is_not_mistaken_for_no_change(tmp_path: Path) -> N
     renamed = run_generator("generate", "--out", out, "--package", "other_name")
     assert renamed.returncode == 0 and "generated other_name" in renamed.stdout
     assert (out / "other_name" / "_client.py").is_file() and not (out / "paperspace_deployments").exists()
+
+
+def _package_imports(module: Path) -> set[str]:
+    """The modules of its own package ``module`` imports, anywhere in it (a function's too)."""
+    imported: set[str] = set()
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            imported |= {node.module} if node.module else {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom | ast.Import):  # an absolute import of the package
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+            imported |= {n.split(".")[1] for n in names if n.startswith(f"{PACKAGE.name}.")}
+    return imported
+
+
+def test_the_client_runtime_is_split_into_modules_of_one_concern_each() -> None:
+    assert set(CLIENT_RUNTIME) <= set(RUNTIME_MODULES)
+    for module in RUNTIME_MODULES:
+        assert (PACKAGE / module).is_file(), f"{module} is not in the generated package"
+    for module in CLIENT_RUNTIME:
+        path = PACKAGE / module
+        docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+        assert docstring and "\n\n" not in docstring.strip(), f"{module}: a one-paragraph docstring of its job"
+
+
+@pytest.mark.parametrize("module", RUNTIME_MODULES)
+def test_a_runtime_module_imports_only_those_listed_before_it(module: str) -> None:
+    """RUNTIME_MODULES is in import order, so the runtime has no import cycle."""
+    runtime = [m.removesuffix(".py") for m in RUNTIME_MODULES]
+    own = runtime.index(module.removesuffix(".py"))
+    later = {m for m in _package_imports(PACKAGE / module) if m in runtime and runtime.index(m) >= own}
+    assert not later, f"{module} imports {sorted(later)}, listed after it (or itself)"
+
+
+def test_the_server_runtime_imports_the_encoding_not_the_client() -> None:
+    imported = _package_imports(PACKAGE / "_server_base.py")
+    assert "_encoding" in imported
+    assert not imported & {"_base_client", "_client", "_response", "_pagination", "_waiters"}, imported
+
+
+def test_users_import_the_same_public_names_as_before_the_split() -> None:
+    import paperspace_deployments as sdk
+
+    assert sdk.__all__ == PUBLIC_NAMES
+    for name in PUBLIC_NAMES:
+        assert getattr(sdk, name) is not None, name
