@@ -40,7 +40,8 @@ lint: $(STAMP) ## ruff check and format check
 typecheck: $(STAMP) ## mypy --strict on the generator, the generated package, the emulator, the suite and the tests
 	$(BIN)/mypy
 
-TEST_WORKERS ?= auto
+# the tests wait on servers and child processes about half the time: twice the cores keeps both busy
+TEST_WORKERS ?= 4
 
 test: $(STAMP) ## The project's tests: generated-output check, lint, mypy, pytest on every core (TEST_WORKERS=N; the slowest shown)
 	$(BIN)/deployments-generator check

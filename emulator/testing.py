@@ -186,10 +186,12 @@ def serve(*, seed: int = 0, db: str = ":memory:") -> Iterator[RunningEmulator]:
         str(seed),
     ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    drain: threading.Thread | None = None
     try:
         url = _announced_url(process)
         # whatever it prints later is read and dropped: a full pipe would stop it mid-answer
-        threading.Thread(target=_drain, args=(process.stdout,), daemon=True).start()
+        drain = threading.Thread(target=_drain, args=(process.stdout,), daemon=True)
+        drain.start()
         with httpx.Client(base_url=url.removesuffix("/v1"), timeout=30) as control:
             yield RunningEmulator(url, control)
     finally:
@@ -200,11 +202,18 @@ def serve(*, seed: int = 0, db: str = ":memory:") -> Iterator[RunningEmulator]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        # the pipe is closed by whoever reads it last, so no unclosed file is left for a test run
+        # that makes ResourceWarning an error to find
+        if drain is not None:
+            drain.join(timeout=10)
+        elif process.stdout is not None:
+            process.stdout.close()
 
 
 def _drain(stream: Any) -> None:
-    for _ in stream:
-        pass
+    with stream:  # read to the end (the process has exited), then closed
+        for _ in stream:
+            pass
 
 
 def _announced_url(process: subprocess.Popen[str]) -> str:

@@ -113,8 +113,9 @@ class UsageError(Exception):
 
 
 def _missing(flag: str, key: str, defaults: Defaults) -> UsageError:
-    where = defaults.source or f"[tool.{CONFIG_TABLE}] of a pyproject.toml (none found from here)"
-    return UsageError(f"no {flag} given, and {where} sets no {key}")
+    if not defaults.source:
+        return UsageError(f"no {flag} given, and no pyproject.toml from here up has a [tool.{CONFIG_TABLE}] table")
+    return UsageError(f"no {flag} given, and {defaults.source} sets no {key}")
 
 
 def _inputs(args: argparse.Namespace, defaults: Defaults) -> Inputs:

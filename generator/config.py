@@ -12,8 +12,8 @@ overlays, and where to, is said once in its ``pyproject.toml`` (as the conforman
     templates = []                      # directories of template overrides, searched first
 
 Paths are relative to the ``pyproject.toml`` that names them, so a command means the same thing
-from any subdirectory. The nearest ``pyproject.toml`` upwards from the working directory is the
-one read; one without the table gives no defaults.
+from any subdirectory. The nearest ``pyproject.toml`` upwards from the working directory that has
+the table is the one read.
 """
 
 from __future__ import annotations
@@ -43,11 +43,21 @@ class Defaults:
 
 
 def find_pyproject(start: Path) -> Path | None:
+    """The nearest ``pyproject.toml`` from ``start`` upwards that has the table (as ruff and pytest
+    look for their own); a project's file without it does not hide one above it."""
     for directory in (start, *start.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file():
+        if candidate.is_file() and _has_table(candidate):
             return candidate
     return None
+
+
+def _has_table(path: Path) -> bool:
+    """Whether the file names the table (a cheap test; the file is parsed, and refused, in full later)."""
+    try:
+        return f"[tool.{CONFIG_TABLE}" in path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
 
 
 def read_defaults(start: Path | None = None) -> Defaults:

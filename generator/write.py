@@ -31,7 +31,7 @@ def _ruff() -> str:
     except (ImportError, FileNotFoundError):
         found = shutil.which("ruff")
         if found is None:
-            raise FormatError("ruff is not installed; run `make install`") from None
+            raise FormatError("ruff is not installed: it comes with the toolkit (pip install <clone>)") from None
         return found
 
 

@@ -81,4 +81,27 @@ def test_without_a_spec_anywhere_the_command_says_what_to_give(tmp_path: Path) -
     result = run_generator("generate", cwd=tmp_path)
 
     assert result.returncode == 2
-    assert result.stderr.startswith("error: no --spec given, and [tool.deployments-generator]")
+    assert result.stderr.startswith(
+        "error: no --spec given, and no pyproject.toml from here up has a [tool.deployments-generator] table"
+    )
+
+
+def test_a_pyproject_without_the_table_does_not_hide_the_one_above(tmp_path: Path) -> None:
+    project = _project(tmp_path / "app", 'spec = "api/tiny.yml"\nout = "sdk"\npackage = "tiny_sdk"\n')
+    (project / "tools" / "helper").mkdir(parents=True)
+    (project / "tools" / "helper" / "pyproject.toml").write_text('[project]\nname = "helper"\n')
+
+    defaults = read_defaults(project / "tools" / "helper")
+
+    assert defaults.spec == project / "api" / "tiny.yml" and defaults.root == project
+
+
+def test_a_table_that_sets_no_package_is_named_in_the_message(tmp_path: Path) -> None:
+    project = _project(tmp_path / "app", 'spec = "api/tiny.yml"\nout = "sdk"\n')
+
+    result = run_generator("generate", cwd=project)
+
+    assert result.returncode == 2
+    assert (
+        "no --package given, and" in result.stderr and "[tool.deployments-generator] sets no package" in result.stderr
+    )

@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -179,7 +180,16 @@ def test_the_light_install_has_the_sdk_and_the_fixture_without_the_toolchain(lig
     assert not TOOLCHAIN & set(names), sorted(TOOLCHAIN & set(names))
     assert "paperspace-deployments-toolkit" not in names
     (tmp_path / "test_my_deployments.py").write_text(USER_TESTS, encoding="utf-8")
-    result = _run(light_venv, str(light_venv / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=tmp_path)
+    result = _run(
+        light_venv,
+        str(light_venv / "python"),
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "6 passed" in result.stdout, result.stdout[-2000:]
     assert _run(light_venv, str(light_venv / "deployments-emulator"), "--help", cwd=tmp_path).returncode == 0
@@ -216,9 +226,9 @@ import contract_tests
 
 def test_my_packages_and_the_fixture_live_side_by_side(deployments_emulator):
     assert (emulator.MINE, generator.MINE, contract_tests.MINE) == ("emulator", "generator", "contract_tests")
-    client = deployments_emulator.client()
-    client.upsert_deployment(name="web", image="nginx:1.25", machine_type="A4000")
-    assert [d.name for d in client.list_deployments()] == ["web"]
+    with deployments_emulator.client() as client:
+        client.upsert_deployment(name="web", image="nginx:1.25", machine_type="A4000")
+        assert [d.name for d in client.list_deployments()] == ["web"]
 """
 
 
@@ -231,7 +241,18 @@ def test_a_project_with_its_own_emulator_and_generator_packages_runs_the_fixture
         (tmp_path / name / "pytest_plugin.py").write_text("raise ImportError('not the toolkit')\n", encoding="utf-8")
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "test_mine.py").write_text(OWN_PACKAGES_TEST, encoding="utf-8")
-    result = _run(user_venv, str(user_venv / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=tmp_path)
+    result = _run(
+        user_venv,
+        str(user_venv / "python"),
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-W",  # the fixture leaves nothing unclosed (a project that makes warnings errors)
+        "error",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "1 passed" in result.stdout, result.stdout[-2000:]
 
@@ -262,7 +283,16 @@ def test_each_command_answers_help_with_its_own_options(
 
 def test_a_users_tests_with_the_deployments_emulator_fixture_pass(user_venv: Path, tmp_path: Path) -> None:
     (tmp_path / "test_my_deployments.py").write_text(USER_TESTS, encoding="utf-8")
-    result = _run(user_venv, str(user_venv / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=tmp_path)
+    result = _run(
+        user_venv,
+        str(user_venv / "python"),
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "6 passed" in result.stdout, result.stdout[-2000:]
 
@@ -288,3 +318,31 @@ def test_the_installed_generator_generates_a_spec_of_the_users(user_venv: Path, 
         ).returncode
         == 0
     )
+
+
+def test_the_standard_build_makes_a_wheel_with_everything_the_toolkit_reads(tmp_path: Path) -> None:
+    """``python -m build`` goes through the sdist: the wheel built from it still carries the
+    templates, the namespace's ``__init__`` and ``py.typed``, and nothing of the clone's layout."""
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
+    (wheel,) = tmp_path.glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    tops = {n.split("/", 1)[0] for n in names if ".dist-info/" not in n}
+    assert tops == {"paperspace_deployments_toolkit"}, tops
+    for needed in (
+        "templates/package/_client.py.jinja",
+        "templates/runtime/_base_client.py",
+        "__init__.py",
+        "py.typed",
+    ):
+        assert f"paperspace_deployments_toolkit/{needed}" in names, needed
+    assert not [
+        n for n in names if n.startswith(("bench/", "tests/", "src/", "paperspace_deployments_toolkit/emulator/"))
+    ]
