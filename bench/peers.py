@@ -5,6 +5,7 @@ file written after a successful install tells a complete one from one a killed r
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -25,11 +26,15 @@ def python_with(*requirements: str, name: str | None = None) -> Path:
     python = venv / "bin" / "python"
     wanted = "\n".join(requirements) + "\n"
     marker = venv / _MARKER
-    if not marker.exists() or marker.read_text() != wanted:
-        shutil.rmtree(venv, ignore_errors=True)
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([*pip_install(python), *requirements], check=True)
-        marker.write_text(wanted)
+    PEERS.mkdir(parents=True, exist_ok=True)
+    # one builder at a time: test workers running in parallel ask for the same peer
+    with (PEERS / f"{venv.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not marker.exists() or marker.read_text() != wanted:
+            shutil.rmtree(venv, ignore_errors=True)
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            subprocess.run([*pip_install(python), *requirements], check=True)
+            marker.write_text(wanted)
     return python
 
 
