@@ -180,16 +180,7 @@ def test_the_light_install_has_the_sdk_and_the_fixture_without_the_toolchain(lig
     assert not TOOLCHAIN & set(names), sorted(TOOLCHAIN & set(names))
     assert "paperspace-deployments-toolkit" not in names
     (tmp_path / "test_my_deployments.py").write_text(USER_TESTS, encoding="utf-8")
-    result = _run(
-        light_venv,
-        str(light_venv / "python"),
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        cwd=tmp_path,
-    )
+    result = _pytest(light_venv, tmp_path)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "6 passed" in result.stdout, result.stdout[-2000:]
     assert _run(light_venv, str(light_venv / "deployments-emulator"), "--help", cwd=tmp_path).returncode == 0
@@ -241,20 +232,15 @@ def test_a_project_with_its_own_emulator_and_generator_packages_runs_the_fixture
         (tmp_path / name / "pytest_plugin.py").write_text("raise ImportError('not the toolkit')\n", encoding="utf-8")
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "test_mine.py").write_text(OWN_PACKAGES_TEST, encoding="utf-8")
-    result = _run(
-        user_venv,
-        str(user_venv / "python"),
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "-W",  # the fixture leaves nothing unclosed (a project that makes warnings errors)
-        "error",
-        cwd=tmp_path,
-    )
+    # -W error: the fixture leaves nothing unclosed (a project that makes warnings errors)
+    result = _pytest(user_venv, tmp_path, "-W", "error")
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "1 passed" in result.stdout, result.stdout[-2000:]
+
+
+def _pytest(bin_dir: Path, cwd: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """The user's ``python -m pytest`` in ``cwd``, with that virtualenv's Python."""
+    return _run(bin_dir, str(bin_dir / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", *options, cwd=cwd)
 
 
 def _run(bin_dir: Path, *command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -283,16 +269,7 @@ def test_each_command_answers_help_with_its_own_options(
 
 def test_a_users_tests_with_the_deployments_emulator_fixture_pass(user_venv: Path, tmp_path: Path) -> None:
     (tmp_path / "test_my_deployments.py").write_text(USER_TESTS, encoding="utf-8")
-    result = _run(
-        user_venv,
-        str(user_venv / "python"),
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        cwd=tmp_path,
-    )
+    result = _pytest(user_venv, tmp_path)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "6 passed" in result.stdout, result.stdout[-2000:]
 
