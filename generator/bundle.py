@@ -256,6 +256,8 @@ class _Bundler:
         location, _, fragment = ref.partition("#")
         try:
             resolved = (file.parent / unquote(location)).resolve() if location else file
+            if resolved.is_symlink():  # still a link once resolved: a loop (3.13's resolve() returns it)
+                return None
         except (OSError, RuntimeError, ValueError):
             return None
         if not resolved.is_relative_to(self.home):
