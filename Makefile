@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-install: $(STAMP) ## Create .venv with the project, the generated package and the dev tools
+install: $(STAMP) ## Create .venv with the toolkit, the emulator's distribution and the generated package (editable) and the dev tools
 
 # The toolkit with its dependencies, then the emulator's distribution and the generated package in
 # place of the copies the first step installed, so edits in the clone take effect (pip refuses an
