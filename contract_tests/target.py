@@ -136,8 +136,12 @@ def embedded_emulator() -> Iterator[str]:
     """The emulator (manual clock, in-memory, the two development teams) on 127.0.0.1."""
     from paperspace_deployments_toolkit.emulator.app import Settings, build_app
 
-    with serve(build_app(Settings(db=":memory:", clock="manual", tokens=dict(EMULATOR_TOKENS)))) as base_url:
-        yield base_url
+    app = build_app(Settings(db=":memory:", clock="manual", tokens=dict(EMULATOR_TOKENS)))
+    try:
+        with serve(app) as base_url:
+            yield base_url
+    finally:
+        app.state.service.store.close()  # its database, closed rather than left to the collector
 
 
 @contextmanager

@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
 from paperspace_deployments._server_base import Forbidden
 from support.paths import SUITE
 
 from paperspace_deployments_toolkit.contract_tests.target import EMULATOR_TOKENS, serve
-from paperspace_deployments_toolkit.emulator.app import Settings, build_app
 from paperspace_deployments_toolkit.emulator.domain import NotFound, Principal
 
 pytestmark = pytest.mark.slow
@@ -387,9 +387,13 @@ SCHEMATHESIS = "test_check"
     ids=lambda value: getattr(value, "__name__", "").strip("_") or None,
 )
 def test_the_suite_fails_a_server_that_breaks_the_contract(
-    tmp_path: Path, fault: Fault, selection: str, caught_by: set[str]
+    tmp_path: Path,
+    fault: Fault,
+    selection: str,
+    caught_by: set[str],
+    make_app: Callable[..., FastAPI],
 ) -> None:
-    app = build_app(Settings(db=":memory:", clock="manual", tokens=dict(EMULATOR_TOKENS)))
+    app = make_app(tokens=dict(EMULATOR_TOKENS))
     fault(app)
     token, other = list(EMULATOR_TOKENS)
     with serve(app) as url:
@@ -723,9 +727,13 @@ def _faults(*broken: Fault) -> Fault:
     ],
 )
 def test_each_rule_family_fails_a_server_that_breaks_it(
-    tmp_path: Path, fault: Fault, options: list[str], rules: set[str]
+    tmp_path: Path,
+    fault: Fault,
+    options: list[str],
+    rules: set[str],
+    make_app: Callable[..., FastAPI],
 ) -> None:
-    app = build_app(Settings(db=":memory:", clock="manual", tokens=dict(EMULATOR_TOKENS)))
+    app = make_app(tokens=dict(EMULATOR_TOKENS))
     fault(app)
     token, other = list(EMULATOR_TOKENS)
     with serve(app) as url:

@@ -6,11 +6,13 @@ import base64
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from support.emulator_process import emulator_process
 from support.paths import SUITE
 
@@ -154,15 +156,16 @@ def test_an_accepted_deviation_is_reported_and_does_not_fail_the_run(tmp_path: P
     assert outcomes["test_check[GET /deployments/{id}/runs-not_a_server_error]"]["outcome"] == "passed"
 
 
-def test_a_server_whose_listing_hides_everything_is_left_with_nothing(tmp_path: Path) -> None:
+def test_a_server_whose_listing_hides_everything_is_left_with_nothing(
+    tmp_path: Path, make_app: Callable[..., FastAPI]
+) -> None:
     """The cleanup deletes by the ids the run's own writes got back, never trusting a listing:
     a server whose listings answer no items still ends the run with none of its deployments."""
     from fastapi.responses import JSONResponse
 
     from paperspace_deployments_toolkit.contract_tests.target import EMULATOR_TOKENS, serve
-    from paperspace_deployments_toolkit.emulator.app import Settings, build_app
 
-    app = build_app(Settings(db=":memory:", clock="manual", tokens=dict(EMULATOR_TOKENS)))
+    app = make_app(tokens=dict(EMULATOR_TOKENS))
     service = app.state.service
 
     @app.middleware("http")

@@ -8,13 +8,14 @@ import secrets
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from support.paths import ROOT
 
 from paperspace_deployments_toolkit.contract_tests import engine, verdict
@@ -74,8 +75,10 @@ def test_a_refused_run_replaces_the_previous_runs_reports(tmp_path: Path) -> Non
     assert outcomes(tmp_path / "reports")["outcomes"] == {}
 
 
-def test_a_preflight_error_shows_the_status_and_the_start_of_the_body(tmp_path: Path) -> None:
-    app = build_app(Settings(db=":memory:", clock="manual", tokens=dict(EMULATOR_TOKENS)))
+def test_a_preflight_error_shows_the_status_and_the_start_of_the_body(
+    tmp_path: Path, make_app: Callable[..., FastAPI]
+) -> None:
+    app = make_app(tokens=dict(EMULATOR_TOKENS))
 
     @app.middleware("http")
     async def broken(request: Any, call_next: Any) -> Any:
@@ -173,8 +176,11 @@ def served(log: list[tuple[str, str]] | None = None, tokens: dict[str, str] | No
             log.append((request.method, request.url.path))
             return await call_next(request)
 
-    with serve(app) as url:
-        yield url
+    try:
+        with serve(app) as url:
+            yield url
+    finally:
+        app.state.service.store.close()
 
 
 def test_no_write_reaches_a_deployment_the_run_did_not_create(tmp_path: Path) -> None:
@@ -313,9 +319,11 @@ def test_the_canary_search_finds_a_token_where_one_is_printed(tmp_path: Path) ->
     assert [n for n, text in _everything_written(result, tmp_path) if canary in text] == ["stdout"]
 
 
-def test_a_rule_that_could_judge_nothing_is_not_run_never_passed(tmp_path: Path) -> None:
+def test_a_rule_that_could_judge_nothing_is_not_run_never_passed(
+    tmp_path: Path, make_app: Callable[..., FastAPI]
+) -> None:
     """Without a clock to move, every log line of the emulator has one timestamp: order is not judged."""
-    app = build_app(Settings(db=":memory:", clock="manual", tokens=dict(EMULATOR_TOKENS)))
+    app = make_app(tokens=dict(EMULATOR_TOKENS))
 
     @app.middleware("http")
     async def no_control_api(request: Any, call_next: Any) -> Any:
@@ -348,13 +356,15 @@ MALFORMED: dict[str, tuple[str, Any]] = {
 
 
 @pytest.mark.parametrize("shape", list(MALFORMED))
-def test_a_malformed_answer_of_any_shape_is_the_servers_fault(tmp_path: Path, shape: str) -> None:
+def test_a_malformed_answer_of_any_shape_is_the_servers_fault(
+    tmp_path: Path, shape: str, make_app: Callable[..., FastAPI]
+) -> None:
     import re
 
     from fastapi.responses import JSONResponse
 
     path, body = MALFORMED[shape]
-    app = build_app(Settings(db=":memory:", clock="manual", tokens=dict(EMULATOR_TOKENS)))
+    app = make_app(tokens=dict(EMULATOR_TOKENS))
     pattern = re.compile(path)
 
     @app.middleware("http")
@@ -419,8 +429,9 @@ def test_a_bug_in_a_rule_exits_70_against_a_conforming_server(tmp_path: Path) ->
 
 def test_replay_says_a_recorded_failure_still_fails_against_the_server_and_is_fixed_against_the_emulator(
     tmp_path: Path,
+    make_app: Callable[..., FastAPI],
 ) -> None:
-    app = build_app(Settings(db=":memory:", clock="manual", tokens=dict(EMULATOR_TOKENS)))
+    app = make_app(tokens=dict(EMULATOR_TOKENS))
     service = app.state.service
     original = service.history
     service.history = lambda principal, id: original(principal, id)[:-1]  # the newest revision left out

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from paperspace_deployments._base_client import AsyncAPIClient, SyncAPIClient
 
 from support.generator import run_generator
@@ -44,3 +46,22 @@ def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     monkeypatch.setattr(SyncAPIClient, "_wait", lambda self, seconds: recorded.append(seconds))
     monkeypatch.setattr(AsyncAPIClient, "_wait", async_wait)
     return recorded
+
+
+@pytest.fixture
+def make_app() -> Iterator[Callable[..., FastAPI]]:
+    """The emulator's app, built with its ``Settings`` (in-memory, manual clock unless given), for a
+    test to break and serve; each one's database is closed after the test (Python 3.13 warns of a
+    connection left to the collector)."""
+    from paperspace_deployments_toolkit.emulator.app import Settings, build_app
+
+    built: list[FastAPI] = []
+
+    def make(**settings: Any) -> FastAPI:
+        app = build_app(Settings(**{"db": ":memory:", "clock": "manual", **settings}))
+        built.append(app)
+        return app
+
+    yield make
+    for app in built:
+        app.state.service.store.close()
