@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -179,7 +180,8 @@ def test_a_saved_clock_out_of_range_is_refused_at_start(tmp_path: Path) -> None:
     db = tmp_path / "emulator.sqlite3"
     with running(db=str(db)) as emulator:
         emulator.advance(3600)
-    with sqlite3.connect(db) as connection:
+    # closing(): sqlite3's own context manager commits but leaves the connection open
+    with contextlib.closing(sqlite3.connect(db)) as connection, connection:
         connection.execute("UPDATE meta SET value = '9999-12-31T23:59:59+00:00' WHERE key = 'manual_clock'")
     code, stderr = _start_fails("--db", str(db), "--clock", "manual")
     assert code == 1 and "9999-12-31T23:59:59+00:00 is outside the manual clock's range" in _one_line(stderr)
