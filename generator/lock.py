@@ -17,7 +17,6 @@ import hashlib
 import json
 from collections.abc import Callable
 from importlib import metadata
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +28,13 @@ GENERATOR_SOURCE = Path(__file__).resolve().parent
 SHAPING_TOOLS = ("datamodel-code-generator", "ruff")
 
 
-def _sha256(path: Path | Traversable) -> str:
+def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _files_under(root: Path | Traversable, prefix: str = "") -> list[tuple[str, Path | Traversable]]:
+def _files_under(root: Path, prefix: str = "") -> list[tuple[str, Path]]:
     """Each file below ``root`` by its ``/``-separated path relative to it, in order."""
-    found: list[tuple[str, Path | Traversable]] = []
+    found: list[tuple[str, Path]] = []
     for entry in sorted(root.iterdir(), key=lambda e: e.name):
         if entry.name in IGNORED_PARTS or entry.name.endswith(IGNORED_SUFFIXES):
             continue
@@ -50,7 +49,7 @@ def _files_under(root: Path | Traversable, prefix: str = "") -> list[tuple[str, 
 def input_fingerprint(
     spec_files: tuple[Path, ...],
     overlays: tuple[Path, ...],
-    template_dirs: tuple[Path | Traversable, ...],
+    template_dirs: tuple[Path, ...],
     display: Callable[[Path], str],
 ) -> dict[str, Any]:
     """Every input's hash by its display path (each file of the spec), and the generator's own fingerprint."""
@@ -59,7 +58,7 @@ def input_fingerprint(
     for directory in template_dirs:
         # the toolkit's own templates are named alike wherever it is installed; a user's directory
         # outside the working directory is named by its path, not alone
-        prefix = "templates" if directory == TEMPLATES else display(Path(str(directory)))
+        prefix = "templates" if directory == TEMPLATES else display(directory)
         inputs.update({f"template {prefix}/{name}": _sha256(p) for name, p in _files_under(directory)})
     source = hashlib.sha256()
     for name, path in _files_under(GENERATOR_SOURCE):

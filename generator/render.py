@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import traceback
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +12,11 @@ from . import encoders
 from .encoders import RawSpecTextError, SpecText, py_literal
 from .ir import CLIENT_FLAVORS, Api
 
-# The project's templates are package data of the toolkit (templates/package: Jinja; templates/runtime:
-# modules copied as they are), read through importlib.resources: one way in a clone (the namespace's
-# link) and in a wheel (the build's source mapping).
-TOOLKIT_PACKAGE = __name__.rsplit(".", 2)[0]
-TEMPLATES: Traversable = resources.files(TOOLKIT_PACKAGE) / "templates"
+# The toolkit's templates are package data beside this package (templates/package: Jinja;
+# templates/runtime: modules copied as they are), found from where this package's files are, never by
+# the name it was imported under: one way in a wheel (the build's source mapping) and in a clone (the
+# namespace's link, or a virtualenv made before the namespace that imports the folder by its own name).
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 EFFECTIVE_SPEC_NAME = "openapi.json"  # the effective spec, at the output's root (what `diff` compares)
 # hand-owned runtime modules, copied into every package as they are. The client's runtime is split
 # by concern, as Stainless SDKs split theirs; listed in import order (a module imports only modules
@@ -46,15 +44,7 @@ PACKAGE_TEMPLATES = {
 }
 
 
-TemplateDirs = tuple[Path | Traversable, ...]  # searched in order: a user's overrides first, TEMPLATES last
-
-
-def _loader(directory: Path | Traversable) -> Any:
-    import jinja2
-
-    if directory == TEMPLATES:
-        return jinja2.PackageLoader(TOOLKIT_PACKAGE, "templates/package")
-    return jinja2.FileSystemLoader(Path(str(directory)) / "package")
+TemplateDirs = tuple[Path, ...]  # searched in order: a user's overrides first, TEMPLATES last
 
 
 @functools.lru_cache(maxsize=8)  # compiling the templates is most of rendering; one per run is enough
@@ -63,7 +53,7 @@ def _environment(template_dirs: TemplateDirs) -> Any:
 
     env = jinja2.Environment(
         # a user's directory may hold any of the templates (or macros.jinja); the rest come from ours
-        loader=jinja2.ChoiceLoader([_loader(d) for d in template_dirs]),
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(d / "package") for d in template_dirs]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
